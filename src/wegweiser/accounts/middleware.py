@@ -1,0 +1,52 @@
+"""Sends signed-in users who need a second factor to enrol or verify before the back office."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# Paths that need no second factor: the public site, the login steps themselves, static files.
+PROTECTED_PREFIXES = ("/backoffice/", "/accounts/profile/")
+
+
+def two_factor_satisfied(request) -> bool:
+    user = request.user
+    if not user.is_authenticated or not user.requires_two_factor:
+        return True
+    if user.is_verified():
+        return True
+    return bool(settings.WEGWEISER_DEMO_SKIP_2FA and user.is_demo)
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(PROTECTED_PREFIXES) and not two_factor_satisfied(request):
+            has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+            target = "accounts:two-factor-verify" if has_device else "accounts:two-factor-setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Signed-in users see the back office in their preferred language.
+
+    Public pages take the language from the URL prefix and are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.path.startswith(PROTECTED_PREFIXES):
+            language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

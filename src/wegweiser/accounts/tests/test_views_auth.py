@@ -1,0 +1,117 @@
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wegweiser.accounts.constants import Role
+from wegweiser.accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def _login(client: Client, email: str, password: str = TEST_PASSWORD):
+    return client.post(reverse("accounts:login"), {"username": email, "password": password})
+
+
+def test_login_page_is_at_accounts_login(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert 'name="username"' in response.content.decode()
+
+
+def test_login_wrong_password_shows_error(client, bob):
+    response = _login(client, bob.email, "wrong-password")
+    assert response.status_code == 200
+    assert "nicht korrekt" in response.content.decode() or "not correct" in response.content.decode()
+
+
+def test_login_provider_editor_needs_no_second_factor(client, bob):
+    _login(client, bob.email)
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+
+
+def test_login_case_manager_must_enrol_authenticator(client, make_member, org_a):
+    user = make_member(Role.CASE_MANAGER, org_a)
+    _login(client, user.email)
+    response = client.get(reverse("backoffice:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:two-factor-setup"))
+    setup = client.get(response.url)
+    assert "<svg" in setup.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post(reverse("accounts:two-factor-setup"), {"token": "000000" if _code(device) != "000000" else "111111"}).status_code == 400
+    response = client.post(reverse("accounts:two-factor-setup") + "?next=/backoffice/", {"token": _code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+
+
+def test_login_with_device_requires_valid_code(client, make_member, org_a):
+    user = make_member(Role.KIM_COORDINATOR, org_a)
+    device = TOTPDeviceFactory(user=user)
+    _login(client, user.email)
+    response = client.get(reverse("backoffice:dashboard"))
+    assert response.url.startswith(reverse("accounts:two-factor-verify"))
+    wrong = "123456" if _code(device) != "123456" else "654321"
+    assert client.post(reverse("accounts:two-factor-verify"), {"token": wrong}).status_code == 400
+    assert client.get(reverse("backoffice:dashboard")).status_code == 302
+    assert client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code == 302
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+
+
+def test_two_factor_verify_rejects_open_redirect(client, make_member, org_a):
+    user = make_member(Role.ADMIN, org_a)
+    device = TOTPDeviceFactory(user=user)
+    _login(client, user.email)
+    response = client.post(reverse("accounts:two-factor-verify") + "?next=https://evil.example.com/",
+                           {"token": _code(device)})
+    assert response.status_code == 302
+    assert response.url == "/backoffice/"
+
+
+def test_demo_skip_applies_only_to_demo_accounts(client, make_member, org_a, settings):
+    settings.WEGWEISER_DEMO_SKIP_2FA = True
+    demo = make_member(Role.CASE_MANAGER, org_a, is_demo=True)
+    real = make_member(Role.CASE_MANAGER, org_a)
+    _login(client, demo.email)
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+    other = Client()
+    _login(other, real.email)
+    assert other.get(reverse("backoffice:dashboard")).status_code == 302
+
+
+def test_demo_skip_off_by_default(client, make_member, org_a):
+    demo = make_member(Role.CASE_MANAGER, org_a, is_demo=True)
+    _login(client, demo.email)
+    assert client.get(reverse("backoffice:dashboard")).status_code == 302
+
+
+def test_login_lockout_after_five_failures(client, bob):
+    for _ in range(5):
+        _login(client, bob.email, "wrong-password")
+    response = _login(client, bob.email)
+    assert response.status_code == 429
+    assert client.get(reverse("backoffice:dashboard")).status_code == 302
+
+
+def test_password_reset_sends_mail_only_for_existing_accounts(client, bob):
+    client.post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
+    assert mail.outbox == []
+    response = client.post(reverse("accounts:password-reset"), {"email": bob.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/password-reset/" in mail.outbox[0].body
+
+
+def test_profile_language_switches_backoffice_language(bob, login):
+    client = login(bob)
+    client.post(reverse("accounts:profile"), {"full_name": "Bob", "language": "en"})
+    response = client.get(reverse("backoffice:dashboard"))
+    assert '<html lang="en"' in response.content.decode()

@@ -1,0 +1,195 @@
+"""Sign-in, two-factor login, password reset, invitations and the user's own account."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.views.decorators.cache import never_cache
+from django.utils.decorators import method_decorator
+
+from wegweiser.core.access import PermissionRequiredMixin, PublicViewMixin
+from wegweiser.privacy.services import audit_log
+
+from . import services
+from .forms import EmailAuthenticationForm, InvitationAcceptForm, ProfileForm, TokenForm
+from .selectors import two_factor_device_confirmed
+from .twofactor import totp_qr_svg
+
+
+def _safe_next(request, default: str = "/backoffice/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return default
+
+
+class LoginView(PublicViewMixin, auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(PublicViewMixin, auth_views.LogoutView):
+    pass
+
+
+@method_decorator(never_cache, name="dispatch")
+class TwoFactorVerifyView(PermissionRequiredMixin, View):
+    """Second login step: the code from the authenticator app."""
+
+    permission = "accounts.view_own_account"
+    template_name = "accounts/two_factor_verify.html"
+
+    def get(self, request):
+        if two_factor_device_confirmed(user=request.user) is None:
+            return redirect("accounts:two-factor-setup")
+        return render(request, self.template_name, {"form": TokenForm(), "next": _safe_next(request)})
+
+    def post(self, request):
+        device = two_factor_device_confirmed(user=request.user)
+        if device is None:
+            return redirect("accounts:two-factor-setup")
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            allowed, _details = device.verify_is_allowed()
+            if allowed and device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                audit_log(action="accounts.user.two_factor_verified", actor=request.user,
+                          object_type="accounts.user", object_id=request.user.uuid)
+                return redirect(_safe_next(request))
+            form.add_error("token", _("The code is not correct or has expired. Please try again."))
+        return render(request, self.template_name, {"form": form, "next": _safe_next(request)}, status=400)
+
+
+@method_decorator(never_cache, name="dispatch")
+class TwoFactorSetupView(PermissionRequiredMixin, View):
+    """Enrol an authenticator app: scan the QR code, then confirm with a first code."""
+
+    permission = "accounts.view_own_account"
+    template_name = "accounts/two_factor_setup.html"
+
+    def _context(self, request, device: TOTPDevice, form: TokenForm) -> dict:
+        return {"form": form, "qr_svg": totp_qr_svg(device), "secret_b32": _b32(device), "next": _safe_next(request)}
+
+    def get(self, request):
+        if two_factor_device_confirmed(user=request.user) is not None and not request.user.is_verified():
+            return redirect("accounts:two-factor-verify")
+        device = services.totp_device_get_or_create_pending(user=request.user)
+        return render(request, self.template_name, self._context(request, device, TokenForm()))
+
+    def post(self, request):
+        if two_factor_device_confirmed(user=request.user) is not None and not request.user.is_verified():
+            return redirect("accounts:two-factor-verify")
+        device = services.totp_device_get_or_create_pending(user=request.user)
+        form = TokenForm(request.POST)
+        if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+            services.totp_device_confirm(user=request.user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("Two-factor login is now active for your account."))
+            return redirect(_safe_next(request))
+        if form.is_valid():
+            form.add_error("token", _("The code is not correct or has expired. Please try again."))
+        return render(request, self.template_name, self._context(request, device, form), status=400)
+
+
+def _b32(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    return b32encode(device.bin_key).decode()
+
+
+class PasswordResetView(PublicViewMixin, auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetDoneView(PublicViewMixin, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(PublicViewMixin, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(action="accounts.user.password_reset", actor=form.user, object_type="accounts.user",
+                  object_id=form.user.uuid, fields=["password"])
+        return response
+
+
+class PasswordResetCompleteView(PublicViewMixin, auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(PermissionRequiredMixin, auth_views.PasswordChangeView):
+    permission = "accounts.view_own_account"
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(action="accounts.user.password_changed", actor=self.request.user,
+                  object_type="accounts.user", object_id=self.request.user.uuid, fields=["password"])
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class InvitationAcceptView(PublicViewMixin, View):
+    template_name = "accounts/invitation_accept.html"
+
+    def get(self, request, token: str):
+        try:
+            invitation = services.invitation_get_open(token=token)
+        except ValidationError as error:
+            return render(request, "accounts/invitation_invalid.html", {"error": error.messages[0]}, status=404)
+        form = InvitationAcceptForm(email=invitation.email)
+        return render(request, self.template_name, {"form": form, "invitation": invitation})
+
+    def post(self, request, token: str):
+        try:
+            invitation = services.invitation_get_open(token=token)
+        except ValidationError as error:
+            return render(request, "accounts/invitation_invalid.html", {"error": error.messages[0]}, status=404)
+        form = InvitationAcceptForm(request.POST, email=invitation.email)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "invitation": invitation}, status=400)
+        user = services.invitation_accept(token=token, full_name=form.cleaned_data["full_name"],
+                                          password=form.cleaned_data["password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("backoffice:dashboard")
+
+
+class ProfileView(PermissionRequiredMixin, View):
+    permission = "accounts.view_own_account"
+    template_name = "accounts/profile.html"
+
+    def _render(self, request, form, status=200):
+        return render(request, self.template_name, {
+            "form": form,
+            "memberships": request.user.active_memberships,
+            "two_factor_device": two_factor_device_confirmed(user=request.user),
+        }, status=status)
+
+    def get(self, request):
+        form = ProfileForm(initial={"full_name": request.user.full_name, "language": request.user.language})
+        return self._render(request, form)
+
+    def post(self, request):
+        form = ProfileForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        services.user_update_profile(actor=request.user, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your settings were saved."))
+        return redirect("accounts:profile")

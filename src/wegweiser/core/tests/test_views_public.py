@@ -1,0 +1,60 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_redirects_to_german(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == "/de/"
+
+
+def test_home_german_has_life_areas_and_towns(client, district):
+    content = client.get("/de/").content.decode()
+    assert '<html lang="de" dir="ltr">' in content
+    assert "Sprache" in content
+    assert "Haltern am See" in content
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_home_right_to_left_languages(client, district, language):
+    content = client.get(f"/{language}/").content.decode()
+    assert f'<html lang="{language}" dir="rtl">' in content
+
+
+def test_home_arabic_shows_translated_life_areas(client, district):
+    assert "السكن" in client.get("/ar/").content.decode()
+
+
+def test_home_has_hreflang_for_all_languages(client, district):
+    content = client.get("/de/").content.decode()
+    for code in ["de", "en", "ar", "uk", "ru", "tr", "fa"]:
+        assert f'hreflang="{code}"' in content
+    assert 'hreflang="x-default"' in content
+
+
+def test_home_has_skip_link_and_landmarks(client, district):
+    content = client.get("/de/").content.decode()
+    assert 'class="skip-link" href="#main"' in content
+    assert '<main id="main"' in content
+    assert "<nav" in content and "<header" in content and "<footer" in content
+
+
+def test_security_headers_with_csp_nonce(client, district):
+    response = client.get("/de/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "default-src 'self'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/de/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "<main" in response.content.decode()
+
+
+def test_ui_strings_are_translated(client, district):
+    assert "Zum Inhalt springen" in client.get("/de/").content.decode()
+    assert "Skip to content" in client.get("/en/").content.decode()

@@ -1,0 +1,22 @@
+"""Fast, hermetic settings for the test suite (SQLite by default, PostgreSQL via DATABASE_URL)."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="wegweiser-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="wegweiser-static-"))
+WHITENOISE_AUTOREFRESH = True
+WEGWEISER_DEMO_SKIP_2FA = False
+WEGWEISER_DEMO_ACCOUNTS_FILE = Path(tempfile.mkdtemp(prefix="wegweiser-var-")) / "demo-accounts.json"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
+from wegweiser.core.views import DashboardView
+
+backoffice_patterns = (
+    [
+        path("", DashboardView.as_view(), name="dashboard"),
+        *accounts_backoffice,
+    ],
+    "backoffice",
+)
+
+urlpatterns = [
+    path("accounts/", include("wegweiser.accounts.urls")),
+    path("backoffice/", include(backoffice_patterns)),
+]
+
+# Public pages carry the language in the URL (/de/, /ar/ ...) so that search engines and shared
+# links keep it; the back office follows the user's preference instead.
+urlpatterns += i18n_patterns(
+    path("", include("wegweiser.core.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
