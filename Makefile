@@ -41,7 +41,7 @@ compilemessages: install ## Compile the translation catalogues
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
 messages: install ## Extract new UI strings into the catalogues of all languages
-	cd src/wegweiser && ../../$(MANAGE) makemessages --all --no-obsolete --ignore=settings -v1
+	@for l in de en ar uk ru tr fa; do $(MANAGE) makemessages -l $$l --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete -v0; done
 
 run: install ## Install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite)
 	@scripts/ensure_system_packages.sh $(SYSTEM_PACKAGES_RUN)

@@ -6,6 +6,7 @@ bob is her colleague in A with a narrower role, charlie works in organisation B.
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -86,3 +87,72 @@ def bob(make_member, org_a) -> User:
 @pytest.fixture
 def charlie(make_member, org_b) -> User:
     return make_member(Role.PROVIDER_EDITOR, org_b, email="charlie@example.org", full_name="Charlie Stranger")
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser tests: Playwright driving Debian's Chromium (no browser download), axe-core from npm.
+
+CHROMIUM = os.environ.get("WEGWEISER_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make install-test`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab. `bypass_csp` only lets the test inject axe-core into the page."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A 360 px wide phone screen with touch."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the current page and return its violations."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} missing: run `make install-test` (npm ci)")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def axe():
+    return axe_violations

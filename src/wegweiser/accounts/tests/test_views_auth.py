@@ -45,7 +45,11 @@ def test_login_case_manager_must_enrol_authenticator(client, make_member, org_a)
     setup = client.get(response.url)
     assert "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    assert client.post(reverse("accounts:two-factor-setup"), {"token": "000000" if _code(device) != "000000" else "111111"}).status_code == 400
+    wrong = "000000" if _code(device) != "000000" else "111111"
+    assert client.post(reverse("accounts:two-factor-setup"), {"token": wrong}).status_code == 400
+    # A wrong code throttles further attempts (django-otp); a person would wait a moment.
+    device.refresh_from_db()
+    device.throttle_reset()
     response = client.post(reverse("accounts:two-factor-setup") + "?next=/backoffice/", {"token": _code(device)})
     assert response.status_code == 302
     device.refresh_from_db()
@@ -62,6 +66,8 @@ def test_login_with_device_requires_valid_code(client, make_member, org_a):
     wrong = "123456" if _code(device) != "123456" else "654321"
     assert client.post(reverse("accounts:two-factor-verify"), {"token": wrong}).status_code == 400
     assert client.get(reverse("backoffice:dashboard")).status_code == 302
+    device.refresh_from_db()
+    device.throttle_reset()
     assert client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code == 302
     assert client.get(reverse("backoffice:dashboard")).status_code == 200
 
@@ -115,3 +121,13 @@ def test_profile_language_switches_backoffice_language(bob, login):
     client.post(reverse("accounts:profile"), {"full_name": "Bob", "language": "en"})
     response = client.get(reverse("backoffice:dashboard"))
     assert '<html lang="en"' in response.content.decode()
+
+
+def test_two_factor_verify_throttles_repeated_wrong_codes(client, make_member, org_a):
+    user = make_member(Role.CASE_MANAGER, org_a)
+    device = TOTPDeviceFactory(user=user)
+    _login(client, user.email)
+    wrong = "123456" if _code(device) != "123456" else "654321"
+    client.post(reverse("accounts:two-factor-verify"), {"token": wrong})
+    # Even the right code is refused while the throttle is active.
+    assert client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code == 400

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ def test_district_load_creates_the_ten_towns_with_ags(settings):
 
 def test_district_load_is_idempotent_and_updates_changes(settings, tmp_path):
     district_load(path=settings.WEGWEISER_DISTRICT_FILE)
-    data = json.loads(open(settings.WEGWEISER_DISTRICT_FILE, encoding="utf-8").read())
+    data = json.loads(Path(settings.WEGWEISER_DISTRICT_FILE).read_text(encoding="utf-8"))
     data["towns"][0]["latitude"] = 51.5
     changed = tmp_path / "district.json"
     changed.write_text(json.dumps(data), encoding="utf-8")
