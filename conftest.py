@@ -51,7 +51,9 @@ def make_member(db) -> Callable[..., User]:
     def make(role: str | None, organisation: Organisation | None = None, **user_fields) -> User:
         user = UserFactory(**user_fields)
         if role is not None:
-            MembershipFactory(user=user, organisation=organisation or OrganisationFactory(), role=role)
+            MembershipFactory(
+                user=user, organisation=organisation or OrganisationFactory(), role=role
+            )
         return user
 
     return make
@@ -81,12 +83,16 @@ def alice(make_member, org_a) -> User:
 
 @pytest.fixture
 def bob(make_member, org_a) -> User:
-    return make_member(Role.PROVIDER_EDITOR, org_a, email="bob@example.org", full_name="Bob Provider")
+    return make_member(
+        Role.PROVIDER_EDITOR, org_a, email="bob@example.org", full_name="Bob Provider"
+    )
 
 
 @pytest.fixture
 def charlie(make_member, org_b) -> User:
-    return make_member(Role.PROVIDER_EDITOR, org_b, email="charlie@example.org", full_name="Charlie Stranger")
+    return make_member(
+        Role.PROVIDER_EDITOR, org_b, email="charlie@example.org", full_name="Charlie Stranger"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,7 +120,9 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make install-test`")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -131,8 +139,13 @@ def page(browser):
 @pytest.fixture
 def phone_page(browser):
     """A 360 px wide phone screen with touch."""
-    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740},
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        bypass_csp=True,
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -147,8 +160,12 @@ def axe_violations(page) -> list[dict]:
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "targets": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]
 

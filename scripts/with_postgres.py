@@ -27,7 +27,9 @@ def pg_bin(name: str) -> str:
             return str(directory / name)
     found = shutil.which(name)
     if not found:
-        sys.exit(f"with_postgres: {name} not found; install the Debian packages postgresql and postgresql-contrib")
+        sys.exit(
+            f"with_postgres: {name} not found; install the Debian packages postgresql and postgresql-contrib"
+        )
     return found
 
 
@@ -59,27 +61,72 @@ def main() -> int:
     server = None
     try:
         subprocess.run(
-            as_db_user([pg_bin("initdb"), "-D", str(datadir), "-U", "wegweiser", "--auth=trust",
-                        "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]),
-            check=True, stdout=subprocess.DEVNULL,
+            as_db_user(
+                [
+                    pg_bin("initdb"),
+                    "-D",
+                    str(datadir),
+                    "-U",
+                    "wegweiser",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         server = subprocess.Popen(
-            as_db_user([pg_bin("postgres"), "-D", str(datadir), "-h", "127.0.0.1", "-p", str(port),
-                        "-k", str(workdir), "-c", "fsync=off", "-c", "synchronous_commit=off",
-                        "-c", "full_page_writes=off", "-c", "max_connections=50"]),
-            stdout=open(log, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            as_db_user(
+                [
+                    pg_bin("postgres"),
+                    "-D",
+                    str(datadir),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-k",
+                    str(workdir),
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=50",
+                ]
+            ),
+            stdout=open(log, "wb"),
+            stderr=subprocess.STDOUT,
         )
         for _ in range(100):
-            ready = subprocess.run([pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ready = subprocess.run(
+                [pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             if ready.returncode == 0:
                 break
             if server.poll() is not None:
                 sys.stderr.write(log.read_text())
                 sys.exit("with_postgres: postgres did not start")
             time.sleep(0.1)
-        subprocess.run([pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "wegweiser", "wegweiser"],
-                       check=True)
+        subprocess.run(
+            [
+                pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "wegweiser",
+                "wegweiser",
+            ],
+            check=True,
+        )
         env = dict(os.environ, DATABASE_URL=f"postgres://wegweiser@127.0.0.1:{port}/wegweiser")
         print(f"with_postgres: PostgreSQL on 127.0.0.1:{port} ({datadir})", flush=True)
         return subprocess.call(args, env=env)

@@ -26,8 +26,14 @@ class TokenForm(forms.Form):
         label=_("Six-digit code from your authenticator app"),
         min_length=6,
         max_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "pattern": "[0-9]{6}", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]{6}",
+                "autofocus": True,
+            }
+        ),
     )
 
     def clean_token(self) -> str:
@@ -42,8 +48,20 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "municipality", "description", "website", "email", "phone",
-                  "address", "dpo_name", "dpo_email", "dpo_phone", "is_active"]
+        fields = [
+            "name",
+            "kind",
+            "municipality",
+            "description",
+            "website",
+            "email",
+            "phone",
+            "address",
+            "dpo_name",
+            "dpo_email",
+            "dpo_phone",
+            "is_active",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -53,10 +71,13 @@ class OrganisationForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          to_field_name="uuid")
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="uuid"
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    language = forms.ChoiceField(label=_("Language of the invitation mail"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation mail"), choices=settings.LANGUAGES
+    )
 
     def __init__(self, *args, organisations, roles, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,8 +86,9 @@ class InvitationForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          to_field_name="uuid")
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="uuid"
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args, organisations, **kwargs):
@@ -76,10 +98,15 @@ class MembershipForm(forms.Form):
 
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=200)
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("At least 12 characters."))
-    password2 = forms.CharField(label=_("Repeat the password"),
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,8 +45,16 @@ class UserLanguageMiddleware:
         from django.utils import translation
 
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.path.startswith(PROTECTED_PREFIXES):
-            language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path.startswith(PROTECTED_PREFIXES)
+        ):
+            language = (
+                user.language
+                if user.language in dict(settings.LANGUAGES)
+                else settings.LANGUAGE_CODE
+            )
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

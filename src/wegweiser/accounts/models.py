@@ -92,8 +92,12 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     municipality = models.ForeignKey(
-        "core.Municipality", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="organisations", verbose_name=_("municipality"),
+        "core.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("municipality"),
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -102,7 +106,9 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     dpo_name = models.CharField(_("data-protection contact"), max_length=200, blank=True)
     dpo_email = models.EmailField(_("e-mail of the data-protection contact"), blank=True)
-    dpo_phone = models.CharField(_("phone of the data-protection contact"), max_length=50, blank=True)
+    dpo_phone = models.CharField(
+        _("phone of the data-protection contact"), max_length=50, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -112,7 +118,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
-            models.UniqueConstraint(fields=["name", "municipality"], name="organisation_unique_name_per_town"),
+            models.UniqueConstraint(
+                fields=["name", "municipality"], name="organisation_unique_name_per_town"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,7 +132,9 @@ class Membership(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -133,7 +143,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,11 +157,15 @@ class Invitation(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail address"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     language = models.CharField(_("language of the mail"), max_length=10, default="de")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
@@ -165,4 +181,8 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -28,8 +28,18 @@ from .constants import (
 from .models import Invitation, Membership, Organisation, User
 
 ORGANISATION_FIELDS = [
-    "name", "kind", "municipality", "description", "website", "email", "phone", "address",
-    "dpo_name", "dpo_email", "dpo_phone", "is_active",
+    "name",
+    "kind",
+    "municipality",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "dpo_name",
+    "dpo_email",
+    "dpo_phone",
+    "is_active",
 ]
 
 
@@ -53,13 +63,20 @@ def organisation_create(*, actor: User | None, **data: Any) -> Organisation:
     organisation = Organisation(**{k: v for k, v in data.items() if k in ORGANISATION_FIELDS})
     organisation.full_clean()
     organisation.save()
-    audit_log(action="accounts.organisation.created", actor=actor, object_type="accounts.organisation",
-              object_id=organisation.uuid, fields=data.keys())
+    audit_log(
+        action="accounts.organisation.created",
+        actor=actor,
+        object_type="accounts.organisation",
+        object_id=organisation.uuid,
+        fields=data.keys(),
+    )
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, actor: User | None, organisation: Organisation, **data: Any) -> Organisation:
+def organisation_update(
+    *, actor: User | None, organisation: Organisation, **data: Any
+) -> Organisation:
     """Change the given fields of an organisation; only known fields are touched."""
     changed = [f for f in ORGANISATION_FIELDS if f in data and getattr(organisation, f) != data[f]]
     for field in changed:
@@ -67,26 +84,45 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **dat
     if changed:
         organisation.full_clean()
         organisation.save(update_fields=[*changed, "updated_at"])
-        audit_log(action="accounts.organisation.updated", actor=actor, object_type="accounts.organisation",
-                  object_id=organisation.uuid, fields=changed)
+        audit_log(
+            action="accounts.organisation.updated",
+            actor=actor,
+            object_type="accounts.organisation",
+            object_id=organisation.uuid,
+            fields=changed,
+        )
     return organisation
 
 
 @transaction.atomic
-def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
+def membership_add(
+    *, actor: User | None, user: User, organisation: Organisation, role: str
+) -> Membership:
     _check_role_assignable(actor, role)
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
-        raise ValidationError(ERROR_ALREADY_MEMBER % {"email": user.email, "organisation": organisation.name})
+        raise ValidationError(
+            ERROR_ALREADY_MEMBER % {"email": user.email, "organisation": organisation.name}
+        )
     membership = Membership(user=user, organisation=organisation, role=role)
     membership.full_clean()
     membership.save()
-    audit_log(action="accounts.membership.created", actor=actor, object_type="accounts.user",
-              object_id=user.uuid, fields=["role", "organisation"], organisation=organisation)
+    audit_log(
+        action="accounts.membership.created",
+        actor=actor,
+        object_type="accounts.user",
+        object_id=user.uuid,
+        fields=["role", "organisation"],
+        organisation=organisation,
+    )
     return membership
 
 
-def _active_admin_count(exclude_user: User | None = None, exclude_membership: Membership | None = None) -> int:
-    qs = Membership.objects.filter(role=Role.ADMIN, user__is_active=True, organisation__is_active=True)
+def _active_admin_count(
+    exclude_user: User | None = None, exclude_membership: Membership | None = None
+) -> int:
+    qs = Membership.objects.filter(
+        role=Role.ADMIN, user__is_active=True, organisation__is_active=True
+    )
     if exclude_user is not None:
         qs = qs.exclude(user=exclude_user)
     if exclude_membership is not None:
@@ -99,9 +135,14 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
     _check_role_assignable(actor, membership.role)
     if membership.role == Role.ADMIN and _active_admin_count(exclude_membership=membership) == 0:
         raise ValidationError(ERROR_LAST_ADMIN)
-    audit_log(action="accounts.membership.deleted", actor=actor, object_type="accounts.user",
-              object_id=membership.user.uuid, fields=["role", "organisation"],
-              organisation=membership.organisation)
+    audit_log(
+        action="accounts.membership.deleted",
+        actor=actor,
+        object_type="accounts.user",
+        object_id=membership.user.uuid,
+        fields=["role", "organisation"],
+        organisation=membership.organisation,
+    )
     membership.delete()
 
 
@@ -113,8 +154,13 @@ def user_set_active(*, actor: User | None, user: User, is_active: bool) -> User:
     if user.is_active != is_active:
         user.is_active = is_active
         user.save(update_fields=["is_active"])
-        audit_log(action="accounts.user.activated" if is_active else "accounts.user.deactivated",
-                  actor=actor, object_type="accounts.user", object_id=user.uuid, fields=["is_active"])
+        audit_log(
+            action="accounts.user.activated" if is_active else "accounts.user.deactivated",
+            actor=actor,
+            object_type="accounts.user",
+            object_id=user.uuid,
+            fields=["is_active"],
+        )
     return user
 
 
@@ -130,8 +176,13 @@ def user_update_profile(*, actor: User, user: User, full_name: str, language: st
     if changed:
         user.full_clean(exclude=["password"])
         user.save(update_fields=changed)
-        audit_log(action="accounts.user.updated", actor=actor, object_type="accounts.user",
-                  object_id=user.uuid, fields=changed)
+        audit_log(
+            action="accounts.user.updated",
+            actor=actor,
+            object_type="accounts.user",
+            object_id=user.uuid,
+            fields=changed,
+        )
     return user
 
 
@@ -139,8 +190,13 @@ def user_update_profile(*, actor: User, user: User, full_name: str, language: st
 def user_reset_two_factor(*, actor: User | None, user: User) -> None:
     """Remove a user's authenticator devices (lost phone); they enrol again at the next login."""
     TOTPDevice.objects.filter(user=user).delete()
-    audit_log(action="accounts.user.two_factor_reset", actor=actor, object_type="accounts.user",
-              object_id=user.uuid, fields=["totp_device"])
+    audit_log(
+        action="accounts.user.two_factor_reset",
+        actor=actor,
+        object_type="accounts.user",
+        object_id=user.uuid,
+        fields=["totp_device"],
+    )
 
 
 @transaction.atomic
@@ -149,8 +205,13 @@ def totp_device_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_log(action="accounts.user.two_factor_enabled", actor=user, object_type="accounts.user",
-              object_id=user.uuid, fields=["totp_device"])
+    audit_log(
+        action="accounts.user.two_factor_enabled",
+        actor=user,
+        object_type="accounts.user",
+        object_id=user.uuid,
+        fields=["totp_device"],
+    )
     return device
 
 
@@ -173,31 +234,54 @@ def _send_invitation_mail(invitation: Invitation, token: str, base_url: str) -> 
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User | None, email: str, organisation: Organisation, role: str, language: str = "de",
+    *,
+    actor: User | None,
+    email: str,
+    organisation: Organisation,
+    role: str,
+    language: str = "de",
     base_url: str = "",
 ) -> Invitation:
     """Invite someone by e-mail into an organisation and role; the mail goes out on commit."""
     _check_role_assignable(actor, role)
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email, organisation=organisation, role=role).exists():
-        raise ValidationError(ERROR_ALREADY_MEMBER % {"email": email, "organisation": organisation.name})
+    if Membership.objects.filter(
+        user__email__iexact=email, organisation=organisation, role=role
+    ).exists():
+        raise ValidationError(
+            ERROR_ALREADY_MEMBER % {"email": email, "organisation": organisation.name}
+        )
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        email=email, organisation=organisation, role=role, language=language,
-        token_hash=_token_hash(token), invited_by=actor,
+        email=email,
+        organisation=organisation,
+        role=role,
+        language=language,
+        token_hash=_token_hash(token),
+        invited_by=actor,
         expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
     invitation.save()
-    audit_log(action="accounts.invitation.created", actor=actor, object_type="accounts.invitation",
-              object_id=invitation.uuid, fields=["email", "role", "organisation"], organisation=organisation)
+    audit_log(
+        action="accounts.invitation.created",
+        actor=actor,
+        object_type="accounts.invitation",
+        object_id=invitation.uuid,
+        fields=["email", "role", "organisation"],
+        organisation=organisation,
+    )
     transaction.on_commit(lambda: _send_invitation_mail(invitation, token, base_url))
     return invitation
 
 
 def invitation_get_open(*, token: str) -> Invitation:
     """The open invitation for a token from a mail, or ValidationError."""
-    invitation = Invitation.objects.select_related("organisation").filter(token_hash=_token_hash(token)).first()
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
     if invitation is None or not invitation.is_open:
         raise ValidationError(ERROR_INVITATION_INVALID)
     return invitation
@@ -213,15 +297,29 @@ def invitation_accept(*, token: str, full_name: str, password: str | None) -> Us
     Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
-        user = User.objects.create_user(invitation.email, password, full_name=full_name,
-                                        language=invitation.language)
-        audit_log(action="accounts.user.created", actor=user, object_type="accounts.user",
-                  object_id=user.uuid, fields=["email", "full_name", "password"])
-    Membership.objects.get_or_create(user=user, organisation=invitation.organisation, role=invitation.role)
+        user = User.objects.create_user(
+            invitation.email, password, full_name=full_name, language=invitation.language
+        )
+        audit_log(
+            action="accounts.user.created",
+            actor=user,
+            object_type="accounts.user",
+            object_id=user.uuid,
+            fields=["email", "full_name", "password"],
+        )
+    Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, role=invitation.role
+    )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit_log(action="accounts.invitation.accepted", actor=user, object_type="accounts.invitation",
-              object_id=invitation.uuid, fields=["accepted_at"], organisation=invitation.organisation)
+    audit_log(
+        action="accounts.invitation.accepted",
+        actor=user,
+        object_type="accounts.invitation",
+        object_id=invitation.uuid,
+        fields=["accepted_at"],
+        organisation=invitation.organisation,
+    )
     return user
 
 
@@ -231,8 +329,14 @@ def invitation_revoke(*, actor: User | None, invitation: Invitation) -> Invitati
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_log(action="accounts.invitation.revoked", actor=actor, object_type="accounts.invitation",
-                  object_id=invitation.uuid, fields=["revoked_at"], organisation=invitation.organisation)
+        audit_log(
+            action="accounts.invitation.revoked",
+            actor=actor,
+            object_type="accounts.invitation",
+            object_id=invitation.uuid,
+            fields=["revoked_at"],
+            organisation=invitation.organisation,
+        )
     return invitation
 
 

@@ -6,13 +6,13 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.views.decorators.cache import never_cache
-from django.utils.decorators import method_decorator
 
 from wegweiser.core.access import PermissionRequiredMixin, PublicViewMixin
 from wegweiser.privacy.services import audit_log
@@ -25,8 +25,9 @@ from .twofactor import totp_qr_svg
 
 def _safe_next(request, default: str = "/backoffice/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -51,7 +52,9 @@ class TwoFactorVerifyView(PermissionRequiredMixin, View):
     def get(self, request):
         if two_factor_device_confirmed(user=request.user) is None:
             return redirect("accounts:two-factor-setup")
-        return render(request, self.template_name, {"form": TokenForm(), "next": _safe_next(request)})
+        return render(
+            request, self.template_name, {"form": TokenForm(), "next": _safe_next(request)}
+        )
 
     def post(self, request):
         device = two_factor_device_confirmed(user=request.user)
@@ -62,11 +65,17 @@ class TwoFactorVerifyView(PermissionRequiredMixin, View):
             allowed, _details = device.verify_is_allowed()
             if allowed and device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
-                audit_log(action="accounts.user.two_factor_verified", actor=request.user,
-                          object_type="accounts.user", object_id=request.user.uuid)
+                audit_log(
+                    action="accounts.user.two_factor_verified",
+                    actor=request.user,
+                    object_type="accounts.user",
+                    object_id=request.user.uuid,
+                )
                 return redirect(_safe_next(request))
             form.add_error("token", _("The code is not correct or has expired. Please try again."))
-        return render(request, self.template_name, {"form": form, "next": _safe_next(request)}, status=400)
+        return render(
+            request, self.template_name, {"form": form, "next": _safe_next(request)}, status=400
+        )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -77,16 +86,27 @@ class TwoFactorSetupView(PermissionRequiredMixin, View):
     template_name = "accounts/two_factor_setup.html"
 
     def _context(self, request, device: TOTPDevice, form: TokenForm) -> dict:
-        return {"form": form, "qr_svg": totp_qr_svg(device), "secret_b32": _b32(device), "next": _safe_next(request)}
+        return {
+            "form": form,
+            "qr_svg": totp_qr_svg(device),
+            "secret_b32": _b32(device),
+            "next": _safe_next(request),
+        }
 
     def get(self, request):
-        if two_factor_device_confirmed(user=request.user) is not None and not request.user.is_verified():
+        if (
+            two_factor_device_confirmed(user=request.user) is not None
+            and not request.user.is_verified()
+        ):
             return redirect("accounts:two-factor-verify")
         device = services.totp_device_get_or_create_pending(user=request.user)
         return render(request, self.template_name, self._context(request, device, TokenForm()))
 
     def post(self, request):
-        if two_factor_device_confirmed(user=request.user) is not None and not request.user.is_verified():
+        if (
+            two_factor_device_confirmed(user=request.user) is not None
+            and not request.user.is_verified()
+        ):
             return redirect("accounts:two-factor-verify")
         device = services.totp_device_get_or_create_pending(user=request.user)
         form = TokenForm(request.POST)
@@ -123,8 +143,13 @@ class PasswordResetConfirmView(PublicViewMixin, auth_views.PasswordResetConfirmV
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_log(action="accounts.user.password_reset", actor=form.user, object_type="accounts.user",
-                  object_id=form.user.uuid, fields=["password"])
+        audit_log(
+            action="accounts.user.password_reset",
+            actor=form.user,
+            object_type="accounts.user",
+            object_id=form.user.uuid,
+            fields=["password"],
+        )
         return response
 
 
@@ -139,8 +164,13 @@ class PasswordChangeView(PermissionRequiredMixin, auth_views.PasswordChangeView)
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_log(action="accounts.user.password_changed", actor=self.request.user,
-                  object_type="accounts.user", object_id=self.request.user.uuid, fields=["password"])
+        audit_log(
+            action="accounts.user.password_changed",
+            actor=self.request.user,
+            object_type="accounts.user",
+            object_id=self.request.user.uuid,
+            fields=["password"],
+        )
         messages.success(self.request, _("Your password was changed."))
         return response
 
@@ -152,7 +182,12 @@ class InvitationAcceptView(PublicViewMixin, View):
         try:
             invitation = services.invitation_get_open(token=token)
         except ValidationError as error:
-            return render(request, "accounts/invitation_invalid.html", {"error": error.messages[0]}, status=404)
+            return render(
+                request,
+                "accounts/invitation_invalid.html",
+                {"error": error.messages[0]},
+                status=404,
+            )
         form = InvitationAcceptForm(email=invitation.email)
         return render(request, self.template_name, {"form": form, "invitation": invitation})
 
@@ -160,12 +195,22 @@ class InvitationAcceptView(PublicViewMixin, View):
         try:
             invitation = services.invitation_get_open(token=token)
         except ValidationError as error:
-            return render(request, "accounts/invitation_invalid.html", {"error": error.messages[0]}, status=404)
+            return render(
+                request,
+                "accounts/invitation_invalid.html",
+                {"error": error.messages[0]},
+                status=404,
+            )
         form = InvitationAcceptForm(request.POST, email=invitation.email)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "invitation": invitation}, status=400)
-        user = services.invitation_accept(token=token, full_name=form.cleaned_data["full_name"],
-                                          password=form.cleaned_data["password1"])
+            return render(
+                request, self.template_name, {"form": form, "invitation": invitation}, status=400
+            )
+        user = services.invitation_accept(
+            token=token,
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password1"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("backoffice:dashboard")
@@ -176,14 +221,21 @@ class ProfileView(PermissionRequiredMixin, View):
     template_name = "accounts/profile.html"
 
     def _render(self, request, form, status=200):
-        return render(request, self.template_name, {
-            "form": form,
-            "memberships": request.user.active_memberships,
-            "two_factor_device": two_factor_device_confirmed(user=request.user),
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "memberships": request.user.active_memberships,
+                "two_factor_device": two_factor_device_confirmed(user=request.user),
+            },
+            status=status,
+        )
 
     def get(self, request):
-        form = ProfileForm(initial={"full_name": request.user.full_name, "language": request.user.language})
+        form = ProfileForm(
+            initial={"full_name": request.user.full_name, "language": request.user.language}
+        )
         return self._render(request, form)
 
     def post(self, request):

@@ -24,11 +24,20 @@ class OrganisationListView(PermissionRequiredMixin, View):
         kind = request.GET.get("kind", "")
         if kind not in OrganisationKind.values:
             kind = ""
-        organisations = selectors.organisation_list_for_user(user=request.user, query=query, kind=kind)
+        organisations = selectors.organisation_list_for_user(
+            user=request.user, query=query, kind=kind
+        )
         page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-        template = "accounts/partials/organisation_table.html" if request.htmx else "accounts/organisation_list.html"
-        return render(request, template, {"page": page, "query": query, "kind": kind,
-                                          "kinds": OrganisationKind.choices})
+        template = (
+            "accounts/partials/organisation_table.html"
+            if request.htmx
+            else "accounts/organisation_list.html"
+        )
+        return render(
+            request,
+            template,
+            {"page": page, "query": query, "kind": kind, "kinds": OrganisationKind.choices},
+        )
 
 
 class OrganisationCreateView(PermissionRequiredMixin, View):
@@ -52,13 +61,21 @@ class OrganisationDetailView(PermissionRequiredMixin, View):
 
     def get(self, request, uuid):
         organisation = selectors.organisation_get_for_user(request=request, uuid=uuid)
-        return render(request, "accounts/organisation_detail.html", {
-            "organisation": organisation,
-            "memberships": selectors.membership_list_for_organisation(organisation=organisation),
-            "invitations": selectors.invitation_list_open_for_organisation(organisation=organisation),
-            "can_manage": request.user.has_perm("accounts.manage_organisations"),
-            "can_invite": request.user.has_perm("accounts.invite_users"),
-        })
+        return render(
+            request,
+            "accounts/organisation_detail.html",
+            {
+                "organisation": organisation,
+                "memberships": selectors.membership_list_for_organisation(
+                    organisation=organisation
+                ),
+                "invitations": selectors.invitation_list_open_for_organisation(
+                    organisation=organisation
+                ),
+                "can_manage": request.user.has_perm("accounts.manage_organisations"),
+                "can_invite": request.user.has_perm("accounts.invite_users"),
+            },
+        )
 
 
 class OrganisationUpdateView(PermissionRequiredMixin, View):
@@ -67,16 +84,28 @@ class OrganisationUpdateView(PermissionRequiredMixin, View):
 
     def get(self, request, uuid):
         organisation = selectors.organisation_get_for_user(request=request, uuid=uuid)
-        return render(request, self.template_name, {"form": OrganisationForm(instance=organisation),
-                                                    "organisation": organisation})
+        return render(
+            request,
+            self.template_name,
+            {"form": OrganisationForm(instance=organisation), "organisation": organisation},
+        )
 
     def post(self, request, uuid):
         organisation = selectors.organisation_get_for_user(request=request, uuid=uuid)
         # The form validates a copy; the service applies the change.
-        form = OrganisationForm(request.POST, instance=selectors.organisation_get_for_user(request=request, uuid=uuid))
+        form = OrganisationForm(
+            request.POST, instance=selectors.organisation_get_for_user(request=request, uuid=uuid)
+        )
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "organisation": organisation}, status=400)
-        services.organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+            return render(
+                request,
+                self.template_name,
+                {"form": form, "organisation": organisation},
+                status=400,
+            )
+        services.organisation_update(
+            actor=request.user, organisation=organisation, **form.cleaned_data
+        )
         messages.success(request, _("Changes saved."))
         return redirect("backoffice:organisation-detail", uuid=organisation.uuid)
 
@@ -86,10 +115,19 @@ class InvitationCreateView(PermissionRequiredMixin, View):
     template_name = "accounts/invitation_form.html"
 
     def _form(self, request, data=None):
-        organisations = selectors.organisation_list_for_user(user=request.user).filter(is_active=True)
-        initial = {"organisation": request.GET.get("organisation"), "language": request.LANGUAGE_CODE}
-        return InvitationForm(data, initial=initial, organisations=organisations,
-                              roles=services.assignable_roles(request.user))
+        organisations = selectors.organisation_list_for_user(user=request.user).filter(
+            is_active=True
+        )
+        initial = {
+            "organisation": request.GET.get("organisation"),
+            "language": request.LANGUAGE_CODE,
+        }
+        return InvitationForm(
+            data,
+            initial=initial,
+            organisations=organisations,
+            roles=services.assignable_roles(request.user),
+        )
 
     def get(self, request):
         return render(request, self.template_name, {"form": self._form(request)})
@@ -98,13 +136,23 @@ class InvitationCreateView(PermissionRequiredMixin, View):
         form = self._form(request, request.POST)
         if form.is_valid():
             try:
-                services.invitation_create(actor=request.user, base_url=request.build_absolute_uri("/")[:-1],
-                                           **form.cleaned_data)
+                services.invitation_create(
+                    actor=request.user,
+                    base_url=request.build_absolute_uri("/")[:-1],
+                    **form.cleaned_data,
+                )
             except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+                form.add_error(
+                    None, error.messages[0] if isinstance(error, ValidationError) else str(error)
+                )
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-                return redirect("backoffice:organisation-detail", uuid=form.cleaned_data["organisation"].uuid)
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+                return redirect(
+                    "backoffice:organisation-detail", uuid=form.cleaned_data["organisation"].uuid
+                )
         return render(request, self.template_name, {"form": form}, status=400)
 
 
@@ -130,8 +178,12 @@ class UserListView(PermissionRequiredMixin, View):
             role = ""
         users = selectors.user_list_for_admin(user=request.user, query=query, role=role)
         page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-        template = "accounts/partials/user_table.html" if request.htmx else "accounts/user_list.html"
-        return render(request, template, {"page": page, "query": query, "role": role, "roles": Role.choices})
+        template = (
+            "accounts/partials/user_table.html" if request.htmx else "accounts/user_list.html"
+        )
+        return render(
+            request, template, {"page": page, "query": query, "role": role, "roles": Role.choices}
+        )
 
 
 class UserDetailView(PermissionRequiredMixin, View):
@@ -139,13 +191,21 @@ class UserDetailView(PermissionRequiredMixin, View):
     template_name = "accounts/user_detail.html"
 
     def _render(self, request, user, form, status=200):
-        return render(request, self.template_name, {
-            "account": user, "form": form,
-            "memberships": user.memberships.select_related("organisation"),
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "account": user,
+                "form": form,
+                "memberships": user.memberships.select_related("organisation"),
+            },
+            status=status,
+        )
 
     def _membership_form(self, request, data=None):
-        organisations = selectors.organisation_list_for_user(user=request.user).filter(is_active=True)
+        organisations = selectors.organisation_list_for_user(user=request.user).filter(
+            is_active=True
+        )
         return MembershipForm(data, organisations=organisations)
 
     def get(self, request, uuid):
@@ -171,15 +231,22 @@ class UserDetailView(PermissionRequiredMixin, View):
                 services.membership_remove(actor=request.user, membership=membership)
                 messages.success(request, _("Role removed."))
             elif action in {"activate", "deactivate"}:
-                services.user_set_active(actor=request.user, user=user, is_active=action == "activate")
+                services.user_set_active(
+                    actor=request.user, user=user, is_active=action == "activate"
+                )
                 messages.success(request, _("Account updated."))
             elif action == "reset-two-factor":
                 services.user_reset_two_factor(actor=request.user, user=user)
-                messages.success(request, _("Two-factor login was reset; the user enrols again at the next login."))
+                messages.success(
+                    request,
+                    _("Two-factor login was reset; the user enrols again at the next login."),
+                )
             else:
                 messages.error(request, _("Unknown action."))
                 return self._render(request, user, form, status=400)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+            messages.error(
+                request, error.messages[0] if isinstance(error, ValidationError) else str(error)
+            )
             return self._render(request, user, form, status=400)
         return redirect("backoffice:user-detail", uuid=user.uuid)

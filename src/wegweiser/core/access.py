@@ -52,8 +52,12 @@ def check_permission(request: HttpRequest, permission: str, obj: Any = None) -> 
     # Imported here: privacy depends on core, not the other way round at import time.
     from wegweiser.privacy.services import audit_access_denied
 
-    audit_access_denied(request=request, permission=permission, object_type="view",
-                        object_id=request.resolver_match.view_name if request.resolver_match else "")
+    audit_access_denied(
+        request=request,
+        permission=permission,
+        object_type="view",
+        object_id=request.resolver_match.view_name if request.resolver_match else "",
+    )
     raise Http404
 
 
@@ -63,7 +67,9 @@ def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return view
 
 
-def permission_required(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def permission_required(
+    permission: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Require a `rules` permission for a function view (404 for signed-in users without it)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

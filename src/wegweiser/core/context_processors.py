@@ -9,13 +9,15 @@ def site(request):
     alternates = []
     if getattr(request, "resolver_match", None) and request.path.startswith(f"/{current}/"):
         for code, name in settings.LANGUAGES:
-            alternates.append({
-                "code": code,
-                "name": name,
-                "name_local": get_language_info(code)["name_local"],
-                "url": translate_url(request.get_full_path(), code),
-                "current": code == current,
-            })
+            alternates.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "name_local": get_language_info(code)["name_local"],
+                    "url": translate_url(request.get_full_path(), code),
+                    "current": code == current,
+                }
+            )
     return {
         "site_name": settings.WEGWEISER_SITE_NAME,
         "text_direction": "rtl" if get_language_bidi() else "ltr",

@@ -22,13 +22,13 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.translated_name()
+
     def translated_name(self, language: str | None = None) -> str:
         """The name in `language` (default: the active language), falling back to German."""
         language = (language or get_language() or "de").split("-")[0]
         return self.name_translations.get(language) or self.name
-
-    def __str__(self) -> str:
-        return self.translated_name()
 
 
 class Municipality(models.Model):
@@ -44,15 +44,23 @@ class Municipality(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=MunicipalityKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("district"),
     )
     latitude = models.DecimalField(
-        _("latitude of the centre"), max_digits=9, decimal_places=6,
+        _("latitude of the centre"),
+        max_digits=9,
+        decimal_places=6,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude of the centre"), max_digits=9, decimal_places=6,
+        _("longitude of the centre"),
+        max_digits=9,
+        decimal_places=6,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     postcodes = models.JSONField(_("postcodes"), default=list, blank=True)
@@ -96,8 +104,12 @@ class Language(TranslatedNameMixin):
     """A language by ISO 639-1 code: offers are held in it, content is translated into it."""
 
     code = models.CharField(
-        _("ISO 639-1 code"), max_length=2, unique=True,
-        validators=[RegexValidator(r"^[a-z]{2}$", _("Use a two-letter lower-case ISO 639-1 code."))],
+        _("ISO 639-1 code"),
+        max_length=2,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[a-z]{2}$", _("Use a two-letter lower-case ISO 639-1 code."))
+        ],
     )
     native_name = models.CharField(_("native name"), max_length=100)
     direction = models.CharField(

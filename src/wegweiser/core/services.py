@@ -64,20 +64,36 @@ def district_load(*, path: str | Path) -> LoadReport:
     try:
         district_data = data["district"]
         district = _upsert(
-            Municipality, {"ags": district_data["ags"]},
-            {"name": district_data["name"], "slug": district_data["slug"], "kind": MunicipalityKind.DISTRICT,
-             "parent": None, "latitude": _decimal(district_data["latitude"]),
-             "longitude": _decimal(district_data["longitude"]), "postcodes": []},
+            Municipality,
+            {"ags": district_data["ags"]},
+            {
+                "name": district_data["name"],
+                "slug": district_data["slug"],
+                "kind": MunicipalityKind.DISTRICT,
+                "parent": None,
+                "latitude": _decimal(district_data["latitude"]),
+                "longitude": _decimal(district_data["longitude"]),
+                "postcodes": [],
+            },
             report,
         )
         for town in data["towns"]:
             if not town["ags"].startswith(district.ags):
-                raise ValidationError(f"{town['name']}: AGS {town['ags']} is not inside district {district.ags}")
+                raise ValidationError(
+                    f"{town['name']}: AGS {town['ags']} is not inside district {district.ags}"
+                )
             _upsert(
-                Municipality, {"ags": town["ags"]},
-                {"name": town["name"], "slug": town["slug"], "kind": MunicipalityKind.TOWN, "parent": district,
-                 "latitude": _decimal(town["latitude"]), "longitude": _decimal(town["longitude"]),
-                 "postcodes": town.get("postcodes", [])},
+                Municipality,
+                {"ags": town["ags"]},
+                {
+                    "name": town["name"],
+                    "slug": town["slug"],
+                    "kind": MunicipalityKind.TOWN,
+                    "parent": district,
+                    "latitude": _decimal(town["latitude"]),
+                    "longitude": _decimal(town["longitude"]),
+                    "postcodes": town.get("postcodes", []),
+                },
                 report,
             )
     except KeyError as error:
@@ -98,19 +114,42 @@ def vocabulary_load(*, path: str | Path = VOCABULARY_FILE) -> LoadReport:
     report = LoadReport()
     try:
         for position, item in enumerate(data.get("life_areas", [])):
-            _upsert(LifeArea, {"slug": item["slug"]},
-                    {"name": item["name"], "name_translations": item.get("translations", {}),
-                     "description": item.get("description", ""), "icon": item.get("icon", ""),
-                     "position": position}, report)
+            _upsert(
+                LifeArea,
+                {"slug": item["slug"]},
+                {
+                    "name": item["name"],
+                    "name_translations": item.get("translations", {}),
+                    "description": item.get("description", ""),
+                    "icon": item.get("icon", ""),
+                    "position": position,
+                },
+                report,
+            )
         for position, item in enumerate(data.get("target_groups", [])):
-            _upsert(TargetGroup, {"slug": item["slug"]},
-                    {"name": item["name"], "name_translations": item.get("translations", {}),
-                     "position": position}, report)
+            _upsert(
+                TargetGroup,
+                {"slug": item["slug"]},
+                {
+                    "name": item["name"],
+                    "name_translations": item.get("translations", {}),
+                    "position": position,
+                },
+                report,
+            )
         for position, item in enumerate(data.get("languages", [])):
-            _upsert(Language, {"code": item["code"]},
-                    {"name": item["name"], "name_translations": item.get("translations", {}),
-                     "native_name": item["native_name"],
-                     "direction": item.get("direction", TextDirection.LTR), "position": position}, report)
+            _upsert(
+                Language,
+                {"code": item["code"]},
+                {
+                    "name": item["name"],
+                    "name_translations": item.get("translations", {}),
+                    "native_name": item["native_name"],
+                    "direction": item.get("direction", TextDirection.LTR),
+                    "position": position,
+                },
+                report,
+            )
     except KeyError as error:
         raise ValidationError(f"{path}: missing key {error}") from error
     return report

@@ -7,6 +7,10 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path(pgettext_lazy("URL", "datenschutz/"), views.PrivacyNoticeView.as_view(), name="privacy-notice"),
+    path(
+        pgettext_lazy("URL", "datenschutz/"),
+        views.PrivacyNoticeView.as_view(),
+        name="privacy-notice",
+    ),
     path(pgettext_lazy("URL", "impressum/"), views.ImprintView.as_view(), name="imprint"),
 ]

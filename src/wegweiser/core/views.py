@@ -10,11 +10,15 @@ from . import selectors
 
 class HomeView(PublicViewMixin, View):
     def get(self, request):
-        return render(request, "core/home.html", {
-            "life_areas": selectors.life_area_list(),
-            "towns": selectors.municipality_list(),
-            "district": selectors.district_get(),
-        })
+        return render(
+            request,
+            "core/home.html",
+            {
+                "life_areas": selectors.life_area_list(),
+                "towns": selectors.municipality_list(),
+                "district": selectors.district_get(),
+            },
+        )
 
 
 class PrivacyNoticeView(PublicViewMixin, View):
@@ -31,4 +35,6 @@ class DashboardView(PermissionRequiredMixin, View):
     permission = "backoffice.access"
 
     def get(self, request):
-        return render(request, "core/dashboard.html", {"memberships": request.user.active_memberships})
+        return render(
+            request, "core/dashboard.html", {"memberships": request.user.active_memberships}
+        )

@@ -12,12 +12,21 @@ DISTRICT_ORGANISATION = "Kommunales Integrationszentrum Kreis Recklinghausen"
 ORGANISATIONS: list[tuple[str, str, str | None]] = [
     (DISTRICT_ORGANISATION, K.DISTRICT, "recklinghausen"),
     ("Kreis Recklinghausen – Ausländerbehörde", K.DISTRICT, "recklinghausen"),
-    *[(f"Stadt {town} – Bürgerbüro", K.TOWN, slug) for town, slug in [
-        ("Castrop-Rauxel", "castrop-rauxel"), ("Datteln", "datteln"), ("Dorsten", "dorsten"),
-        ("Gladbeck", "gladbeck"), ("Haltern am See", "haltern-am-see"), ("Herten", "herten"),
-        ("Marl", "marl"), ("Oer-Erkenschwick", "oer-erkenschwick"), ("Recklinghausen", "recklinghausen"),
-        ("Waltrop", "waltrop"),
-    ]],
+    *[
+        (f"Stadt {town} – Bürgerbüro", K.TOWN, slug)
+        for town, slug in [
+            ("Castrop-Rauxel", "castrop-rauxel"),
+            ("Datteln", "datteln"),
+            ("Dorsten", "dorsten"),
+            ("Gladbeck", "gladbeck"),
+            ("Haltern am See", "haltern-am-see"),
+            ("Herten", "herten"),
+            ("Marl", "marl"),
+            ("Oer-Erkenschwick", "oer-erkenschwick"),
+            ("Recklinghausen", "recklinghausen"),
+            ("Waltrop", "waltrop"),
+        ]
+    ],
     ("Caritasverband Recklinghausen", K.WELFARE_ASSOCIATION, "recklinghausen"),
     ("Caritasverband Dorsten", K.WELFARE_ASSOCIATION, "dorsten"),
     ("AWO Unterbezirk Gladbeck", K.WELFARE_ASSOCIATION, "gladbeck"),
@@ -79,7 +88,12 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("buergerbuero-herten", "Bea Bürgerbüro", Role.REGISTRATION_CLERK, "Stadt Herten – Bürgerbüro"),
     ("buergerbuero-marl", "Ben Bürgerbüro", Role.REGISTRATION_CLERK, "Stadt Marl – Bürgerbüro"),
     ("kim-koordination", "Kim Koordination", Role.KIM_COORDINATOR, DISTRICT_ORGANISATION),
-    ("fallmanagement-caritas", "Carla Fallmanagement", Role.CASE_MANAGER, "Caritasverband Recklinghausen"),
+    (
+        "fallmanagement-caritas",
+        "Carla Fallmanagement",
+        Role.CASE_MANAGER,
+        "Caritasverband Recklinghausen",
+    ),
     ("fallmanagement-awo", "Ali Fallmanagement", Role.CASE_MANAGER, "AWO Unterbezirk Gladbeck"),
     ("fallmanagement-diakonie", "Dana Fallmanagement", Role.CASE_MANAGER, "Diakonisches Werk Marl"),
 ]

@@ -46,13 +46,16 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
         if organisation is None:
             local = _slug_mail(name)
             organisation = organisation_create(
-                actor=None, name=name, kind=kind, municipality=town,
+                actor=None,
+                name=name,
+                kind=kind,
+                municipality=town,
                 email=f"info@{local}.{DEMO_DOMAIN}",
                 phone=f"+49 2361 {rng.randint(100000, 999999)}",
                 website=f"https://{local}.{DEMO_DOMAIN}/",
                 address=f"{rng.choice(['Hauptstraße', 'Kirchplatz', 'Bahnhofstraße', 'Marktstraße', 'Am Rathaus'])} "
-                        f"{rng.randint(1, 80)}, {town.postcodes[0] if town and town.postcodes else ''} "
-                        f"{town.name if town else ''}".strip(),
+                f"{rng.randint(1, 80)}, {town.postcodes[0] if town and town.postcodes else ''} "
+                f"{town.name if town else ''}".strip(),
                 dpo_name="Datenschutzbeauftragte Beispiel",
                 dpo_email=f"datenschutz@{local}.{DEMO_DOMAIN}",
             )
@@ -73,10 +76,18 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
         organisation = organisations[organisation_name]
         if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
             membership_add(actor=None, user=user, organisation=organisation, role=role)
-        report.accounts.append({"email": email, "password": DEMO_PASSWORD, "role": role,
-                                "organisation": organisation_name})
+        report.accounts.append(
+            {
+                "email": email,
+                "password": DEMO_PASSWORD,
+                "role": role,
+                "organisation": organisation_name,
+            }
+        )
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(report.accounts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    target.write_text(
+        json.dumps(report.accounts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return report

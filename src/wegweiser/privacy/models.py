@@ -16,8 +16,12 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     # The actor's id is kept as text as well, so that the chain stays verifiable after the
     # user account is deleted (SET_NULL above).

@@ -17,7 +17,9 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainBreak | None:
     prev_hash = GENESIS_HASH
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != prev_hash:
-            return ChainBreak(event.id, "previous hash does not match (a row was removed or reordered)")
+            return ChainBreak(
+                event.id, "previous hash does not match (a row was removed or reordered)"
+            )
         expected = audit_event_hash(prev_hash=prev_hash, content=audit_event_content(event))
         if event.hash != expected:
             return ChainBreak(event.id, "content does not match its hash (the row was changed)")

@@ -17,6 +17,8 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="wegweiser-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="wegweiser-static-"))
 WHITENOISE_AUTOREFRESH = True
 WEGWEISER_DEMO_SKIP_2FA = False
-WEGWEISER_DEMO_ACCOUNTS_FILE = Path(tempfile.mkdtemp(prefix="wegweiser-var-")) / "demo-accounts.json"
+WEGWEISER_DEMO_ACCOUNTS_FILE = (
+    Path(tempfile.mkdtemp(prefix="wegweiser-var-")) / "demo-accounts.json"
+)
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -5,32 +5,49 @@ from wegweiser.accounts.services import invitation_create
 from wegweiser.accounts.tests.factories import OrganisationFactory, UserFactory
 from wegweiser.core.tests.matrix import ALL_ROLES, MatrixRow, matrix_id, matrix_params, run_matrix
 
-EVERYONE = {role: 200 for role in ALL_ROLES}
-SIGNED_IN = {role: 200 for role in ALL_ROLES[1:]}
+EVERYONE = dict.fromkeys(ALL_ROLES, 200)
+SIGNED_IN = dict.fromkeys(ALL_ROLES[1:], 200)
 DISTRICT_STAFF = {Role.ADMIN: 200, Role.KI_EDITOR: 200}
 
 MATRIX = [
-    MatrixRow("accounts:login", {**{r: 302 for r in ALL_ROLES}, "anonymous": 200}),
-    MatrixRow("accounts:logout", {r: 302 for r in ALL_ROLES}, method="post"),
+    MatrixRow("accounts:login", {**dict.fromkeys(ALL_ROLES, 302), "anonymous": 200}),
+    MatrixRow("accounts:logout", dict.fromkeys(ALL_ROLES, 302), method="post"),
     MatrixRow("accounts:two-factor-verify", {**SIGNED_IN, "no_role": 302}),
     MatrixRow("accounts:two-factor-setup", SIGNED_IN),
     MatrixRow("accounts:password-reset", EVERYONE),
     MatrixRow("accounts:password-reset-done", EVERYONE),
-    MatrixRow("accounts:password-reset-confirm", EVERYONE,
-              kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}),
+    MatrixRow(
+        "accounts:password-reset-confirm",
+        EVERYONE,
+        kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"},
+    ),
     MatrixRow("accounts:password-reset-complete", EVERYONE),
-    MatrixRow("accounts:invitation-accept", {r: 404 for r in ALL_ROLES}, kwargs=lambda o: {"token": "unknown"}),
+    MatrixRow(
+        "accounts:invitation-accept",
+        dict.fromkeys(ALL_ROLES, 404),
+        kwargs=lambda o: {"token": "unknown"},
+    ),
     MatrixRow("accounts:profile", SIGNED_IN),
     MatrixRow("accounts:password-change", SIGNED_IN),
     MatrixRow("backoffice:organisation-list", DISTRICT_STAFF),
     MatrixRow("backoffice:organisation-create", DISTRICT_STAFF),
-    MatrixRow("backoffice:organisation-detail", DISTRICT_STAFF, kwargs=lambda o: {"uuid": o["org_b"].uuid}),
-    MatrixRow("backoffice:organisation-update", DISTRICT_STAFF, kwargs=lambda o: {"uuid": o["org_b"].uuid}),
+    MatrixRow(
+        "backoffice:organisation-detail", DISTRICT_STAFF, kwargs=lambda o: {"uuid": o["org_b"].uuid}
+    ),
+    MatrixRow(
+        "backoffice:organisation-update", DISTRICT_STAFF, kwargs=lambda o: {"uuid": o["org_b"].uuid}
+    ),
     MatrixRow("backoffice:invitation-create", DISTRICT_STAFF),
-    MatrixRow("backoffice:invitation-revoke", {Role.ADMIN: 302, Role.KI_EDITOR: 302}, method="post",
-              kwargs=lambda o: {"uuid": o["invitation_b"].uuid}),
+    MatrixRow(
+        "backoffice:invitation-revoke",
+        {Role.ADMIN: 302, Role.KI_EDITOR: 302},
+        method="post",
+        kwargs=lambda o: {"uuid": o["invitation_b"].uuid},
+    ),
     MatrixRow("backoffice:user-list", {Role.ADMIN: 200}),
-    MatrixRow("backoffice:user-detail", {Role.ADMIN: 200}, kwargs=lambda o: {"uuid": o["user_b"].uuid}),
+    MatrixRow(
+        "backoffice:user-detail", {Role.ADMIN: 200}, kwargs=lambda o: {"uuid": o["user_b"].uuid}
+    ),
 ]
 
 
@@ -40,7 +57,8 @@ def test_accounts_permission_matrix(row, role, make_member, login, org_a):
     objects = {
         "org_b": org_b,
         "user_b": UserFactory(),
-        "invitation_b": invitation_create(actor=None, email="new@example.org", organisation=org_b,
-                                          role=Role.PROVIDER_EDITOR),
+        "invitation_b": invitation_create(
+            actor=None, email="new@example.org", organisation=org_b, role=Role.PROVIDER_EDITOR
+        ),
     }
     run_matrix(row, role, make_member=make_member, login=login, org_a=org_a, objects=objects)

@@ -28,7 +28,9 @@ def test_login_page_is_at_accounts_login(client):
 def test_login_wrong_password_shows_error(client, bob):
     response = _login(client, bob.email, "wrong-password")
     assert response.status_code == 200
-    assert "nicht korrekt" in response.content.decode() or "not correct" in response.content.decode()
+    assert (
+        "nicht korrekt" in response.content.decode() or "not correct" in response.content.decode()
+    )
 
 
 def test_login_provider_editor_needs_no_second_factor(client, bob):
@@ -50,7 +52,9 @@ def test_login_case_manager_must_enrol_authenticator(client, make_member, org_a)
     # A wrong code throttles further attempts (django-otp); a person would wait a moment.
     device.refresh_from_db()
     device.throttle_reset()
-    response = client.post(reverse("accounts:two-factor-setup") + "?next=/backoffice/", {"token": _code(device)})
+    response = client.post(
+        reverse("accounts:two-factor-setup") + "?next=/backoffice/", {"token": _code(device)}
+    )
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
@@ -68,7 +72,10 @@ def test_login_with_device_requires_valid_code(client, make_member, org_a):
     assert client.get(reverse("backoffice:dashboard")).status_code == 302
     device.refresh_from_db()
     device.throttle_reset()
-    assert client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code == 302
+    assert (
+        client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code
+        == 302
+    )
     assert client.get(reverse("backoffice:dashboard")).status_code == 200
 
 
@@ -76,8 +83,10 @@ def test_two_factor_verify_rejects_open_redirect(client, make_member, org_a):
     user = make_member(Role.ADMIN, org_a)
     device = TOTPDeviceFactory(user=user)
     _login(client, user.email)
-    response = client.post(reverse("accounts:two-factor-verify") + "?next=https://evil.example.com/",
-                           {"token": _code(device)})
+    response = client.post(
+        reverse("accounts:two-factor-verify") + "?next=https://evil.example.com/",
+        {"token": _code(device)},
+    )
     assert response.status_code == 302
     assert response.url == "/backoffice/"
 
@@ -130,4 +139,7 @@ def test_two_factor_verify_throttles_repeated_wrong_codes(client, make_member, o
     wrong = "123456" if _code(device) != "123456" else "654321"
     client.post(reverse("accounts:two-factor-verify"), {"token": wrong})
     # Even the right code is refused while the throttle is active.
-    assert client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code == 400
+    assert (
+        client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code
+        == 400
+    )

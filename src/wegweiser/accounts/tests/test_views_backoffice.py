@@ -13,13 +13,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_organisation_detail_provider_sees_own_organisation(bob, login, org_a):
-    response = login(bob).get(reverse("backoffice:organisation-detail", kwargs={"uuid": org_a.uuid}))
+    response = login(bob).get(
+        reverse("backoffice:organisation-detail", kwargs={"uuid": org_a.uuid})
+    )
     assert response.status_code == 200
     assert "Organisation A" in response.content.decode()
 
 
 def test_organisation_detail_stranger_gets_404_and_denial_is_audited(charlie, login, org_a):
-    response = login(charlie).get(reverse("backoffice:organisation-detail", kwargs={"uuid": org_a.uuid}))
+    response = login(charlie).get(
+        reverse("backoffice:organisation-detail", kwargs={"uuid": org_a.uuid})
+    )
     assert response.status_code == 404
     event = AuditEvent.objects.filter(action="privacy.access.denied").latest("id")
     assert event.object_id == str(org_a.uuid)
@@ -29,8 +33,12 @@ def test_organisation_detail_stranger_gets_404_and_denial_is_audited(charlie, lo
 def test_organisation_detail_unknown_and_forbidden_look_the_same(charlie, login, org_a):
     client = login(charlie)
     forbidden = client.get(reverse("backoffice:organisation-detail", kwargs={"uuid": org_a.uuid}))
-    missing = client.get(reverse("backoffice:organisation-detail",
-                                 kwargs={"uuid": "00000000-0000-0000-0000-000000000000"}))
+    missing = client.get(
+        reverse(
+            "backoffice:organisation-detail",
+            kwargs={"uuid": "00000000-0000-0000-0000-000000000000"},
+        )
+    )
     assert forbidden.status_code == missing.status_code == 404
 
     def strip_nonce(content: bytes) -> str:
@@ -41,26 +49,37 @@ def test_organisation_detail_unknown_and_forbidden_look_the_same(charlie, login,
 
 def test_organisation_create_shows_field_errors_and_creates_nothing(alice, login):
     before = Organisation.objects.count()
-    response = login(alice).post(reverse("backoffice:organisation-create"), {"name": "", "kind": "nonsense"})
+    response = login(alice).post(
+        reverse("backoffice:organisation-create"), {"name": "", "kind": "nonsense"}
+    )
     assert response.status_code == 400
     assert Organisation.objects.count() == before
     assert "field--error" in response.content.decode()
 
 
 def test_organisation_create_writes_audit_event(alice, login, district):
-    response = login(alice).post(reverse("backoffice:organisation-create"),
-                                 {"name": "Neuer Verein", "kind": "club", "email": "verein@example.org"})
+    response = login(alice).post(
+        reverse("backoffice:organisation-create"),
+        {"name": "Neuer Verein", "kind": "club", "email": "verein@example.org"},
+    )
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Neuer Verein")
-    assert AuditEvent.objects.filter(action="accounts.organisation.created", object_id=str(organisation.uuid)).exists()
+    assert AuditEvent.objects.filter(
+        action="accounts.organisation.created", object_id=str(organisation.uuid)
+    ).exists()
 
 
 def test_organisation_update_ignores_mass_assigned_fields(alice, login, org_b):
     original_uuid = org_b.uuid
     response = login(alice).post(
         reverse("backoffice:organisation-update", kwargs={"uuid": org_b.uuid}),
-        {"name": "Renamed", "kind": "club", "uuid": "11111111-1111-1111-1111-111111111111",
-         "created_at": "2000-01-01T00:00:00Z", "is_active": "on"},
+        {
+            "name": "Renamed",
+            "kind": "club",
+            "uuid": "11111111-1111-1111-1111-111111111111",
+            "created_at": "2000-01-01T00:00:00Z",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     org_b.refresh_from_db()
@@ -70,8 +89,9 @@ def test_organisation_update_ignores_mass_assigned_fields(alice, login, org_b):
 
 
 def test_organisation_list_htmx_returns_partial(alice, login, org_b):
-    response = login(alice).get(reverse("backoffice:organisation-list"), {"q": "Organisation B"},
-                                HTTP_HX_REQUEST="true")
+    response = login(alice).get(
+        reverse("backoffice:organisation-list"), {"q": "Organisation B"}, HTTP_HX_REQUEST="true"
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in content
@@ -100,23 +120,35 @@ def test_backoffice_lists_constant_queries(url_name, alice, login):
     assert len(large) == len(small)
 
 
-def test_invitation_flow_creates_account_with_role(login, make_member, org_a, client,
-                                                   django_capture_on_commit_callbacks):
+def test_invitation_flow_creates_account_with_role(
+    login, make_member, org_a, client, django_capture_on_commit_callbacks
+):
     ki_editor = make_member(Role.KI_EDITOR, org_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(ki_editor).post(reverse("backoffice:invitation-create"), {
-            "email": "Neu@Example.org", "organisation": str(org_a.uuid), "role": Role.PROVIDER_EDITOR,
-            "language": "en",
-        })
+        response = login(ki_editor).post(
+            reverse("backoffice:invitation-create"),
+            {
+                "email": "Neu@Example.org",
+                "organisation": str(org_a.uuid),
+                "role": Role.PROVIDER_EDITOR,
+                "language": "en",
+            },
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert "invited" in message.body
     link = next(line for line in message.body.splitlines() if "/accounts/invitation/" in line)
-    path = link[link.index("/accounts/"):]
+    path = link[link.index("/accounts/") :]
     assert client.get(path).status_code == 200
-    response = client.post(path, {"full_name": "Nina Neu", "password1": "a-long-enough-passphrase",
-                                  "password2": "a-long-enough-passphrase"})
+    response = client.post(
+        path,
+        {
+            "full_name": "Nina Neu",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="neu@example.org")
     assert membership.role == Role.PROVIDER_EDITOR
@@ -127,9 +159,15 @@ def test_invitation_flow_creates_account_with_role(login, make_member, org_a, cl
 
 def test_invitation_ki_editor_cannot_hand_out_case_roles(login, make_member, org_a):
     ki_editor = make_member(Role.KI_EDITOR, org_a)
-    response = login(ki_editor).post(reverse("backoffice:invitation-create"), {
-        "email": "x@example.org", "organisation": str(org_a.uuid), "role": Role.CASE_MANAGER, "language": "de",
-    })
+    response = login(ki_editor).post(
+        reverse("backoffice:invitation-create"),
+        {
+            "email": "x@example.org",
+            "organisation": str(org_a.uuid),
+            "role": Role.CASE_MANAGER,
+            "language": "de",
+        },
+    )
     assert response.status_code == 400
     assert not Invitation.objects.exists()
     assert mail.outbox == []
@@ -139,24 +177,33 @@ def test_user_detail_admin_adds_and_removes_role(alice, login, org_b):
     other = UserFactory()
     client = login(alice)
     url = reverse("backoffice:user-detail", kwargs={"uuid": other.uuid})
-    assert client.post(url, {"action": "add-role", "organisation": str(org_b.uuid),
-                             "role": Role.CASE_MANAGER}).status_code == 302
+    assert (
+        client.post(
+            url, {"action": "add-role", "organisation": str(org_b.uuid), "role": Role.CASE_MANAGER}
+        ).status_code
+        == 302
+    )
     membership = Membership.objects.get(user=other)
-    assert client.post(url, {"action": "remove-role", "membership": str(membership.uuid)}).status_code == 302
+    assert (
+        client.post(url, {"action": "remove-role", "membership": str(membership.uuid)}).status_code
+        == 302
+    )
     assert not Membership.objects.filter(user=other).exists()
 
 
 def test_user_detail_last_admin_cannot_deactivate_themselves(alice, login):
-    response = login(alice).post(reverse("backoffice:user-detail", kwargs={"uuid": alice.uuid}),
-                                 {"action": "deactivate"})
+    response = login(alice).post(
+        reverse("backoffice:user-detail", kwargs={"uuid": alice.uuid}), {"action": "deactivate"}
+    )
     assert response.status_code == 400
     alice.refresh_from_db()
     assert alice.is_active
 
 
 def test_user_detail_unknown_action_changes_nothing(alice, login, bob):
-    response = login(alice).post(reverse("backoffice:user-detail", kwargs={"uuid": bob.uuid}),
-                                 {"action": "make-superuser"})
+    response = login(alice).post(
+        reverse("backoffice:user-detail", kwargs={"uuid": bob.uuid}), {"action": "make-superuser"}
+    )
     assert response.status_code == 400
     bob.refresh_from_db()
     assert not bob.is_superuser

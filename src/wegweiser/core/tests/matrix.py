@@ -43,7 +43,9 @@ def matrix_id(value: Any) -> str:
     return value.url_name + f"-{value.method}" if isinstance(value, MatrixRow) else str(value)
 
 
-def run_matrix(row: MatrixRow, role: str, *, make_member, login, org_a, objects: dict[str, Any]) -> None:
+def run_matrix(
+    row: MatrixRow, role: str, *, make_member, login, org_a, objects: dict[str, Any]
+) -> None:
     url = reverse(row.url_name, kwargs=row.kwargs(objects))
     if role == ANONYMOUS:
         client = Client()

@@ -2,13 +2,13 @@ import pytest
 
 from wegweiser.core.tests.matrix import ALL_ROLES, MatrixRow, matrix_id, matrix_params, run_matrix
 
-PUBLIC = {role: 200 for role in ALL_ROLES}
+PUBLIC = dict.fromkeys(ALL_ROLES, 200)
 
 MATRIX = [
     MatrixRow("core:home", PUBLIC),
     MatrixRow("core:privacy-notice", PUBLIC),
     MatrixRow("core:imprint", PUBLIC),
-    MatrixRow("backoffice:dashboard", {"no_role": 404, **{r: 200 for r in ALL_ROLES[2:]}}),
+    MatrixRow("backoffice:dashboard", {"no_role": 404, **dict.fromkeys(ALL_ROLES[2:], 200)}),
 ]
 
 

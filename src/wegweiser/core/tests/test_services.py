@@ -10,8 +10,18 @@ from wegweiser.core.services import district_load, vocabulary_load
 
 pytestmark = pytest.mark.django_db
 
-TOWNS = {"Castrop-Rauxel", "Datteln", "Dorsten", "Gladbeck", "Haltern am See", "Herten", "Marl",
-         "Oer-Erkenschwick", "Recklinghausen", "Waltrop"}
+TOWNS = {
+    "Castrop-Rauxel",
+    "Datteln",
+    "Dorsten",
+    "Gladbeck",
+    "Haltern am See",
+    "Herten",
+    "Marl",
+    "Oer-Erkenschwick",
+    "Recklinghausen",
+    "Waltrop",
+}
 
 
 def test_district_load_creates_the_ten_towns_with_ags(settings):
@@ -36,10 +46,29 @@ def test_district_load_is_idempotent_and_updates_changes(settings, tmp_path):
 
 def test_district_load_rejects_town_outside_district(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({
-        "district": {"ags": "05562", "name": "K", "slug": "k", "latitude": 51, "longitude": 7},
-        "towns": [{"ags": "05111000", "name": "Düsseldorf", "slug": "d", "latitude": 51, "longitude": 6}],
-    }), encoding="utf-8")
+    bad.write_text(
+        json.dumps(
+            {
+                "district": {
+                    "ags": "05562",
+                    "name": "K",
+                    "slug": "k",
+                    "latitude": 51,
+                    "longitude": 7,
+                },
+                "towns": [
+                    {
+                        "ags": "05111000",
+                        "name": "Düsseldorf",
+                        "slug": "d",
+                        "latitude": 51,
+                        "longitude": 6,
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationError):
         district_load(path=bad)
     assert Municipality.objects.count() == 0

@@ -27,5 +27,7 @@ def test_seed_demo_is_idempotent_and_covers_every_role(settings):
 def test_seed_demo_accounts_can_log_in(client, settings):
     call_command("seed_demo")
     account = json.loads(settings.WEGWEISER_DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))[0]
-    response = client.post("/accounts/login/", {"username": account["email"], "password": account["password"]})
+    response = client.post(
+        "/accounts/login/", {"username": account["email"], "password": account["password"]}
+    )
     assert response.status_code == 302

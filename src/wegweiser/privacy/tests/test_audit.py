@@ -10,8 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _events(n=3):
-    return [audit_log(action="test.thing.read", object_type="test.thing", object_id=i, fields=["name"])
-            for i in range(n)]
+    return [
+        audit_log(action="test.thing.read", object_type="test.thing", object_id=i, fields=["name"])
+        for i in range(n)
+    ]
 
 
 def test_audit_log_chains_events():
@@ -53,7 +55,9 @@ def test_audit_verify_detects_a_removed_row():
     assert broken is not None and broken.event_id == third.id
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 def test_audit_table_refuses_update_on_postgresql():
     from django.db import DatabaseError, transaction
 

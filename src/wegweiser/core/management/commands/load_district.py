@@ -9,8 +9,12 @@ class Command(BaseCommand):
     help = "Load (or update) a district, its towns and the shared vocabulary from data files. Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", default=settings.WEGWEISER_DISTRICT_FILE,
-                            help="district JSON file (default: WEGWEISER_DISTRICT_FILE)")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            default=settings.WEGWEISER_DISTRICT_FILE,
+            help="district JSON file (default: WEGWEISER_DISTRICT_FILE)",
+        )
 
     def handle(self, *args, file, **options):
         try:

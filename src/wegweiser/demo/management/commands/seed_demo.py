@@ -14,4 +14,6 @@ class Command(BaseCommand):
             f"{report.users_created} accounts created. Accounts: {settings.WEGWEISER_DEMO_ACCOUNTS_FILE}"
         )
         for account in report.accounts:
-            self.stdout.write(f"  {account['role']:<20} {account['email']:<40} {account['password']}")
+            self.stdout.write(
+                f"  {account['role']:<20} {account['email']:<40} {account['password']}"
+            )

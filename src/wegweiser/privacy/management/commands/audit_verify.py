@@ -11,4 +11,6 @@ class Command(BaseCommand):
         broken = audit_chain_verify()
         if broken:
             raise CommandError(f"Audit chain broken at event {broken.event_id}: {broken.reason}")
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact ({AuditEvent.objects.count()} events)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact ({AuditEvent.objects.count()} events).")
+        )
