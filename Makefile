@@ -11,8 +11,8 @@ MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-SYSTEM_PACKAGES_RUN := gettext
-SYSTEM_PACKAGES_TEST := gettext postgresql postgresql-contrib chromium fonts-noto-core
+SYSTEM_PACKAGES_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
+SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) postgresql postgresql-contrib chromium
 
 PYTEST_GUARD = rc=$$?; if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests – treating this as a failure."; exit 1; fi; exit $$rc
 
