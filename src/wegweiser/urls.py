@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
 from wegweiser.core.views import DashboardView
+from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 
 backoffice_patterns = (
     [
@@ -13,7 +15,10 @@ backoffice_patterns = (
     "backoffice",
 )
 
+SITEMAPS = {"offers": OfferSitemap, "static": StaticSitemap}
+
 urlpatterns = [
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("wegweiser.accounts.urls")),
     path("backoffice/", include(backoffice_patterns)),
 ]
@@ -22,6 +27,7 @@ urlpatterns = [
 # links keep it; the back office follows the user's preference instead.
 urlpatterns += i18n_patterns(
     path("", include("wegweiser.core.urls")),
+    path("", include("wegweiser.offers.urls")),
     prefix_default_language=True,
 )
 

@@ -22,5 +22,4 @@ def site(request):
         "site_name": settings.WEGWEISER_SITE_NAME,
         "text_direction": "rtl" if get_language_bidi() else "ltr",
         "language_alternates": alternates,
-        "csp_nonce": str(getattr(request, "csp_nonce", "")),
     }

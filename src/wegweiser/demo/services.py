@@ -13,6 +13,7 @@ from wegweiser.accounts.models import Membership, Organisation, User
 from wegweiser.accounts.services import membership_add, organisation_create
 from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.offers.demo import offers_seed
 
 from .organisations import ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, ORGANISATIONS
 
@@ -23,6 +24,7 @@ SEED = 20261122
 class SeedReport:
     organisations_created: int = 0
     users_created: int = 0
+    offers_created: int = 0
     accounts: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -84,6 +86,8 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
                 "organisation": organisation_name,
             }
         )
+
+    report.offers_created = offers_seed()
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -60,12 +61,15 @@ INSTALLED_APPS = [
     "wegweiser.core",
     "wegweiser.privacy",
     "wegweiser.accounts",
+    "wegweiser.offers",
     "wegweiser.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 Not Modified for every GET (public pages carry no per-request nonce).
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

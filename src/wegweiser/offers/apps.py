@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OffersConfig(AppConfig):
+    name = "wegweiser.offers"
+    label = "offers"
+    verbose_name = _("Offers")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

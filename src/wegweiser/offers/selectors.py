@@ -1,0 +1,413 @@
+"""Public reads of the offers database: search with facets, detail, providers, good practice.
+
+Only published offers appear. Every list uses prefetching so that the number of queries stays
+the same whatever the number of offers.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from wegweiser.accounts.models import Organisation
+from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
+
+from .constants import (
+    ACCESSIBILITY_FEATURES,
+    MAX_QUERY_LENGTH,
+    Cost,
+    OfferStatus,
+    ScheduleKind,
+    Sort,
+    TranslationState,
+)
+from .models import Location, Offer, OfferTranslation, Schedule
+
+MAX_QUERY_WORDS = 10
+
+
+@dataclass
+class OfferFilters:
+    """Validated search input. Values outside the vocabulary are dropped and reported."""
+
+    q: str = ""
+    life_areas: list[str] = field(default_factory=list)
+    towns: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    costs: list[str] = field(default_factory=list)
+    accessibility: list[str] = field(default_factory=list)
+    open_now: bool = False
+    online: bool = False
+    good_practice: bool = False
+    organisation: str = ""
+    near: str = ""
+    sort: str = Sort.RELEVANCE
+    ignored: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v and k not in {"q", "ignored", "sort"}}
+
+
+def _keep(values: list[str], allowed: set[str], name: str, ignored: list[str]) -> list[str]:
+    kept = []
+    for value in values[:20]:
+        if value in allowed:
+            if value not in kept:
+                kept.append(value)
+        else:
+            ignored.append(name)
+    return kept
+
+
+def offer_filters_from_query(params) -> OfferFilters:
+    """Parse and validate query parameters (a QueryDict) into OfferFilters, never raising."""
+    ignored: list[str] = []
+    q = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+    filters = OfferFilters(
+        q=q,
+        life_areas=_keep(
+            params.getlist("life_area"),
+            set(LifeArea.objects.values_list("slug", flat=True)),
+            "life_area",
+            ignored,
+        ),
+        towns=_keep(
+            params.getlist("town"),
+            set(Municipality.objects.values_list("slug", flat=True)),
+            "town",
+            ignored,
+        ),
+        target_groups=_keep(
+            params.getlist("target_group"),
+            set(TargetGroup.objects.values_list("slug", flat=True)),
+            "target_group",
+            ignored,
+        ),
+        languages=_keep(
+            params.getlist("language"),
+            set(Language.objects.values_list("code", flat=True)),
+            "language",
+            ignored,
+        ),
+        costs=_keep(params.getlist("cost"), set(Cost.values), "cost", ignored),
+        accessibility=_keep(
+            params.getlist("access"), set(ACCESSIBILITY_FEATURES), "access", ignored
+        ),
+        open_now=params.get("open_now") == "1",
+        online=params.get("online") == "1",
+        good_practice=params.get("good_practice") == "1",
+        near=params.get("near", "")[:100],
+        sort=params.get("sort") if params.get("sort") in Sort.values else Sort.RELEVANCE,
+    )
+    if filters.near and not Municipality.objects.filter(slug=filters.near).exists():
+        ignored.append("near")
+        filters.near = ""
+    if filters.sort == Sort.DISTANCE and not filters.near:
+        filters.sort = Sort.RELEVANCE
+    filters.ignored = sorted(set(ignored))
+    return filters
+
+
+def _published() -> QuerySet[Offer]:
+    return Offer.objects.filter(is_published=True).exclude(status=OfferStatus.INACTIVE)
+
+
+def _words(q: str) -> list[str]:
+    return [w for w in re.split(r"\s+", q) if w][:MAX_QUERY_WORDS]
+
+
+def _text_filter(q: str) -> Q:
+    """Every word must occur in the offer's texts, in any language, its provider or life areas."""
+    condition = Q()
+    for word in _words(q):
+        translated = OfferTranslation.objects.filter(
+            Q(name__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+        ).values("offer_id")
+        by_area = LifeArea.objects.filter(name__icontains=word).values("offers")
+        condition &= (
+            Q(name__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(description__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(pk__in=translated)
+            | Q(pk__in=by_area)
+        )
+    return condition
+
+
+def _open_now_filter(now: datetime) -> Q:
+    local = timezone.localtime(now)
+    weekly = Schedule.objects.filter(
+        kind=ScheduleKind.WEEKLY,
+        weekday=local.weekday(),
+        opens_at__lte=local.time(),
+        closes_at__gt=local.time(),
+    ).values("offer_id")
+    dated = Schedule.objects.filter(
+        kind=ScheduleKind.DATE,
+        date=local.date(),
+        opens_at__lte=local.time(),
+        closes_at__gt=local.time(),
+    ).values("offer_id")
+    return Q(pk__in=weekly) | Q(pk__in=dated)
+
+
+def _apply(
+    qs: QuerySet[Offer], filters: OfferFilters, *, skip: str = "", now: datetime | None = None
+) -> QuerySet[Offer]:
+    """Apply all filters but `skip`: AND across facets, OR within one facet."""
+    if filters.q:
+        qs = qs.filter(_text_filter(filters.q))
+    if filters.life_areas and skip != "life_area":
+        qs = qs.filter(
+            pk__in=Offer.objects.filter(life_areas__slug__in=filters.life_areas).values("pk")
+        )
+    if filters.towns and skip != "town":
+        qs = qs.filter(
+            pk__in=Location.objects.filter(municipality__slug__in=filters.towns).values("offers")
+        )
+    if filters.target_groups and skip != "target_group":
+        qs = qs.filter(
+            pk__in=Offer.objects.filter(target_groups__slug__in=filters.target_groups).values("pk")
+        )
+    if filters.languages and skip != "language":
+        qs = qs.filter(
+            pk__in=Offer.objects.filter(languages__code__in=filters.languages).values("pk")
+        )
+    if filters.costs and skip != "cost":
+        qs = qs.filter(cost__in=filters.costs)
+    if filters.accessibility and skip != "access":
+        # Accessibility features combine with AND: a wheelchair user needs all of them at once.
+        locations = Location.objects.all()
+        for feature in filters.accessibility:
+            locations = locations.filter(**{feature: True})
+        qs = qs.filter(pk__in=locations.values("offers"))
+    if filters.open_now and skip != "open_now":
+        qs = qs.filter(_open_now_filter(now or timezone.now()))
+    if filters.online and skip != "online":
+        qs = qs.filter(is_online=True)
+    if filters.good_practice:
+        qs = qs.filter(is_good_practice=True)
+    if filters.organisation:
+        qs = qs.filter(organisation__uuid=filters.organisation)
+    return qs
+
+
+def _with_display(qs: QuerySet[Offer], language: str) -> QuerySet[Offer]:
+    return qs.select_related("organisation").prefetch_related(
+        "life_areas",
+        Prefetch("locations", queryset=Location.objects.select_related("municipality")),
+        Prefetch(
+            "translations",
+            queryset=OfferTranslation.objects.filter(language=language),
+            to_attr="display_translations",
+        ),
+    )
+
+
+def _ordered(qs: QuerySet[Offer], filters: OfferFilters) -> QuerySet[Offer]:
+    if filters.sort == Sort.DISTANCE and filters.near:
+        town = Municipality.objects.get(slug=filters.near)
+        lat, lon = Decimal(town.latitude), Decimal(town.longitude)
+        # Equirectangular approximation: good enough to order offers within one district.
+        dlat = F("locations__latitude") - Value(lat)
+        dlon = (F("locations__longitude") - Value(lon)) * Value(Decimal("0.62"))
+        return qs.annotate(distance=Min(dlat * dlat + dlon * dlon)).order_by(
+            F("distance").asc(nulls_last=True), "name"
+        )
+    if filters.sort == Sort.VERIFIED:
+        return qs.order_by(F("last_verified_at").desc(nulls_last=True), "name")
+    if filters.q:
+        first = _words(filters.q)[0]
+        return qs.annotate(
+            rank=Case(
+                When(name__icontains=filters.q, then=Value(4)),
+                When(name__icontains=first, then=Value(3)),
+                When(summary__icontains=first, then=Value(2)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ).order_by("-rank", "name")
+    return qs.order_by("-is_good_practice", "name")
+
+
+def offer_search_public(
+    *, filters: OfferFilters, language: str, now: datetime | None = None
+) -> QuerySet[Offer]:
+    """Published offers matching the filters, ordered, with everything the result list shows."""
+    return _with_display(_ordered(_apply(_published(), filters, now=now), filters), language)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def offer_facets_public(
+    *, filters: OfferFilters, language: str, now: datetime | None = None
+) -> dict[str, list[FacetValue]]:
+    """Counts per facet value, each counted with all other facets applied (so OR within a facet works)."""
+    base = _published()
+
+    def counts(skip: str, key: str) -> dict[str, int]:
+        rows = (
+            _apply(base, filters, skip=skip, now=now)
+            .values(key)
+            .annotate(n=Count("pk", distinct=True))
+        )
+        return {row[key]: row["n"] for row in rows if row[key] is not None}
+
+    life = counts("life_area", "life_areas__slug")
+    towns = counts("town", "locations__municipality__slug")
+    groups = counts("target_group", "target_groups__slug")
+    langs = counts("language", "languages__code")
+    costs = counts("cost", "cost")
+    access_base = _apply(base, filters, skip="access", now=now)
+    access = {
+        feature: access_base.filter(
+            pk__in=Location.objects.filter(**{feature: True}).values("offers")
+        ).count()
+        for feature in ACCESSIBILITY_FEATURES
+    }
+    open_now = (
+        _apply(base, filters, skip="open_now", now=now)
+        .filter(_open_now_filter(now or timezone.now()))
+        .count()
+    )
+    online = _apply(base, filters, skip="online", now=now).filter(is_online=True).count()
+
+    def build(objects, key, counted, selected, label):
+        return [
+            FacetValue(
+                getattr(o, key),
+                label(o),
+                counted.get(getattr(o, key), 0),
+                getattr(o, key) in selected,
+            )
+            for o in objects
+        ]
+
+    return {
+        "life_area": build(
+            LifeArea.objects.all(),
+            "slug",
+            life,
+            filters.life_areas,
+            lambda o: o.translated_name(language),
+        ),
+        "town": build(
+            Municipality.objects.filter(kind="town"), "slug", towns, filters.towns, lambda o: o.name
+        ),
+        "target_group": build(
+            TargetGroup.objects.all(),
+            "slug",
+            groups,
+            filters.target_groups,
+            lambda o: o.translated_name(language),
+        ),
+        "language": [
+            f
+            for f in build(
+                Language.objects.all(), "code", langs, filters.languages, lambda o: o.native_name
+            )
+            if f.count or f.selected
+        ],
+        "cost": [
+            FacetValue(v, str(lbl), costs.get(v, 0), v in filters.costs) for v, lbl in Cost.choices
+        ],
+        "access": [
+            FacetValue(k, str(lbl), access[k], k in filters.accessibility)
+            for k, lbl in ACCESSIBILITY_FEATURES.items()
+        ],
+        "open_now": [FacetValue("1", "", open_now, filters.open_now)],
+        "online": [FacetValue("1", "", online, filters.online)],
+    }
+
+
+def offer_get_public(*, uuid, language: str) -> Offer:
+    """One published offer with everything the detail page shows, or 404."""
+    offer = (
+        _published()
+        .filter(uuid=uuid)
+        .select_related("organisation", "organisation__municipality", "last_verified_by")
+        .prefetch_related(
+            "life_areas",
+            "target_groups",
+            "languages",
+            "contacts",
+            Prefetch("locations", queryset=Location.objects.select_related("municipality")),
+            Prefetch("schedules", queryset=Schedule.objects.select_related("location")),
+            Prefetch(
+                "translations",
+                queryset=OfferTranslation.objects.filter(language=language),
+                to_attr="display_translations",
+            ),
+        )
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    return offer
+
+
+def offer_display_texts(offer: Offer, language: str) -> dict:
+    """Name, summary and description in `language` if translated, German otherwise (flagged)."""
+    translation = next(iter(getattr(offer, "display_translations", []) or []), None)
+    if language != "de" and translation and translation.state != TranslationState.MISSING:
+        return {
+            "name": translation.name,
+            "summary": translation.summary or offer.summary,
+            "description": translation.description or offer.description,
+            "language": language,
+            "fallback": False,
+            "state": translation.state,
+        }
+    return {
+        "name": offer.name,
+        "summary": offer.summary,
+        "description": offer.description,
+        "language": "de",
+        "fallback": language != "de",
+        "state": TranslationState.CURRENT,
+    }
+
+
+def offer_is_open(offer: Offer, now: datetime | None = None) -> bool:
+    local = timezone.localtime(now or timezone.now())
+    for s in offer.schedules.all():
+        if (
+            s.opens_at
+            and s.closes_at
+            and s.opens_at <= local.time() < s.closes_at
+            and (
+                (s.kind == ScheduleKind.WEEKLY and s.weekday == local.weekday())
+                or (s.kind == ScheduleKind.DATE and s.date == local.date())
+            )
+        ):
+            return True
+    return False
+
+
+def organisation_get_public(*, uuid) -> Organisation:
+    """A provider with at least one published offer, or 404."""
+    organisation = (
+        Organisation.objects.filter(uuid=uuid, is_active=True, offers__in=_published())
+        .select_related("municipality")
+        .distinct()
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def offer_list_for_sitemap() -> QuerySet[Offer]:
+    return _published().only("uuid", "updated_at").order_by("pk")

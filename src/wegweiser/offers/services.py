@@ -1,0 +1,185 @@
+"""All writes of offers, locations, schedules and translations."""
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from wegweiser.privacy.services import audit_log
+
+from .constants import TRANSLATABLE_FIELDS, TranslationState
+from .models import (
+    Location,
+    Offer,
+    OfferContact,
+    OfferLocation,
+    OfferTranslation,
+    Schedule,
+    ZeroResultSearch,
+)
+
+OFFER_FIELDS = (
+    "organisation",
+    "name",
+    "summary",
+    "description",
+    "status",
+    "cost",
+    "cost_description",
+    "age_min",
+    "age_max",
+    "eligibility",
+    "registration_required",
+    "childcare",
+    "is_online",
+    "is_on_site",
+    "website",
+    "email",
+    "phone",
+    "valid_from",
+    "valid_until",
+    "is_good_practice",
+    "good_practice_story",
+    "is_published",
+    "source_system",
+    "source_id",
+)
+OFFER_M2M = ("life_areas", "target_groups", "languages")
+
+
+def offer_source_hash(offer: Offer) -> str:
+    """SHA-256 of the German texts; translations made from other texts are outdated."""
+    text = "\x1f".join(getattr(offer, field) or "" for field in TRANSLATABLE_FIELDS)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _set_m2m(offer: Offer, data: dict[str, Any]) -> None:
+    for field in OFFER_M2M:
+        if field in data:
+            getattr(offer, field).set(data[field])
+
+
+@transaction.atomic
+def offer_create(*, actor=None, locations: Iterable[Location] = (), **data: Any) -> Offer:
+    """Create an offer with its vocabulary links and locations."""
+    offer = Offer(**{k: v for k, v in data.items() if k in OFFER_FIELDS})
+    offer.full_clean()
+    offer.save()
+    _set_m2m(offer, data)
+    for location in locations:
+        OfferLocation.objects.create(offer=offer, location=location)
+    audit_log(
+        action="offers.offer.created",
+        actor=actor,
+        object_type="offers.offer",
+        object_id=offer.uuid,
+        fields=[k for k in data if k in OFFER_FIELDS or k in OFFER_M2M],
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, actor=None, offer: Offer, **data: Any) -> Offer:
+    """Change an offer; a change of the German texts marks its translations outdated."""
+    before = offer_source_hash(offer)
+    changed = [f for f in OFFER_FIELDS if f in data and getattr(offer, f) != data[f]]
+    for field in changed:
+        setattr(offer, field, data[field])
+    if changed:
+        offer.full_clean()
+        offer.save(update_fields=[*changed, "updated_at"])
+    _set_m2m(offer, data)
+    after = offer_source_hash(offer)
+    if after != before:
+        offer.translations.exclude(source_hash=after).exclude(
+            state=TranslationState.MISSING
+        ).update(state=TranslationState.OUTDATED)
+    audit_log(
+        action="offers.offer.updated",
+        actor=actor,
+        object_type="offers.offer",
+        object_id=offer.uuid,
+        fields=[*changed, *(f for f in OFFER_M2M if f in data)],
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_translation_save(
+    *,
+    actor=None,
+    offer: Offer,
+    language: str,
+    name: str,
+    summary: str = "",
+    description: str = "",
+    machine: bool = False,
+) -> OfferTranslation:
+    """Save the texts of one language; they count as current for today's German source."""
+    translation, _created = OfferTranslation.objects.update_or_create(
+        offer=offer,
+        language=language,
+        defaults={
+            "name": name,
+            "summary": summary,
+            "description": description,
+            "state": TranslationState.MACHINE if machine else TranslationState.CURRENT,
+            "source_hash": offer_source_hash(offer),
+        },
+    )
+    audit_log(
+        action="offers.translation.saved",
+        actor=actor,
+        object_type="offers.offer",
+        object_id=offer.uuid,
+        fields=["name", "summary", "description"],
+        reason=language,
+    )
+    return translation
+
+
+@transaction.atomic
+def offer_verify(*, actor, offer: Offer) -> Offer:
+    """Record that the provider or the KI checked the offer today ("still correct")."""
+    offer.last_verified_at = timezone.now()
+    offer.last_verified_by = actor
+    offer.save(update_fields=["last_verified_at", "last_verified_by", "updated_at"])
+    audit_log(
+        action="offers.offer.verified",
+        actor=actor,
+        object_type="offers.offer",
+        object_id=offer.uuid,
+        fields=["last_verified_at"],
+    )
+    return offer
+
+
+@transaction.atomic
+def location_create(**data: Any) -> Location:
+    location = Location(**data)
+    location.full_clean()
+    location.save()
+    return location
+
+
+@transaction.atomic
+def schedule_add(*, offer: Offer, **data: Any) -> Schedule:
+    schedule = Schedule(offer=offer, **data)
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def contact_add(*, offer: Offer, **data: Any) -> OfferContact:
+    contact = OfferContact(offer=offer, **data)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def zero_result_search_log(*, query: str, language: str, filters: dict[str, Any]) -> None:
+    """Remember a search without result for the editors (no user, no address)."""
+    ZeroResultSearch.objects.create(query=query[:200], language=language[:10], filters=filters)

@@ -1,0 +1,49 @@
+import factory
+
+from wegweiser.accounts.tests.factories import OrganisationFactory
+from wegweiser.core.models import Municipality
+from wegweiser.offers.constants import ScheduleKind
+from wegweiser.offers.models import Location, Offer, Schedule
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Beratungsstelle {n}")
+    street = "Hauptstraße 1"
+    postcode = "45699"
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(slug="herten"))
+    latitude = "51.595000"
+    longitude = "7.141000"
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Angebot {n}")
+    summary = "Ein Angebot für Neuzugewanderte."
+    description = "Beschreibung des Angebots."
+    is_published = True
+
+    @factory.post_generation
+    def locations(self, create, extracted, **kwargs):
+        for location in extracted or []:
+            self.offer_locations.create(location=location)
+
+    @factory.post_generation
+    def life_areas(self, create, extracted, **kwargs):
+        if extracted:
+            self.life_areas.set(extracted)
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Schedule
+
+    offer = factory.SubFactory(OfferFactory)
+    kind = ScheduleKind.WEEKLY

@@ -1,0 +1,68 @@
+"""Journeys through the offers database on a phone and a desktop, with axe-core checks."""
+
+import pytest
+from django.conf import settings
+
+from wegweiser.core.models import LifeArea, Municipality, TargetGroup
+from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.offers import services
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(live_server):
+    district_load(path=settings.WEGWEISER_DISTRICT_FILE)
+    vocabulary_load()
+    herten = Municipality.objects.get(slug="herten")
+    course = OfferFactory(
+        name="Deutschkurs für Frauen mit Kinderbetreuung",
+        childcare=True,
+        locations=[LocationFactory(municipality=herten)],
+        life_areas=[LifeArea.objects.get(slug="sprache")],
+    )
+    course.target_groups.set([TargetGroup.objects.get(slug="frauen")])
+    services.offer_translation_save(
+        offer=course,
+        language="ar",
+        name="دورة لغة ألمانية للنساء مع رعاية الأطفال",
+        summary="تعلم اللغة الألمانية بينما يتم الاعتناء بالأطفال.",
+    )
+    OfferFactory(
+        name="Schuldnerberatung",
+        locations=[LocationFactory(municipality=Municipality.objects.get(slug="marl"))],
+        life_areas=[LifeArea.objects.get(slug="beratung-und-recht")],
+    )
+    return live_server.url
+
+
+def test_arabic_phone_finds_course_for_women_in_herten(site, phone_page, axe):
+    page = phone_page
+    page.goto(f"{site}/ar/angebote/?town=herten&target_group=frauen")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert axe(page) == []
+    page.get_by_role("link", name="دورة لغة ألمانية للنساء مع رعاية الأطفال").click()
+    page.wait_for_selector("h1")
+    assert "رعاية الأطفال" in page.locator("h1").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe(page) == []
+
+
+def test_german_search_works_without_javascript(site, browser, axe):
+    context = browser.new_context(java_script_enabled=False, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{site}/de/")
+    page.fill("#home-q", "Deutschkurs")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_url("**/angebote/?q=Deutschkurs")
+    assert page.locator(".offer-card").count() == 1
+    page.check("#f-town-herten")
+    page.click(
+        "text=Filter anwenden"
+        if page.locator("text=Filter anwenden").count()
+        else "text=Apply filters"
+    )
+    assert "town=herten" in page.url
+    assert page.locator(".offer-card").count() == 1
+    context.close()

@@ -1,0 +1,107 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.http import QueryDict
+
+from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.offers import selectors, services
+from wegweiser.offers.constants import Cost, OfferStatus, ScheduleKind, TranslationState
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _search(query: str, language: str = "de", now=None):
+    filters = selectors.offer_filters_from_query(QueryDict(query))
+    return filters, list(selectors.offer_search_public(filters=filters, language=language, now=now))
+
+
+def _area(slug):
+    return LifeArea.objects.get(slug=slug)
+
+
+def _in(town):
+    municipality = Municipality.objects.get(slug=town)
+    return LocationFactory(
+        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
+    )
+
+
+def test_search_hides_unpublished_and_inactive(district):
+    shown = OfferFactory(name="Sprachcafé")
+    OfferFactory(name="Sprachcafé alt", is_published=False)
+    OfferFactory(name="Sprachcafé zu", status=OfferStatus.INACTIVE)
+    _filters, results = _search("q=Sprachcaf")
+    assert results == [shown]
+
+
+def test_search_words_match_any_language_and_provider(district):
+    offer = OfferFactory(name="Wohnungssuche")
+    services.offer_translation_save(offer=offer, language="en", name="Finding a flat")
+    assert _search("q=flat")[1] == [offer]
+    assert _search(f"q={offer.organisation.name.split()[0]}")[1] == [offer]
+
+
+def test_facets_or_within_and_across(district):
+    herten_language = OfferFactory(
+        name="A", locations=[_in("herten")], life_areas=[_area("sprache")]
+    )
+    marl_language = OfferFactory(name="B", locations=[_in("marl")], life_areas=[_area("sprache")])
+    herten_housing = OfferFactory(name="C", locations=[_in("herten")], life_areas=[_area("wohnen")])
+    assert {o.name for o in _search("town=herten&town=marl")[1]} == {"A", "B", "C"}
+    assert _search("town=herten&life_area=sprache")[1] == [herten_language]
+    filters, _ = _search("town=herten&life_area=sprache")
+    facets = selectors.offer_facets_public(filters=filters, language="de")
+    towns = {f.value: f.count for f in facets["town"]}
+    # The town facet counts with the life-area filter but without its own selection.
+    assert towns["herten"] == 1 and towns["marl"] == 1
+    areas = {f.value: f.count for f in facets["life_area"]}
+    assert areas["sprache"] == 1 and areas["wohnen"] == 1
+    assert marl_language and herten_housing
+
+
+def test_unknown_filter_values_are_ignored_and_reported(district):
+    OfferFactory()
+    filters, results = _search("town=atlantis&life_area=%27%3B--&cost=gold&sort=evil&page=x")
+    assert filters.ignored == ["cost", "life_area", "town"]
+    assert filters.sort == "relevance"
+    assert len(results) == 1
+
+
+def test_open_now_uses_weekly_schedule(district):
+    monday_morning = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
+    open_offer = OfferFactory(name="offen")
+    ScheduleFactory(offer=open_offer, weekday=0, opens_at=time(9), closes_at=time(12))
+    closed_offer = OfferFactory(name="zu")
+    ScheduleFactory(offer=closed_offer, weekday=1, opens_at=time(9), closes_at=time(12))
+    ScheduleFactory(offer=closed_offer, kind=ScheduleKind.BY_APPOINTMENT)
+    assert _search("open_now=1", now=monday_morning)[1] == [open_offer]
+
+
+def test_accessibility_features_combine_with_and(district):
+    both = OfferFactory(locations=[LocationFactory(step_free=True, accessible_toilet=True)])
+    OfferFactory(locations=[LocationFactory(step_free=True)])
+    assert _search("access=step_free&access=accessible_toilet")[1] == [both]
+
+
+def test_cost_filter_and_distance_sort(district):
+    near = OfferFactory(name="nah", cost=Cost.FREE, locations=[_in("herten")])
+    far = OfferFactory(name="fern", cost=Cost.FREE, locations=[_in("dorsten")])
+    OfferFactory(name="teuer", cost=Cost.FEE, locations=[_in("herten")])
+    results = _search("cost=free&sort=distance&near=herten")[1]
+    assert results == [near, far]
+
+
+def test_display_texts_fallback_and_outdated(district):
+    offer = OfferFactory(name="Deutschkurs")
+    services.offer_translation_save(offer=offer, language="ar", name="دورة ألمانية")
+    shown = selectors.offer_get_public(uuid=offer.uuid, language="ar")
+    assert selectors.offer_display_texts(shown, "ar")["name"] == "دورة ألمانية"
+    german = selectors.offer_display_texts(
+        selectors.offer_get_public(uuid=offer.uuid, language="uk"), "uk"
+    )
+    assert german["fallback"] is True and german["name"] == "Deutschkurs"
+    services.offer_update(offer=offer, summary="Neuer Text")
+    assert offer.translations.get(language="ar").state == TranslationState.OUTDATED
