@@ -5,6 +5,9 @@ from django.urls import include, path
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
 from wegweiser.core.views import DashboardView
 
+# A database outage anywhere in a request becomes a friendly 503 instead of a 500.
+handler500 = "wegweiser.ops.views.server_error"
+
 backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
@@ -14,6 +17,8 @@ backoffice_patterns = (
 )
 
 urlpatterns = [
+    # Health, readiness and metrics: outside i18n_patterns, never cached.
+    path("", include("wegweiser.ops.urls")),
     path("accounts/", include("wegweiser.accounts.urls")),
     path("backoffice/", include(backoffice_patterns)),
 ]

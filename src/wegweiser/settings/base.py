@@ -61,9 +61,14 @@ INSTALLED_APPS = [
     "wegweiser.privacy",
     "wegweiser.accounts",
     "wegweiser.demo",
+    "wegweiser.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that the request id and the timing cover everything below.
+    "wegweiser.ops.middleware.RequestIdMiddleware",
+    "wegweiser.ops.middleware.MetricsMiddleware",
+    "wegweiser.ops.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
