@@ -31,6 +31,11 @@ ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "view", "user")
 MAX_FRAMES = 30
 
 
+def request_context_clear(**kwargs: Any) -> None:
+    """`request_finished` receiver: lines logged after the response carry no stale request id."""
+    request_context.set(None)
+
+
 def scrub(text: str) -> str:
     return EMAIL_PATTERN.sub("[email]", text)
 
@@ -66,6 +71,9 @@ class JsonFormatter(logging.Formatter):
             value = getattr(record, name, None)
             if value is not None:
                 entry[name] = value
+        # Django's request logger passes the status as `status_code`.
+        if entry["status"] is None and isinstance(getattr(record, "status_code", None), int):
+            entry["status"] = record.status_code
         if isinstance(entry["path"], str):
             entry["path"] = scrub(entry["path"])
         if record.exc_info and record.exc_info[0] is not None:

@@ -52,32 +52,31 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
-        token = request_context.set(
+        # Cleared again on `request_finished` (see apps.py), not here: Django logs 4xx
+        # responses after the middleware chain has returned, and those lines need the id too.
+        request_context.set(
             {"request_id": request_id, "method": request.method, "path": request.path}
         )
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            access_logger.info(
-                "%(method)s %(path)s %(status)s %(duration_ms)sms",
-                {
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": duration_ms,
-                },
-                extra={
-                    "status": response.status_code,
-                    "duration_ms": duration_ms,
-                    "view": _view_name(request),
-                    "user": _user_ref(request),
-                },
-            )
-            return response
-        finally:
-            request_context.reset(token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        access_logger.info(
+            "%(method)s %(path)s %(status)s %(duration_ms)sms",
+            {
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+            },
+            extra={
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "view": _view_name(request),
+                "user": _user_ref(request),
+            },
+        )
+        return response
 
 
 def _view_name(request) -> str:
