@@ -7,6 +7,9 @@ from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffic
 from wegweiser.core.views import DashboardView
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 
+# A database outage anywhere in a request becomes a friendly 503 instead of a 500.
+handler500 = "wegweiser.ops.views.server_error"
+
 backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
@@ -19,6 +22,8 @@ SITEMAPS = {"offers": OfferSitemap, "static": StaticSitemap}
 
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Health, readiness and metrics: outside i18n_patterns, never cached.
+    path("", include("wegweiser.ops.urls")),
     path("accounts/", include("wegweiser.accounts.urls")),
     path("backoffice/", include(backoffice_patterns)),
 ]

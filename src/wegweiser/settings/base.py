@@ -63,9 +63,14 @@ INSTALLED_APPS = [
     "wegweiser.accounts",
     "wegweiser.offers",
     "wegweiser.demo",
+    "wegweiser.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that the request id and the timing cover everything below.
+    "wegweiser.ops.middleware.RequestIdMiddleware",
+    "wegweiser.ops.middleware.MetricsMiddleware",
+    "wegweiser.ops.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 Not Modified for every GET (public pages carry no per-request nonce).

@@ -2,6 +2,8 @@
 
 import os
 
+from wegweiser.ops.logs import logging_config
+
 from .base import *  # noqa: F403
 from .base import env_bool, require_env
 
@@ -20,3 +22,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# One JSON object per line on stderr (journald under systemd), without personal data.
+LOGGING = logging_config(json_lines=True, level=os.environ.get("LOG_LEVEL", "INFO"))

@@ -1,0 +1,36 @@
+"""The files in deploy/ stay in step with the code."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import get_commands
+
+ROOT = Path(settings.BASE_DIR)
+ENV_READ = re.compile(
+    r'(?:os\.environ(?:\.get)?\(\s*|os\.environ\[|env_bool\(|env_list\(|require_env\()\s*"([A-Z0-9_]+)"'
+)
+
+
+def test_env_example_explains_every_setting_the_project_reads():
+    names = set()
+    for path in (ROOT / "src" / "wegweiser" / "settings").glob("*.py"):
+        names |= set(ENV_READ.findall(path.read_text()))
+    example = (ROOT / "deploy" / "wegweiser.env.example").read_text()
+    documented = set(re.findall(r"^#?([A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert "DATABASE_URL" in names
+    assert sorted(names - documented) == []
+
+
+def test_systemd_units_run_only_existing_commands():
+    commands = get_commands()
+    units = list((ROOT / "deploy" / "systemd").glob("*.service"))
+    assert units
+    for unit in units:
+        for command in re.findall(r"manage\.py (\w+)", unit.read_text()):
+            assert command in commands, f"{unit.name}: {command}"
+
+
+def test_every_timer_has_its_service():
+    for timer in (ROOT / "deploy" / "systemd").glob("*.timer"):
+        assert timer.with_suffix(".service").exists(), timer.name
