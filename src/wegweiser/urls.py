@@ -22,6 +22,7 @@ urlpatterns = [
 # links keep it; the back office follows the user's preference instead.
 urlpatterns += i18n_patterns(
     path("", include("wegweiser.core.urls")),
+    path("", include("wegweiser.pages.urls")),
     prefix_default_language=True,
 )
 

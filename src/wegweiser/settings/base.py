@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "wegweiser.core",
     "wegweiser.privacy",
     "wegweiser.accounts",
+    "wegweiser.pages",
     "wegweiser.demo",
 ]
 
