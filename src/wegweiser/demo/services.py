@@ -13,6 +13,7 @@ from wegweiser.accounts.models import Membership, Organisation, User
 from wegweiser.accounts.services import membership_add, organisation_create
 from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.pages.demo import pages_seed
 
 from .organisations import ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, ORGANISATIONS
 
@@ -84,6 +85,8 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
                 "organisation": organisation_name,
             }
         )
+
+    pages_seed()
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ class Page(models.Model):
         related_name="children",
         verbose_name=_("parent page"),
     )
+    # Not unique: imported trees and own pages may share slugs; the public id is the uuid.
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     life_area = models.ForeignKey(
@@ -54,16 +55,6 @@ class Page(models.Model):
                 fields=["source_system", "source_id"],
                 condition=~Q(source_id=""),
                 name="pages_page_unique_source",
-            ),
-            models.UniqueConstraint(
-                fields=["parent", "slug"],
-                condition=Q(parent__isnull=False),
-                name="pages_page_unique_slug_per_parent",
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(parent__isnull=True),
-                name="pages_page_unique_top_level_slug",
             ),
         ]
 

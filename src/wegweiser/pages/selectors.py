@@ -133,7 +133,9 @@ def _page_by_path(path: str) -> Page | None:
     slugs = [slug for slug in path.strip("/").split("/") if slug]
     if not slugs or len(slugs) > MAX_DEPTH or any(len(slug) > 200 for slug in slugs):
         return None
-    candidates = list(_published().select_related("life_area").filter(slug__in=set(slugs)))
+    candidates = list(
+        _published().select_related("life_area").filter(slug__in=set(slugs)).order_by("id")
+    )
     parent_id = None
     page = None
     for slug in slugs:

@@ -367,7 +367,7 @@ class _Record:
 
 
 class _Rejected(Exception):
-    pass
+    """A record that cannot be imported; args: (ImportRejection,)."""
 
 
 def _read_records(path: str | Path) -> list[Any]:
@@ -406,6 +406,7 @@ def _parse_record(file: str, data: Any) -> _Record:
         raise _Rejected(ImportRejection(file, "", "", "not a JSON object"))
     record = _Record(file=file, data=data, source_id=_integer_id(data.get("id")))
     record.language = _record_language(data)[:20]
+    record.path = str(data.get("path") or "")[:1000]
     if not record.source_id:
         raise _Rejected(record.reject("missing or invalid id"))
     if not LANGUAGE_CODE_RE.match(record.language):
@@ -416,7 +417,6 @@ def _parse_record(file: str, data: Any) -> _Record:
         raise _Rejected(record.reject("missing title"))
     if len(record.title) > PageTranslation._meta.get_field("title").max_length:
         raise _Rejected(record.reject("title too long"))
-    record.path = str(data.get("path") or "")
     if len(record.path) > PageTranslation._meta.get_field("source_path").max_length:
         raise _Rejected(record.reject("path too long"))
     for name in ("content", "excerpt"):
@@ -579,18 +579,29 @@ def integreat_import(
     report = ImportReport()
     german: list[_Record] = []
     others: list[_Record] = []
+    # German records rejected before the import starts, so that their children and
+    # translations are rejected as "parent/German original was rejected".
+    rejected_german: list[tuple[str, str]] = []
     for path in paths:
         for data in _read_records(path):
             try:
                 record = _parse_record(Path(path).name, data)
             except _Rejected as rejection:
-                report.rejected.append(rejection.args[0])
+                found: ImportRejection = rejection.args[0]
+                report.rejected.append(found)
+                if found.language == SOURCE_LANGUAGE and found.source_id:
+                    rejected_german.append((found.source_id, str(data.get("path") or "")))
                 continue
             (german if record.language == SOURCE_LANGUAGE else others).append(record)
 
     with transaction.atomic():
-        batch: dict[str, Page | None] = dict.fromkeys((r.source_id for r in german), None)
-        by_path = {r.path: r.source_id for r in german if r.path}
+        batch: dict[str, Page | None] = dict.fromkeys(
+            [*(source_id for source_id, _path in rejected_german), *(r.source_id for r in german)]
+        )
+        by_path = {
+            **{path: source_id for source_id, path in rejected_german if path},
+            **{r.path: r.source_id for r in german if r.path},
+        }
         for record in _german_in_order(german):
             try:
                 # A savepoint per record: a rejected record leaves nothing half-written.
