@@ -33,6 +33,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("wegweiser.core.urls")),
     path("", include("wegweiser.offers.urls")),
+    path("", include("wegweiser.pages.urls")),
     prefix_default_language=True,
 )
 

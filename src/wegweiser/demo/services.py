@@ -14,6 +14,7 @@ from wegweiser.accounts.services import membership_add, organisation_create
 from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
 from wegweiser.offers.demo import offers_seed
+from wegweiser.pages.demo import pages_seed
 
 from .organisations import ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, ORGANISATIONS
 
@@ -25,6 +26,7 @@ class SeedReport:
     organisations_created: int = 0
     users_created: int = 0
     offers_created: int = 0
+    pages_created: int = 0
     accounts: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -88,6 +90,7 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
         )
 
     report.offers_created = offers_seed()
+    report.pages_created = pages_seed()
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wegweiser.privacy",
     "wegweiser.accounts",
     "wegweiser.offers",
+    "wegweiser.pages",
     "wegweiser.demo",
     "wegweiser.ops",
 ]
