@@ -17,8 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 tmp = tempfile.mkdtemp(prefix="wegweiser-bench-")
-os.environ.update(DJANGO_SETTINGS_MODULE="wegweiser.settings.dev", DEBUG="0", WEGWEISER_VAR_DIR=tmp,
-                  DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3", ALLOWED_HOSTS="testserver")
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="wegweiser.settings.dev",
+    DEBUG="0",
+    WEGWEISER_VAR_DIR=tmp,
+    DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
+    ALLOWED_HOSTS="testserver",
+)
 
 import django  # noqa: E402
 
@@ -58,7 +63,9 @@ def main() -> None:
         "detail /de/angebote/<id>/": f"/de/angebote/{offer.uuid}/",
         "good practice": "/de/gute-praxis/",
     }
-    print(f"{Offer.objects.count()} offers, SQLite, {ROUNDS} requests each, Django test client (in-process)")
+    print(
+        f"{Offer.objects.count()} offers, SQLite, {ROUNDS} requests each, Django test client (in-process)"
+    )
     base_p50 = None
     print(f"{'page':38} {'p50 ms':>8} {'p95 ms':>8} {'gzip KB':>8} {'x baseline':>10}")
     for label, url in pages.items():
