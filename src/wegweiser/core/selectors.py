@@ -1,6 +1,7 @@
 """Reads of the shared vocabulary. All of it is public."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from .constants import MunicipalityKind
 from .models import Language, LifeArea, Municipality, TargetGroup
@@ -24,3 +25,19 @@ def target_group_list() -> QuerySet[TargetGroup]:
 
 def language_list() -> QuerySet[Language]:
     return Language.objects.order_by("position", "code")
+
+
+def municipality_get(*, slug: str) -> Municipality:
+    """A town by slug, or 404."""
+    town = Municipality.objects.filter(slug=slug, kind=MunicipalityKind.TOWN).first()
+    if town is None:
+        raise Http404
+    return town
+
+
+def life_area_get(*, slug: str) -> LifeArea:
+    """A life area by slug, or 404."""
+    area = LifeArea.objects.filter(slug=slug).first()
+    if area is None:
+        raise Http404
+    return area

@@ -251,3 +251,64 @@ class ZeroResultSearch(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("new")
+    DONE = "done", _("done")
+    REJECTED = "rejected", _("rejected")
+
+
+class OfferFeedback(models.Model):
+    """ "Report a mistake" on a public offer page, for the editors' queue."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="feedback")
+    message = models.TextField(_("what is wrong?"), max_length=2000)
+    # Optional, only so that the editors can ask back; deleted with the report.
+    contact_email = models.EmailField(_("e-mail address for questions (optional)"), blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reported mistake")
+        verbose_name_plural = _("reported mistakes")
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.message[:40]}"
+
+
+class OfferSuggestion(models.Model):
+    """ "Suggest an offer" from a provider without an account, for the editors' queue."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name of the offer"), max_length=200)
+    provider_name = models.CharField(_("provider"), max_length=200)
+    town = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("town"),
+    )
+    description = models.TextField(_("description"), max_length=5000)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("your name"), max_length=200)
+    contact_email = models.EmailField(_("your e-mail address"))
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suggested offer")
+        verbose_name_plural = _("suggested offers")
+
+    def __str__(self) -> str:
+        return self.name

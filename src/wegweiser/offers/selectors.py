@@ -411,3 +411,58 @@ def organisation_get_public(*, uuid) -> Organisation:
 
 def offer_list_for_sitemap() -> QuerySet[Offer]:
     return _published().only("uuid", "updated_at").order_by("pk")
+
+
+def offer_json_ld(offer: Offer, *, url: str, language: str) -> dict:
+    """schema.org description of an offer for search engines (https://schema.org/Service)."""
+    texts = offer_display_texts(offer, language)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Service",
+        "name": texts["name"],
+        "description": texts["summary"],
+        "url": url,
+        "inLanguage": texts["language"],
+        "provider": {
+            "@type": "Organization",
+            "name": offer.organisation.name,
+            **({"url": offer.organisation.website} if offer.organisation.website else {}),
+        },
+        "areaServed": [
+            {"@type": "City", "name": location.municipality.name}
+            for location in offer.locations.all()
+        ],
+        "availableLanguage": [language.code for language in offer.languages.all()],
+        "isAccessibleForFree": offer.cost == Cost.FREE,
+    }
+    channels = []
+    for location in offer.locations.all():
+        place = {
+            "@type": "Place",
+            "name": location.name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": location.street,
+                "postalCode": location.postcode,
+                "addressLocality": location.municipality.name,
+                "addressCountry": "DE",
+            },
+        }
+        if location.latitude is not None:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(location.latitude),
+                "longitude": float(location.longitude),
+            }
+        channels.append(
+            {
+                "@type": "ServiceChannel",
+                "serviceLocation": place,
+                **({"servicePhone": offer.phone} if offer.phone else {}),
+            }
+        )
+    if channels:
+        data["availableChannel"] = channels
+    if offer.last_verified_at:
+        data["dateModified"] = offer.last_verified_at.date().isoformat()
+    return data

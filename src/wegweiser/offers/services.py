@@ -14,7 +14,9 @@ from .models import (
     Location,
     Offer,
     OfferContact,
+    OfferFeedback,
     OfferLocation,
+    OfferSuggestion,
     OfferTranslation,
     Schedule,
     ZeroResultSearch,
@@ -183,3 +185,37 @@ def contact_add(*, offer: Offer, **data: Any) -> OfferContact:
 def zero_result_search_log(*, query: str, language: str, filters: dict[str, Any]) -> None:
     """Remember a search without result for the editors (no user, no address)."""
     ZeroResultSearch.objects.create(query=query[:200], language=language[:10], filters=filters)
+
+
+@transaction.atomic
+def offer_feedback_create(
+    *, offer: Offer, message: str, contact_email: str, language: str
+) -> OfferFeedback:
+    """Store a public "report a mistake" for the editors; the editors' queue shows it."""
+    feedback = OfferFeedback(
+        offer=offer, message=message, contact_email=contact_email, language=language[:10]
+    )
+    feedback.full_clean()
+    feedback.save()
+    audit_log(
+        action="offers.feedback.created",
+        object_type="offers.offer",
+        object_id=offer.uuid,
+        fields=["message", *(["contact_email"] if contact_email else [])],
+    )
+    return feedback
+
+
+@transaction.atomic
+def offer_suggestion_create(*, language: str, **data: Any) -> OfferSuggestion:
+    """Store an offer suggested by a provider without an account."""
+    suggestion = OfferSuggestion(language=language[:10], **data)
+    suggestion.full_clean()
+    suggestion.save()
+    audit_log(
+        action="offers.suggestion.created",
+        object_type="offers.suggestion",
+        object_id=suggestion.uuid,
+        fields=list(data),
+    )
+    return suggestion

@@ -1,27 +1,50 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views_public
+from . import views_public as views
 
 app_name = "offers"
 
 urlpatterns = [
+    path(pgettext_lazy("URL", "angebote/"), views.OfferListView.as_view(), name="offer-list"),
     path(
-        pgettext_lazy("URL", "angebote/"), views_public.OfferListView.as_view(), name="offer-list"
+        pgettext_lazy("URL", "angebote/vorschlagen/"),
+        views.OfferSuggestionView.as_view(),
+        name="offer-suggest",
     ),
     path(
         pgettext_lazy("URL", "angebote/<uuid:uuid>/"),
-        views_public.OfferDetailView.as_view(),
+        views.OfferDetailView.as_view(),
         name="offer-detail",
     ),
     path(
+        pgettext_lazy("URL", "angebote/<uuid:uuid>/handout.pdf"),
+        views.OfferHandoutView.as_view(),
+        name="offer-handout",
+    ),
+    path(
+        pgettext_lazy("URL", "angebote/<uuid:uuid>/fehler-melden/"),
+        views.OfferFeedbackView.as_view(),
+        name="offer-feedback",
+    ),
+    path(
         pgettext_lazy("URL", "traeger/<uuid:uuid>/"),
-        views_public.OrganisationPublicView.as_view(),
+        views.OrganisationPublicView.as_view(),
         name="organisation-detail",
     ),
     path(
+        pgettext_lazy("URL", "orte/<slug:slug>/"),
+        views.TownOffersView.as_view(),
+        name="town-detail",
+    ),
+    path(
+        pgettext_lazy("URL", "lebensbereiche/<slug:slug>/"),
+        views.LifeAreaOffersView.as_view(),
+        name="life-area-detail",
+    ),
+    path(
         pgettext_lazy("URL", "gute-praxis/"),
-        views_public.GoodPracticeListView.as_view(),
+        views.GoodPracticeListView.as_view(),
         name="good-practice-list",
     ),
 ]

@@ -1,28 +1,36 @@
 """Public pages of the offers database: search, detail, providers, good practice."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views import View
 
 from wegweiser.core.access import PublicViewMixin
+from wegweiser.core.html import json_for_script
+from wegweiser.core.selectors import life_area_get, municipality_get
 
 from . import selectors, services
 from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, Sort
+from .forms import OfferFeedbackForm, OfferSuggestionForm
+from .handouts import offer_handout_pdf
 
 
 def _language() -> str:
     return (get_language() or "de").split("-")[0]
 
 
-def _results(request, filters, language):
+def _results(request, filters, language, params=None):
     offers = selectors.offer_search_public(filters=filters, language=language)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     for offer in page.object_list:
         offer.texts = selectors.offer_display_texts(offer, language)
-    params = request.GET.copy()
+    params = (params or request.GET).copy()
     params.pop("page", None)
     return page, params.urlencode()
 
@@ -30,10 +38,21 @@ def _results(request, filters, language):
 class OfferListView(PublicViewMixin, View):
     """Search form and results with facets; htmx swaps only the results."""
 
-    def get(self, request):
+    heading = ""
+
+    def preset(self, request, **kwargs) -> dict:
+        """Filters fixed by the URL (a town or life-area page); none for the search page."""
+        return {}
+
+    def get(self, request, **kwargs):
         language = _language()
-        filters = selectors.offer_filters_from_query(request.GET)
-        page, querystring = _results(request, filters, language)
+        preset = self.preset(request, **kwargs)
+        params = request.GET.copy()
+        for key, value in preset.get("params", {}).items():
+            if value not in params.getlist(key):
+                params.appendlist(key, value)
+        filters = selectors.offer_filters_from_query(params)
+        page, querystring = _results(request, filters, language, params)
         if filters.q and page.paginator.count == 0 and page.number == 1:
             services.zero_result_search_log(
                 query=filters.q, language=language, filters=filters.as_dict()
@@ -45,6 +64,8 @@ class OfferListView(PublicViewMixin, View):
             "facets": selectors.offer_facets_public(filters=filters, language=language),
             "sorts": Sort.choices,
             "access_labels": ACCESSIBILITY_FEATURES,
+            "heading": preset.get("heading", ""),
+            "intro": preset.get("intro", ""),
         }
         # htmx swaps the results and, out of band, only the counts: the checkbox the user just
         # clicked keeps its focus.
@@ -52,20 +73,42 @@ class OfferListView(PublicViewMixin, View):
         return render(request, template, context)
 
 
+class TownOffersView(OfferListView):
+    """All offers in one town: the search page with the town filter set."""
+
+    def preset(self, request, slug=None):
+        town = municipality_get(slug=slug)
+        return {
+            "params": {"town": town.slug},
+            "heading": _("Offers in %(town)s") % {"town": town.name},
+        }
+
+
+class LifeAreaOffersView(OfferListView):
+    """All offers of one life area: the search page with the life-area filter set."""
+
+    def preset(self, request, slug=None):
+        area = life_area_get(slug=slug)
+        return {
+            "params": {"life_area": area.slug},
+            "heading": area.translated_name(_language()),
+            "intro": area.description if _language() == "de" else "",
+        }
+
+
 class OfferDetailView(PublicViewMixin, View):
     def get(self, request, uuid):
         language = _language()
         offer = selectors.offer_get_public(uuid=uuid, language=language)
-        response = render(
-            request,
-            "offers/detail.html",
-            {
-                "offer": offer,
-                "texts": selectors.offer_display_texts(offer, language),
-                "is_open": selectors.offer_is_open(offer),
-                "now": timezone.localtime(),
-            },
-        )
+        url = request.build_absolute_uri(request.path)
+        context = {
+            "offer": offer,
+            "texts": selectors.offer_display_texts(offer, language),
+            "json_ld": json_for_script(selectors.offer_json_ld(offer, url=url, language=language)),
+            "is_open": selectors.offer_is_open(offer),
+            "now": timezone.localtime(),
+        }
+        response = render(request, "offers/detail.html", context)
         response["Last-Modified"] = http_date(offer.updated_at.timestamp())
         return response
 
@@ -95,3 +138,82 @@ class GoodPracticeListView(PublicViewMixin, View):
         return render(
             request, "offers/good_practice.html", {"page": page, "querystring": querystring}
         )
+
+
+class OfferFeedbackView(PublicViewMixin, View):
+    """ "Report a mistake": a short form on its own page, so that the offer page stays cacheable."""
+
+    template_name = "offers/feedback.html"
+
+    def get(self, request, uuid):
+        offer = selectors.offer_get_public(uuid=uuid, language=_language())
+        return render(
+            request,
+            self.template_name,
+            {
+                "offer": offer,
+                "texts": selectors.offer_display_texts(offer, _language()),
+                "form": OfferFeedbackForm(),
+                "sent": request.GET.get("sent") == "1",
+            },
+        )
+
+    def post(self, request, uuid):
+        offer = selectors.offer_get_public(uuid=uuid, language=_language())
+        form = OfferFeedbackForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {
+                    "offer": offer,
+                    "texts": selectors.offer_display_texts(offer, _language()),
+                    "form": form,
+                },
+                status=400,
+            )
+        services.offer_feedback_create(
+            offer=offer,
+            message=form.cleaned_data["message"],
+            contact_email=form.cleaned_data["contact_email"],
+            language=_language(),
+        )
+        return redirect(f"{request.path}?sent=1")
+
+
+class OfferSuggestionView(PublicViewMixin, View):
+    """ "Suggest an offer" for providers without an account."""
+
+    template_name = "offers/suggest.html"
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            {"form": OfferSuggestionForm(), "sent": request.GET.get("sent") == "1"},
+        )
+
+    def post(self, request):
+        form = OfferSuggestionForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "homepage"}
+        services.offer_suggestion_create(language=_language(), **data)
+        return redirect(f"{request.path}?sent=1")
+
+
+class OfferHandoutView(PublicViewMixin, View):
+    """The offer as a printable PDF, in `?language=` or the page language (German fallback)."""
+
+    def get(self, request, uuid):
+        language = request.GET.get("language") or _language()
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            raise Http404
+        offer = selectors.offer_get_public(uuid=uuid, language=language)
+        offer_url = request.build_absolute_uri(
+            reverse("offers:offer-detail", kwargs={"uuid": offer.uuid})
+        )
+        pdf = offer_handout_pdf(offer=offer, language=language, offer_url=offer_url)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="angebot-{offer.uuid}-{language}.pdf"'
+        return response

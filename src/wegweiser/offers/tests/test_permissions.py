@@ -24,3 +24,12 @@ def test_offers_permission_matrix(row, role, make_member, login, org_a, district
     run_matrix(
         row, role, make_member=make_member, login=login, org_a=org_a, objects={"offer": offer}
     )
+
+
+MATRIX += [
+    MatrixRow("offers:offer-suggest", PUBLIC),
+    MatrixRow("offers:offer-feedback", PUBLIC, kwargs=lambda o: {"uuid": o["offer"].uuid}),
+    MatrixRow("offers:offer-handout", PUBLIC, kwargs=lambda o: {"uuid": o["offer"].uuid}),
+    MatrixRow("offers:town-detail", PUBLIC, kwargs=lambda o: {"slug": "herten"}),
+    MatrixRow("offers:life-area-detail", PUBLIC, kwargs=lambda o: {"slug": "wohnen"}),
+]

@@ -1,0 +1,20 @@
+"""Printable PDF documents (handouts) rendered with weasyprint, and QR codes for them.
+
+weasyprint is imported when a document is rendered, so that the project loads without it.
+"""
+
+import segno
+
+
+def qr_code_svg(url: str) -> str:
+    """An inline SVG QR code for `url`."""
+    return segno.make(url, error="m").svg_inline(scale=3, omitsize=False)
+
+
+def pdf_from_html(*, html: str, base_url: str) -> bytes:
+    """Render HTML to PDF. Nothing but data: URIs is fetched: no network, no file system."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
