@@ -466,3 +466,27 @@ def offer_json_ld(offer: Offer, *, url: str, language: str) -> dict:
     if offer.last_verified_at:
         data["dateModified"] = offer.last_verified_at.date().isoformat()
     return data
+
+
+MAP_MARKER_LIMIT = 2000
+
+
+def offer_map_points(*, filters: OfferFilters, language: str) -> list[dict]:
+    """One point per location of each matching offer, for the map and its list."""
+    points = []
+    for offer in offer_search_public(filters=filters, language=language)[:MAP_MARKER_LIMIT]:
+        texts = offer_display_texts(offer, language)
+        for location in offer.locations.all():
+            if location.latitude is None or location.longitude is None:
+                continue
+            points.append(
+                {
+                    "lat": float(location.latitude),
+                    "lon": float(location.longitude),
+                    "name": texts["name"],
+                    "town": location.municipality.name,
+                    "address": location.address_line,
+                    "uuid": str(offer.uuid),
+                }
+            )
+    return points

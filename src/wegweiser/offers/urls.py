@@ -47,4 +47,5 @@ urlpatterns = [
         views.GoodPracticeListView.as_view(),
         name="good-practice-list",
     ),
+    path(pgettext_lazy("URL", "karte/"), views.OfferMapView.as_view(), name="offer-map"),
 ]

@@ -217,3 +217,26 @@ class OfferHandoutView(PublicViewMixin, View):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="angebot-{offer.uuid}-{language}.pdf"'
         return response
+
+
+class OfferMapView(PublicViewMixin, View):
+    """The matching offers on a map (Leaflet, tiles configurable) and, always, as a list."""
+
+    def get(self, request):
+        language = _language()
+        filters = selectors.offer_filters_from_query(request.GET)
+        points = selectors.offer_map_points(filters=filters, language=language)
+        for point in points:
+            point["url"] = reverse("offers:offer-detail", kwargs={"uuid": point["uuid"]})
+        return render(
+            request,
+            "offers/map.html",
+            {
+                "filters": filters,
+                "points": points,
+                "map_data": json_for_script(points),
+                "tile_url": settings.WEGWEISER_MAP_TILE_URL,
+                "attribution": settings.WEGWEISER_MAP_ATTRIBUTION,
+                "querystring": request.GET.urlencode(),
+            },
+        )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    "leaflet",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -208,12 +209,28 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Map tiles: a tile server the district trusts (privacy: every tile request reveals the
+# visitor's address to that server). Empty: the map shows markers on a plain background and the
+# list beside it; nothing is loaded from elsewhere.
+WEGWEISER_MAP_TILE_URL = os.environ.get("WEGWEISER_MAP_TILE_URL", "")
+WEGWEISER_MAP_ATTRIBUTION = os.environ.get("WEGWEISER_MAP_ATTRIBUTION", "")
+
+
+def _origin(url: str) -> list[str]:
+    """The CSP source of a tile URL template: {s} subdomains become a wildcard."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.replace("{s}", "*")
+    return [f"{parts.scheme}://{host}"] if host else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_origin(WEGWEISER_MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

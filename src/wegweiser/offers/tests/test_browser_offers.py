@@ -47,6 +47,12 @@ def test_arabic_phone_finds_course_for_women_in_herten(site, phone_page, axe):
     assert "رعاية الأطفال" in page.locator("h1").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe(page) == []
+    # Print the handout: the PDF in Arabic.
+    href = page.locator("a.handout-link").get_attribute("href")
+    assert "language=ar" in href
+    pdf = page.request.get(f"{site}{href}")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
 
 
 def test_german_search_works_without_javascript(site, browser, axe):
@@ -66,3 +72,28 @@ def test_german_search_works_without_javascript(site, browser, axe):
     assert "town=herten" in page.url
     assert page.locator(".offer-card").count() == 1
     context.close()
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_public_pages_have_no_axe_violations(site, page, axe, language):
+    for path in [
+        "",
+        "angebote/",
+        "karte/",
+        "gute-praxis/",
+        "angebote/vorschlagen/",
+        "orte/herten/",
+    ]:
+        page.goto(f"{site}/{language}/{path}")
+        assert axe(page) == [], path
+    page.goto(f"{site}/{language}/angebote/")
+    page.locator(".offer-card a").first.click()
+    page.wait_for_selector("h1")
+    assert axe(page) == []
+
+
+def test_map_shows_markers_without_tiles(site, page):
+    page.goto(f"{site}/de/karte/")
+    page.wait_for_selector("#offer-map:not([hidden])")
+    assert page.locator("#offer-map .leaflet-interactive, #offer-map .map-cluster").count() >= 1
+    assert page.locator(".map-list li").count() == 2

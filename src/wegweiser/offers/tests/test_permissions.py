@@ -33,3 +33,4 @@ MATRIX += [
     MatrixRow("offers:town-detail", PUBLIC, kwargs=lambda o: {"slug": "herten"}),
     MatrixRow("offers:life-area-detail", PUBLIC, kwargs=lambda o: {"slug": "wohnen"}),
 ]
+MATRIX += [MatrixRow("offers:offer-map", PUBLIC)]

@@ -1,0 +1,35 @@
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from wegweiser.core.models import Municipality
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_map_lists_matching_offers_with_coordinates(client, district):
+    herten = Municipality.objects.get(slug="herten")
+    OfferFactory(name="Karte Herten", locations=[LocationFactory(municipality=herten)])
+    OfferFactory(
+        name="Karte Marl",
+        locations=[LocationFactory(municipality=Municipality.objects.get(slug="marl"))],
+    )
+    content = client.get(reverse("offers:offer-map"), {"town": "herten"}).content.decode()
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="map-data">(.*?)</script>', content, re.S
+        ).group(1)
+    )
+    assert [p["name"] for p in data] == ["Karte Herten"]
+    assert data[0]["url"].startswith("/de/angebote/")
+    # The list is always there, also when no map tiles load.
+    assert '<ol class="map-list">' in content and "Karte Herten" in content
+
+
+def test_map_without_tile_server_loads_nothing_from_elsewhere(client, district, settings):
+    response = client.get(reverse("offers:offer-map"))
+    assert 'data-tile-url=""' in response.content.decode()
+    assert "img-src 'self' data:;" in response.headers["Content-Security-Policy"]
