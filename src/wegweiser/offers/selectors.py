@@ -25,7 +25,7 @@ from .constants import (
     Sort,
     TranslationState,
 )
-from .models import Location, Offer, OfferTranslation, Schedule
+from .models import Location, Offer, OfferLocation, OfferTranslation, Schedule
 
 MAX_QUERY_WORDS = 10
 
@@ -472,21 +472,53 @@ MAP_MARKER_LIMIT = 2000
 
 
 def offer_map_points(*, filters: OfferFilters, language: str) -> list[dict]:
-    """One point per location of each matching offer, for the map and its list."""
-    points = []
-    for offer in offer_search_public(filters=filters, language=language)[:MAP_MARKER_LIMIT]:
-        texts = offer_display_texts(offer, language)
-        for location in offer.locations.all():
-            if location.latitude is None or location.longitude is None:
-                continue
-            points.append(
-                {
-                    "lat": float(location.latitude),
-                    "lon": float(location.longitude),
-                    "name": texts["name"],
-                    "town": location.municipality.name,
-                    "address": location.address_line,
-                    "uuid": str(offer.uuid),
-                }
-            )
+    """One point per location of each matching offer, for the map and its list.
+
+    Reads plain values in three queries instead of model instances: the map may show every
+    offer of the district at once.
+    """
+    ordered = _ordered(_apply(_published(), filters), filters)
+    offer_ids = list(ordered.values_list("pk", flat=True)[:MAP_MARKER_LIMIT])
+    names = (
+        dict(
+            OfferTranslation.objects.filter(offer_id__in=offer_ids, language=language)
+            .exclude(state=TranslationState.MISSING)
+            .values_list("offer_id", "name")
+        )
+        if language != "de"
+        else {}
+    )
+    rows = OfferLocation.objects.filter(
+        offer_id__in=offer_ids, location__latitude__isnull=False, location__longitude__isnull=False
+    ).values(
+        "offer_id",
+        "offer__uuid",
+        "offer__name",
+        "location__latitude",
+        "location__longitude",
+        "location__street",
+        "location__postcode",
+        "location__municipality__name",
+    )
+    position = {pk: index for index, pk in enumerate(offer_ids)}
+    points = [
+        {
+            "lat": float(row["location__latitude"]),
+            "lon": float(row["location__longitude"]),
+            "name": names.get(row["offer_id"], row["offer__name"]),
+            "town": row["location__municipality__name"],
+            "address": ", ".join(
+                p
+                for p in [
+                    row["location__street"],
+                    f"{row['location__postcode']} {row['location__municipality__name']}".strip(),
+                ]
+                if p
+            ),
+            "uuid": str(row["offer__uuid"]),
+            "_order": position[row["offer_id"]],
+        }
+        for row in rows
+    ]
+    points.sort(key=lambda point: point.pop("_order"))
     return points

@@ -33,3 +33,21 @@ def test_map_without_tile_server_loads_nothing_from_elsewhere(client, district, 
     response = client.get(reverse("offers:offer-map"))
     assert 'data-tile-url=""' in response.content.decode()
     assert "img-src 'self' data:;" in response.headers["Content-Security-Policy"]
+
+
+def test_map_constant_queries(client, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            OfferFactory(locations=[LocationFactory(), LocationFactory()])
+
+    add(3)
+    client.get(reverse("offers:offer-map"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("offers:offer-map"))
+    add(6)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("offers:offer-map"))
+    assert len(small) == len(large)
