@@ -17,7 +17,7 @@ SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) postgresql postgresql-contrib chr
 PYTEST_GUARD = rc=$$?; if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests – treating this as a failure."; exit 1; fi; exit $$rc
 
 .PHONY: help install install-test run test test-sqlite test-postgres lint format typecheck messages \
-        compilemessages migrations-check check-deploy bench clean
+        compilemessages migrations-check check-deploy bench audit clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -77,6 +77,13 @@ test-postgres: install-test compilemessages ## The whole pytest suite on a tempo
 test: install-test lint migrations-check check-deploy ## Lint, checks, and all tests on SQLite and PostgreSQL
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
+
+audit: install ## Supply chain: pip-audit of the locked versions (where the registry answers) and ruff's security rules
+	@mkdir -p var
+	$(UV) export --frozen --format requirements-txt --no-emit-project --quiet > var/requirements.lock.txt
+	$(VENV)/bin/pip-audit --requirement var/requirements.lock.txt --disable-pip --no-deps --progress-spinner off \
+	  || { echo "pip-audit reported vulnerabilities (or the vulnerability service did not answer)"; exit 1; }
+	$(VENV)/bin/ruff check --select S .
 
 bench: install ## Run the benchmark scripts in bench/
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
