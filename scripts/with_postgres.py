@@ -6,7 +6,8 @@
 initdb creates the cluster in a temporary directory, postgres listens on a free port on the
 loopback address only, DATABASE_URL points the command at it, and the cluster is stopped and
 removed afterwards, also when the command fails or is interrupted. initdb and postgres refuse to
-run as root, so as root they run as the `postgres` system user.
+run as root, so as root they run as the `postgres` system user. `Cluster` is also used by the
+fault drills in bench/, which stop and restart the server on purpose.
 """
 
 import os
@@ -45,27 +46,29 @@ def as_db_user(cmd: list[str]) -> list[str]:
     return cmd
 
 
-def main() -> int:
-    args = sys.argv[1:]
-    if args and args[0] == "--":
-        args = args[1:]
-    if not args:
-        sys.exit("usage: with_postgres.py -- COMMAND [ARGS...]")
+class Cluster:
+    """A temporary PostgreSQL cluster: create(), start(), stop(), remove()."""
 
-    workdir = Path(tempfile.mkdtemp(prefix="wegweiser-pg-"))
-    datadir = workdir / "data"
-    if os.geteuid() == 0:
-        shutil.chown(workdir, user="postgres", group="postgres")
-    port = free_port()
-    log = workdir / "postgres.log"
-    server = None
-    try:
+    def __init__(self) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="wegweiser-pg-"))
+        self.datadir = self.workdir / "data"
+        self.log = self.workdir / "postgres.log"
+        self.port = free_port()
+        self.server: subprocess.Popen | None = None
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, user="postgres", group="postgres")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://wegweiser@127.0.0.1:{self.port}/wegweiser"
+
+    def create(self) -> None:
         subprocess.run(
             as_db_user(
                 [
                     pg_bin("initdb"),
                     "-D",
-                    str(datadir),
+                    str(self.datadir),
                     "-U",
                     "wegweiser",
                     "--auth=trust",
@@ -77,18 +80,34 @@ def main() -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        server = subprocess.Popen(
+        self.start()
+        subprocess.run(
+            [
+                pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "wegweiser",
+                "wegweiser",
+            ],
+            check=True,
+        )
+
+    def start(self) -> None:
+        self.server = subprocess.Popen(
             as_db_user(
                 [
                     pg_bin("postgres"),
                     "-D",
-                    str(datadir),
+                    str(self.datadir),
                     "-h",
                     "127.0.0.1",
                     "-p",
-                    str(port),
+                    str(self.port),
                     "-k",
-                    str(workdir),
+                    str(self.workdir),
                     "-c",
                     "fsync=off",
                     "-c",
@@ -99,45 +118,62 @@ def main() -> int:
                     "max_connections=50",
                 ]
             ),
-            stdout=open(log, "wb"),
+            stdout=open(self.log, "ab"),
             stderr=subprocess.STDOUT,
         )
-        for _ in range(100):
+        for _ in range(200):
             ready = subprocess.run(
-                [pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
+                [pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             if ready.returncode == 0:
-                break
-            if server.poll() is not None:
-                sys.stderr.write(log.read_text())
+                return
+            if self.server.poll() is not None:
+                sys.stderr.write(self.log.read_text())
                 sys.exit("with_postgres: postgres did not start")
             time.sleep(0.1)
-        subprocess.run(
-            [
-                pg_bin("createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "wegweiser",
-                "wegweiser",
-            ],
-            check=True,
+        sys.exit("with_postgres: postgres did not become ready")
+
+    def stop(self) -> None:
+        if self.server is not None and self.server.poll() is None:
+            # Fast shutdown: disconnect clients instead of waiting for them (pooled connections).
+            subprocess.run(
+                as_db_user([pg_bin("pg_ctl"), "-D", str(self.datadir), "stop", "-m", "fast", "-w"]),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+        self.server = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        sys.exit("usage: with_postgres.py -- COMMAND [ARGS...]")
+    cluster = Cluster()
+    try:
+        cluster.create()
+        env = dict(os.environ, DATABASE_URL=cluster.url)
+        print(
+            f"with_postgres: PostgreSQL on 127.0.0.1:{cluster.port} ({cluster.datadir})", flush=True
         )
-        env = dict(os.environ, DATABASE_URL=f"postgres://wegweiser@127.0.0.1:{port}/wegweiser")
-        print(f"with_postgres: PostgreSQL on 127.0.0.1:{port} ({datadir})", flush=True)
         return subprocess.call(args, env=env)
     finally:
-        if server is not None and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
+        cluster.remove()
 
 
 if __name__ == "__main__":
