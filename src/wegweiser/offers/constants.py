@@ -55,3 +55,12 @@ ACCESSIBILITY_FEATURES = {
 TRANSLATABLE_FIELDS = ("name", "summary", "description")
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {
+    "flyer": {"pdf": b"%PDF", "png": b"\x89PNG", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff"},
+    "photo": {"png": b"\x89PNG", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "webp": b"RIFF"},
+}
+ERROR_ATTACHMENT_TYPE = _("Please upload a PDF (flyers) or a JPEG, PNG or WebP image.")
+ERROR_ATTACHMENT_SIZE = _("The file is larger than 10 MB.")
+ERROR_PHOTO_ALT = _("Please describe the photo for people who cannot see it.")

@@ -312,3 +312,36 @@ class OfferSuggestion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AttachmentKind(models.TextChoices):
+    FLYER = "flyer", _("flyer")
+    PHOTO = "photo", _("photo")
+
+
+def attachment_path(instance: "OfferAttachment", filename: str) -> str:
+    # A random name: public files must not reveal who uploaded them or what they were called.
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"offers/{instance.offer.uuid}/{uuid.uuid4().hex}.{suffix}"
+
+
+class OfferAttachment(models.Model):
+    """A flyer (per language) or a photo (good practice) of an offer."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    language = models.CharField(_("language"), max_length=10, default="de")
+    title = models.CharField(_("title"), max_length=200)
+    # Photos need a text alternative for people who cannot see them.
+    alt_text = models.CharField(_("text alternative"), max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "language"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title

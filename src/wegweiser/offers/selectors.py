@@ -25,7 +25,7 @@ from .constants import (
     Sort,
     TranslationState,
 )
-from .models import Location, Offer, OfferLocation, OfferTranslation, Schedule
+from .models import Location, Offer, OfferAttachment, OfferLocation, OfferTranslation, Schedule
 
 MAX_QUERY_WORDS = 10
 
@@ -201,6 +201,9 @@ def _apply(
 def _with_display(qs: QuerySet[Offer], language: str) -> QuerySet[Offer]:
     return qs.select_related("organisation").prefetch_related(
         "life_areas",
+        Prefetch(
+            "attachments", queryset=OfferAttachment.objects.filter(kind="photo"), to_attr="photos"
+        ),
         Prefetch("locations", queryset=Location.objects.select_related("municipality")),
         Prefetch(
             "translations",
@@ -343,6 +346,7 @@ def offer_get_public(*, uuid, language: str) -> Offer:
             "target_groups",
             "languages",
             "contacts",
+            "attachments",
             Prefetch("locations", queryset=Location.objects.select_related("municipality")),
             Prefetch("schedules", queryset=Schedule.objects.select_related("location")),
             Prefetch(
@@ -522,3 +526,19 @@ def offer_map_points(*, filters: OfferFilters, language: str) -> list[dict]:
     ]
     points.sort(key=lambda point: point.pop("_order"))
     return points
+
+
+def offer_location_points(offer: Offer) -> list[dict]:
+    """The map points of one offer's locations (already prefetched)."""
+    return [
+        {
+            "lat": float(location.latitude),
+            "lon": float(location.longitude),
+            "name": location.name,
+            "town": location.municipality.name,
+            "address": location.address_line,
+            "uuid": str(offer.uuid),
+        }
+        for location in offer.locations.all()
+        if location.latitude is not None and location.longitude is not None
+    ]

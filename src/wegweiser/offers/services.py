@@ -13,6 +13,7 @@ from .constants import TRANSLATABLE_FIELDS, TranslationState
 from .models import (
     Location,
     Offer,
+    OfferAttachment,
     OfferContact,
     OfferFeedback,
     OfferLocation,
@@ -219,3 +220,63 @@ def offer_suggestion_create(*, language: str, **data: Any) -> OfferSuggestion:
         fields=list(data),
     )
     return suggestion
+
+
+def _check_attachment(*, kind: str, file, alt_text: str) -> None:
+    """Accept only the types a browser shows safely, checked by content, not by name."""
+    from django.core.exceptions import ValidationError
+
+    from .constants import (
+        ATTACHMENT_MAX_BYTES,
+        ATTACHMENT_TYPES,
+        ERROR_ATTACHMENT_SIZE,
+        ERROR_ATTACHMENT_TYPE,
+        ERROR_PHOTO_ALT,
+    )
+
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": ERROR_ATTACHMENT_SIZE})
+    suffix = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    magic = ATTACHMENT_TYPES.get(kind, {}).get(suffix)
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if magic is None or not head.startswith(magic):
+        raise ValidationError({"file": ERROR_ATTACHMENT_TYPE})
+    if kind == "photo" and not alt_text.strip():
+        raise ValidationError({"alt_text": ERROR_PHOTO_ALT})
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    actor=None,
+    offer: Offer,
+    kind: str,
+    title: str,
+    file,
+    language: str = "de",
+    alt_text: str = "",
+    position: int = 0,
+) -> OfferAttachment:
+    """Attach a flyer or photo; the file is written only when the row is valid."""
+    _check_attachment(kind=kind, file=file, alt_text=alt_text)
+    attachment = OfferAttachment(
+        offer=offer, kind=kind, title=title, language=language, alt_text=alt_text, position=position
+    )
+    attachment.file.save(file.name, file, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        # No orphaned file when the row cannot be saved.
+        attachment.file.delete(save=False)
+        raise
+    audit_log(
+        action="offers.attachment.created",
+        actor=actor,
+        object_type="offers.offer",
+        object_id=offer.uuid,
+        fields=["file", "title", "kind"],
+    )
+    return attachment

@@ -107,6 +107,13 @@ class OfferDetailView(PublicViewMixin, View):
             "json_ld": json_for_script(selectors.offer_json_ld(offer, url=url, language=language)),
             "is_open": selectors.offer_is_open(offer),
             "now": timezone.localtime(),
+            "map_data": json_for_script(
+                [dict(p, url=request.path) for p in selectors.offer_location_points(offer)]
+            ),
+            "tile_url": settings.WEGWEISER_MAP_TILE_URL,
+            "attribution": settings.WEGWEISER_MAP_ATTRIBUTION,
+            "flyers": [a for a in offer.attachments.all() if a.kind == "flyer"],
+            "photos": [a for a in offer.attachments.all() if a.kind == "photo"],
         }
         response = render(request, "offers/detail.html", context)
         response["Last-Modified"] = http_date(offer.updated_at.timestamp())
