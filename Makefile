@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 SYSTEM_PACKAGES_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
-SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) postgresql postgresql-contrib chromium
+SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) postgresql postgresql-contrib chromium gnupg
 
 PYTEST_GUARD = rc=$$?; if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests – treating this as a failure."; exit 1; fi; exit $$rc
 

@@ -1,0 +1,214 @@
+"""Encrypted backups of the database and the media files, and their restore.
+
+A backup is one file: a tar archive with `manifest.json`, the database (`database.dump` from
+pg_dump in custom format, or `database.sqlite3` made with SQLite's online backup API) and
+`media.tar`, encrypted with GnuPG (AES-256, symmetric) using a key file that the operator keeps
+outside the database and outside the backup directory. Without the key a backup is useless, so
+a stolen backup does not leak the personal data in it.
+
+Restoring replaces the database and the media files with the backup's. Afterwards, the
+deletion journal (see `privacy`, when present) is replayed so that people erased after the
+backup stay erased; `RESTORE_HOOKS` is where apps register that replay.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, connections
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+FORMAT_VERSION = 1
+# Functions called after a restore with the manifest of the restored backup.
+RESTORE_HOOKS: list[Callable[[dict], None]] = []
+
+
+class BackupError(Exception):
+    pass
+
+
+def _gpg(args: list[str], *, key_file: Path) -> list[str]:
+    if not key_file.exists():
+        raise BackupError(f"key file {key_file} does not exist")
+    if key_file.stat().st_mode & 0o077:
+        raise BackupError(
+            f"key file {key_file} must not be readable by group or others (chmod 600)"
+        )
+    return [
+        "gpg",
+        "--batch",
+        "--yes",
+        "--quiet",
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase-file",
+        str(key_file),
+        *args,
+    ]
+
+
+def _pg_env(db: dict) -> tuple[list[str], dict]:
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    args = [
+        "-h",
+        db.get("HOST") or "localhost",
+        "-p",
+        str(db.get("PORT") or 5432),
+        "-U",
+        db.get("USER") or "postgres",
+        "-d",
+        db["NAME"],
+    ]
+    return args, env
+
+
+def _dump_database(target: Path) -> str:
+    db = settings.DATABASES["default"]
+    if connection.vendor == "postgresql":
+        args, env = _pg_env(db)
+        subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args],
+            env=env,
+            check=True,
+        )
+        return "database.dump"
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        destination = sqlite3.connect(target)
+        with destination:
+            connection.connection.backup(destination)
+        destination.close()
+        return "database.sqlite3"
+    raise BackupError(f"unsupported database {connection.vendor}")
+
+
+def backup_create(*, directory: Path, key_file: Path) -> Path:
+    """Write an encrypted backup into `directory` and return its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    target = directory / f"wegweiser-{stamp}.tar.gpg"
+    with tempfile.TemporaryDirectory(prefix="wegweiser-backup-") as tmp:
+        work = Path(tmp)
+        db_name = _dump_database(work / "database.bin")
+        (work / "database.bin").rename(work / db_name)
+        media_root = Path(settings.MEDIA_ROOT)
+        with tarfile.open(work / "media.tar", "w") as media:
+            if media_root.exists():
+                media.add(media_root, arcname="media")
+        manifest = {
+            "format": FORMAT_VERSION,
+            "created_at": timezone.now().isoformat(),
+            "database": db_name,
+            "vendor": connection.vendor,
+            "migrations": sorted(
+                f"{a}.{n}" for a, n in MigrationRecorder(connection).applied_migrations()
+            ),
+        }
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        with tarfile.open(work / "backup.tar", "w") as archive:
+            for name in ["manifest.json", db_name, "media.tar"]:
+                archive.add(work / name, arcname=name)
+        subprocess.run(
+            _gpg(
+                [
+                    "--symmetric",
+                    "--cipher-algo",
+                    "AES256",
+                    "--output",
+                    str(target),
+                    str(work / "backup.tar"),
+                ],
+                key_file=key_file,
+            ),
+            check=True,
+        )
+    target.chmod(0o600)
+    return target
+
+
+def _safe_extract(archive: tarfile.TarFile, path: Path) -> None:
+    archive.extractall(path, filter="data")
+
+
+def backup_read_manifest(*, backup: Path, key_file: Path) -> dict:
+    with tempfile.TemporaryDirectory(prefix="wegweiser-restore-") as tmp:
+        return _decrypt(backup, key_file, Path(tmp))[0]
+
+
+def _decrypt(backup: Path, key_file: Path, work: Path) -> tuple[dict, Path]:
+    plain = work / "backup.tar"
+    result = subprocess.run(
+        _gpg(["--decrypt", "--output", str(plain), str(backup)], key_file=key_file),
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BackupError("cannot decrypt the backup: wrong key or damaged file")
+    with tarfile.open(plain) as archive:
+        _safe_extract(archive, work)
+    manifest = json.loads((work / "manifest.json").read_text())
+    if manifest.get("format") != FORMAT_VERSION:
+        raise BackupError(f"unknown backup format {manifest.get('format')}")
+    if manifest["vendor"] != connection.vendor:
+        raise BackupError(
+            f"backup of a {manifest['vendor']} database cannot be restored into {connection.vendor}"
+        )
+    return manifest, work
+
+
+def backup_restore(*, backup: Path, key_file: Path) -> dict:
+    """Replace database and media with the backup's; then run the restore hooks (journal replay)."""
+    with tempfile.TemporaryDirectory(prefix="wegweiser-restore-") as tmp:
+        manifest, work = _decrypt(backup, key_file, Path(tmp))
+        db = settings.DATABASES["default"]
+        connections.close_all()
+        if connection.vendor == "postgresql":
+            args, env = _pg_env(db)
+            subprocess.run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    *args,
+                    str(work / manifest["database"]),
+                ],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        else:
+            source = sqlite3.connect(work / manifest["database"])
+            connection.ensure_connection()
+            with source:
+                source.backup(connection.connection)
+            source.close()
+        media_root = Path(settings.MEDIA_ROOT)
+        with tarfile.open(work / "media.tar") as media:
+            staging = work / "media-restore"
+            _safe_extract(media, staging)
+        if media_root.exists():
+            shutil.rmtree(media_root)
+        if (staging / "media").exists():
+            shutil.copytree(staging / "media", media_root)
+        else:
+            media_root.mkdir(parents=True, exist_ok=True)
+    for hook in RESTORE_HOOKS:
+        hook(manifest)
+    return manifest
+
+
+def backup_created_at(manifest: dict) -> datetime:
+    return datetime.fromisoformat(manifest["created_at"])
