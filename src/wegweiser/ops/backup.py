@@ -36,6 +36,21 @@ class BackupError(Exception):
     pass
 
 
+def _tool(name: str) -> str:
+    """The absolute path of a command-line tool, or a clear error naming the Debian package."""
+    path = shutil.which(name)
+    if path is None:
+        package = {"gpg": "gnupg"}.get(name, "postgresql-client")
+        raise BackupError(f"{name} not found: install the Debian package {package}")
+    return path
+
+
+def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    # Every argument comes from settings, the key file path or our own temporary files, never
+    # from a request; the tools are resolved to absolute paths by _tool().
+    return subprocess.run(cmd, **kwargs)  # noqa: S603
+
+
 def _gpg(args: list[str], *, key_file: Path) -> list[str]:
     if not key_file.exists():
         raise BackupError(f"key file {key_file} does not exist")
@@ -77,8 +92,8 @@ def _dump_database(target: Path) -> str:
     db = settings.DATABASES["default"]
     if connection.vendor == "postgresql":
         args, env = _pg_env(db)
-        subprocess.run(
-            ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args],
+        _run(
+            [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],
             env=env,
             check=True,
         )
@@ -119,7 +134,7 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
         with tarfile.open(work / "backup.tar", "w") as archive:
             for name in ["manifest.json", db_name, "media.tar"]:
                 archive.add(work / name, arcname=name)
-        subprocess.run(
+        _run(
             _gpg(
                 [
                     "--symmetric",
@@ -148,7 +163,7 @@ def backup_read_manifest(*, backup: Path, key_file: Path) -> dict:
 
 def _decrypt(backup: Path, key_file: Path, work: Path) -> tuple[dict, Path]:
     plain = work / "backup.tar"
-    result = subprocess.run(
+    result = _run(
         _gpg(["--decrypt", "--output", str(plain), str(backup)], key_file=key_file),
         capture_output=True,
         check=False,
@@ -175,7 +190,7 @@ def backup_restore(*, backup: Path, key_file: Path) -> dict:
         connections.close_all()
         if connection.vendor == "postgresql":
             args, env = _pg_env(db)
-            subprocess.run(
+            _run(
                 [
                     "pg_restore",
                     "--clean",
