@@ -53,6 +53,7 @@ class OrganisationForm(forms.ModelForm):
             "kind",
             "municipality",
             "description",
+            "logo",
             "website",
             "email",
             "phone",

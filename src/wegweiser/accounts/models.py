@@ -85,6 +85,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return bool(self.roles & TWO_FACTOR_ROLES)
 
 
+def organisation_logo_path(instance: "Organisation", filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "png"
+    return f"organisations/{instance.uuid}/logo-{uuid.uuid4().hex[:8]}.{suffix}"
+
+
 class Organisation(models.Model):
     """A provider, town, welfare association, school ... that users work for."""
 
@@ -100,6 +105,7 @@ class Organisation(models.Model):
         verbose_name=_("municipality"),
     )
     description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to=organisation_logo_path, blank=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

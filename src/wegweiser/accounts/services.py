@@ -32,6 +32,7 @@ ORGANISATION_FIELDS = [
     "kind",
     "municipality",
     "description",
+    "logo",
     "website",
     "email",
     "phone",

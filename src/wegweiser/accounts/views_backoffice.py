@@ -48,7 +48,7 @@ class OrganisationCreateView(PermissionRequiredMixin, View):
         return render(request, self.template_name, {"form": OrganisationForm()})
 
     def post(self, request):
-        form = OrganisationForm(request.POST)
+        form = OrganisationForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
@@ -94,7 +94,9 @@ class OrganisationUpdateView(PermissionRequiredMixin, View):
         organisation = selectors.organisation_get_for_user(request=request, uuid=uuid)
         # The form validates a copy; the service applies the change.
         form = OrganisationForm(
-            request.POST, instance=selectors.organisation_get_for_user(request=request, uuid=uuid)
+            request.POST,
+            request.FILES,
+            instance=selectors.organisation_get_for_user(request=request, uuid=uuid),
         )
         if not form.is_valid():
             return render(

@@ -207,3 +207,30 @@ def test_user_detail_unknown_action_changes_nothing(alice, login, bob):
     assert response.status_code == 400
     bob.refresh_from_db()
     assert not bob.is_superuser
+
+
+def test_organisation_logo_upload_accepts_images_only(alice, login, org_b):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (20, 10), "#00557f").save(buffer, "PNG")
+    client = login(alice)
+    url = reverse("backoffice:organisation-update", kwargs={"uuid": org_b.uuid})
+    bad = client.post(
+        url, {"name": org_b.name, "kind": "club", "logo": SimpleUploadedFile("x.png", b"<svg/>")}
+    )
+    assert bad.status_code == 400
+    good = client.post(
+        url,
+        {
+            "name": org_b.name,
+            "kind": "club",
+            "logo": SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png"),
+        },
+    )
+    assert good.status_code == 302
+    org_b.refresh_from_db()
+    assert org_b.logo.name.startswith(f"organisations/{org_b.uuid}/")
