@@ -27,6 +27,16 @@ from wegweiser.core.services import district_load, vocabulary_load
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in German: a request in another language must not leak into the next."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def district(db, settings):
     """The demo district with its ten towns and the shared vocabulary, loaded from the data files."""

@@ -24,6 +24,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Health, readiness and metrics: outside i18n_patterns, never cached.
     path("", include("wegweiser.ops.urls")),
+    path("api/", include("wegweiser.api.urls")),
     path("accounts/", include("wegweiser.accounts.urls")),
     path("backoffice/", include(backoffice_patterns)),
 ]

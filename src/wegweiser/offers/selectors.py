@@ -4,7 +4,6 @@ Only published offers appear. Every list uses prefetching so that the number of 
 the same whatever the number of offers.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from wegweiser.accounts.models import Organisation
 from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
+from wegweiser.search.selectors import search_ranked
 
 from .constants import (
     ACCESSIBILITY_FEATURES,
@@ -27,7 +27,8 @@ from .constants import (
 )
 from .models import Location, Offer, OfferAttachment, OfferLocation, OfferTranslation, Schedule
 
-MAX_QUERY_WORDS = 10
+# Results beyond this position keep the engine's set but are ordered by name.
+RANKED_ORDER_LIMIT = 300
 
 
 @dataclass
@@ -48,9 +49,13 @@ class OfferFilters:
     near: str = ""
     sort: str = Sort.RELEVANCE
     ignored: list[str] = field(default_factory=list)
+    # Filled by the search engine on first use.
+    ranking: list[int] | None = None
+    did_you_mean: str = ""
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v and k not in {"q", "ignored", "sort"}}
+        skip = {"q", "ignored", "sort", "ranking", "did_you_mean"}
+        return {k: v for k, v in self.__dict__.items() if v and k not in skip}
 
 
 def _keep(values: list[str], allowed: set[str], name: str, ignored: list[str]) -> list[str]:
@@ -117,27 +122,13 @@ def _published() -> QuerySet[Offer]:
     return Offer.objects.filter(is_published=True).exclude(status=OfferStatus.INACTIVE)
 
 
-def _words(q: str) -> list[str]:
-    return [w for w in re.split(r"\s+", q) if w][:MAX_QUERY_WORDS]
-
-
-def _text_filter(q: str) -> Q:
-    """Every word must occur in the offer's texts, in any language, its provider or life areas."""
-    condition = Q()
-    for word in _words(q):
-        translated = OfferTranslation.objects.filter(
-            Q(name__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
-        ).values("offer_id")
-        by_area = LifeArea.objects.filter(name__icontains=word).values("offers")
-        condition &= (
-            Q(name__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organisation__name__icontains=word)
-            | Q(pk__in=translated)
-            | Q(pk__in=by_area)
-        )
-    return condition
+def _ranking(filters: OfferFilters) -> list[int]:
+    """Offer pks matching the words, best first; computed once per filters object."""
+    if filters.ranking is None:
+        result = search_ranked(kind="offer", query=filters.q)
+        filters.ranking = [int(object_id) for object_id, _score in result.ranked]
+        filters.did_you_mean = result.did_you_mean
+    return filters.ranking
 
 
 def _open_now_filter(now: datetime) -> Q:
@@ -162,7 +153,7 @@ def _apply(
 ) -> QuerySet[Offer]:
     """Apply all filters but `skip`: AND across facets, OR within one facet."""
     if filters.q:
-        qs = qs.filter(_text_filter(filters.q))
+        qs = qs.filter(pk__in=_ranking(filters))
     if filters.life_areas and skip != "life_area":
         qs = qs.filter(
             pk__in=Offer.objects.filter(life_areas__slug__in=filters.life_areas).values("pk")
@@ -226,16 +217,14 @@ def _ordered(qs: QuerySet[Offer], filters: OfferFilters) -> QuerySet[Offer]:
     if filters.sort == Sort.VERIFIED:
         return qs.order_by(F("last_verified_at").desc(nulls_last=True), "name")
     if filters.q:
-        first = _words(filters.q)[0]
+        ranking = _ranking(filters)[:RANKED_ORDER_LIMIT]
         return qs.annotate(
             rank=Case(
-                When(name__icontains=filters.q, then=Value(4)),
-                When(name__icontains=first, then=Value(3)),
-                When(summary__icontains=first, then=Value(2)),
-                default=Value(0),
+                *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ranking)],
+                default=Value(RANKED_ORDER_LIMIT),
                 output_field=IntegerField(),
             )
-        ).order_by("-rank", "name")
+        ).order_by("rank", "name")
     return qs.order_by("-is_good_practice", "name")
 
 

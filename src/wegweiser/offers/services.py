@@ -22,6 +22,7 @@ from .models import (
     Schedule,
     ZeroResultSearch,
 )
+from .search import offer_index
 
 OFFER_FIELDS = (
     "organisation",
@@ -80,6 +81,7 @@ def offer_create(*, actor=None, locations: Iterable[Location] = (), **data: Any)
         object_id=offer.uuid,
         fields=[k for k in data if k in OFFER_FIELDS or k in OFFER_M2M],
     )
+    offer_index(offer)
     return offer
 
 
@@ -106,6 +108,7 @@ def offer_update(*, actor=None, offer: Offer, **data: Any) -> Offer:
         object_id=offer.uuid,
         fields=[*changed, *(f for f in OFFER_M2M if f in data)],
     )
+    offer_index(offer)
     return offer
 
 
@@ -140,6 +143,7 @@ def offer_translation_save(
         fields=["name", "summary", "description"],
         reason=language,
     )
+    offer_index(offer)
     return translation
 
 

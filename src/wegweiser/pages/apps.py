@@ -9,3 +9,6 @@ class PagesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
+        from .search import register
+
+        register()

@@ -213,3 +213,12 @@ def page_languages_public(*, page: Page) -> list[PageTranslation]:
         )
     )
     return sorted(translations, key=lambda t: (t.language != SOURCE_LANGUAGE, t.language))
+
+
+def page_list_public_by_ids(*, ids: list[int], language: str) -> list[Page]:
+    """Published pages with these ids, in the given order, each with `display`."""
+    pages = {
+        p.pk: p
+        for p in _published().filter(pk__in=ids).prefetch_related(_display_prefetch(language))
+    }
+    return _with_display([pages[i] for i in ids if i in pages], language)

@@ -263,6 +263,9 @@ def _translation_upsert(
     )
     if is_source:
         _mark_translations_outdated(actor=actor, page=page, german_hash=new_hash)
+    from .search import page_index  # the search module imports these services
+
+    page_index(page)
     return translation, outcome
 
 

@@ -62,8 +62,10 @@ INSTALLED_APPS = [
     "wegweiser.core",
     "wegweiser.privacy",
     "wegweiser.accounts",
+    "wegweiser.search",
     "wegweiser.offers",
     "wegweiser.pages",
+    "wegweiser.api",
     "wegweiser.demo",
     "wegweiser.ops",
 ]

@@ -4,6 +4,7 @@ from wegweiser.accounts.tests.factories import OrganisationFactory
 from wegweiser.core.models import Municipality
 from wegweiser.offers.constants import ScheduleKind
 from wegweiser.offers.models import Location, Offer, Schedule
+from wegweiser.offers.search import offer_index
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
@@ -39,6 +40,12 @@ class OfferFactory(factory.django.DjangoModelFactory):
     def life_areas(self, create, extracted, **kwargs):
         if extracted:
             self.life_areas.set(extracted)
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # Offers made by services are indexed there; factory offers the same way.
+        if create:
+            offer_index(self)
 
 
 class ScheduleFactory(factory.django.DjangoModelFactory):

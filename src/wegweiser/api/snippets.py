@@ -1,0 +1,37 @@
+"""Short text excerpts around the searched words, with the words marked (<mark>), HTML-escaped."""
+
+import re
+
+from django.utils.html import escape
+
+from wegweiser.search.text import fold, term, tokens
+
+WINDOW = 160
+
+
+def highlight(text: str, query: str) -> str:
+    text = " ".join((text or "").split())
+    wanted = {term(w) for w in tokens(query) if len(w) > 2}
+    if not text or not wanted:
+        return escape(text[:WINDOW])
+    matches = [m for m in re.finditer(r"[^\W_]+", text) if _hit(m.group(0), wanted)]
+    start = max(0, matches[0].start() - WINDOW // 3) if matches else 0
+    end = min(len(text), start + WINDOW)
+    out, position = [], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        position = match.end()
+    out.append(escape(text[position:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def _hit(word: str, wanted: set[str]) -> bool:
+    stem = term(word)
+    return any(
+        stem == w or (len(w) >= 4 and (stem.startswith(w) or stem.endswith(w))) for w in wanted
+    ) or (fold(word) in wanted)

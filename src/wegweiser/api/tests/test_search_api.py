@@ -1,0 +1,137 @@
+import itertools
+
+import jsonschema
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.offers import services
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+SOURCE_IDS = itertools.count()
+
+RESULT = {
+    "type": "object",
+    "required": ["type", "id", "source_id", "title", "snippet", "score", "url"],
+    "properties": {
+        "type": {"enum": ["offer", "page"]},
+        "id": {"type": "string"},
+        "source_id": {"type": ["string", "null"]},
+        "title": {"type": "string"},
+        "snippet": {"type": "string"},
+        "score": {"type": ["number", "null"]},
+        "url": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+SCHEMA = {
+    "type": "object",
+    "required": ["count", "results", "facets"],
+    "properties": {
+        "count": {"type": "integer"},
+        "results": {"type": "array", "items": RESULT},
+        "facets": {"type": "object"},
+        "did_you_mean": {"type": ["string", "null"]},
+    },
+}
+
+
+def _offers(n, name="Deutschkurs für Frauen"):
+    herten = Municipality.objects.get(slug="herten")
+    area = LifeArea.objects.get(slug="sprache")
+    return [
+        OfferFactory(
+            name=f"{name} {i}",
+            source_id=f"hsds-{next(SOURCE_IDS)}",
+            source_system="hsds",
+            locations=[LocationFactory(municipality=herten)],
+            life_areas=[area],
+        )
+        for i in range(n)
+    ]
+
+
+def test_search_api_contract_and_filters(client, district):
+    offers = _offers(3)
+    services.offer_translation_save(offer=offers[0], language="ar", name="دورة ألمانية للنساء")
+    response = client.get(
+        "/api/v1/search", {"q": "Deutschkurs", "type": "offer", "town": "herten", "lang": "ar"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    jsonschema.validate(body, SCHEMA)
+    assert body["count"] == 3
+    titles = {r["title"] for r in body["results"]}
+    assert "دورة ألمانية للنساء" in titles
+    assert all(r["source_id"].startswith("hsds-") for r in body["results"])
+    assert "<mark>" in body["results"][0]["snippet"] or body["results"][0]["snippet"]
+    assert {f["value"] for f in body["facets"]["town"] if f["count"]} == {"herten"}
+    assert client.get("/api/v1/search", {"q": "Deutschkurs", "town": "marl"}).json()["count"] == 0
+
+
+def test_search_api_typo_gives_did_you_mean(client, district):
+    _offers(1, name="Schwimmkurs")
+    body = client.get("/api/v1/search", {"q": "Schwimkurs"}).json()
+    assert body["count"] == 1 and body["did_you_mean"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "person"},
+        {"lang": "xx"},
+        {"limit": "0"},
+        {"limit": "1000"},
+        {"page": "-1"},
+        {"limit": "abc"},
+    ],
+)
+def test_search_api_bad_parameters_give_problem_json(client, district, params):
+    response = client.get("/api/v1/search", {"q": "x", **params})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"]
+
+
+@pytest.mark.parametrize("q", ["", "x" * 10000, '"NEAR(*', "😀", "Привіт Kurs مرحبا"])
+def test_search_api_odd_queries_never_error(client, district, q):
+    _offers(1)
+    response = client.get("/api/v1/search", {"q": q, "page": "99"})
+    assert response.status_code == 200
+    jsonschema.validate(response.json(), SCHEMA)
+
+
+def test_search_api_constant_queries(client, district):
+    _offers(2)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/api/v1/search", {"q": "Deutschkurs", "limit": "50"})
+    _offers(4, name="Deutschkurs Abend")
+    with CaptureQueriesContext(connection) as large:
+        client.get("/api/v1/search", {"q": "Deutschkurs", "limit": "50"})
+    assert len(small) == len(large)
+
+
+def test_search_api_pages_have_integreat_source_ids(client, district):
+    from wegweiser.pages.services import page_create, page_translation_save
+
+    page = page_create(actor=None, slug="miete")
+    page.source_system, page.source_id = "integreat", "1234"
+    page.save(update_fields=["source_system", "source_id"])
+    page_translation_save(
+        actor=None,
+        page=page,
+        language="de",
+        title="Was ist die Bruttokaltmiete?",
+        content="<p>Die Bruttokaltmiete ist die Miete mit Nebenkosten ohne Heizung.</p>",
+    )
+    body = client.get("/api/v1/search", {"q": "Bruttokaltmiete", "type": "page"}).json()
+    jsonschema.validate(body, SCHEMA)
+    assert body["results"][0]["source_id"] == "1234"
+    assert body["results"][0]["url"].endswith(f"/ratgeber/{page.uuid}/")
+
+
+def test_suggest_api(client, district):
+    _offers(1, name="Wohnungssuche")
+    assert client.get("/api/v1/suggest", {"q": "Wohn"}).json()["suggestions"] == ["Wohnungssuche 0"]

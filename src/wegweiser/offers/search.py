@@ -1,0 +1,49 @@
+"""How offers enter the search index (see wegweiser.search)."""
+
+from wegweiser.search.registry import Document, register_provider
+from wegweiser.search.services import document_upsert
+
+from .models import Offer
+
+KIND = "offer"
+
+
+def offer_document(offer: Offer) -> Document:
+    """All words a searcher might use for an offer, in every language it has."""
+    texts = [
+        offer.summary,
+        offer.description,
+        offer.eligibility,
+        offer.cost_description,
+        offer.organisation.name,
+    ]
+    for area in offer.life_areas.all():
+        texts += [area.name, *area.name_translations.values()]
+    for group in offer.target_groups.all():
+        texts += [group.name, *group.name_translations.values()]
+    texts += [location.municipality.name for location in offer.locations.all()]
+    for translation in offer.translations.all():
+        texts += [translation.name, translation.summary, translation.description]
+    return Document(
+        kind=KIND,
+        object_id=str(offer.pk),
+        title=offer.name,
+        texts=[t for t in texts if t],
+        source_id=offer.source_id,
+    )
+
+
+def offer_index(offer: Offer) -> None:
+    document_upsert(offer_document(offer))
+
+
+def _all_offers():
+    queryset = Offer.objects.select_related("organisation").prefetch_related(
+        "life_areas", "target_groups", "translations", "locations__municipality"
+    )
+    for offer in queryset.iterator(chunk_size=500):
+        yield offer_document(offer)
+
+
+def register() -> None:
+    register_provider(KIND, _all_offers)

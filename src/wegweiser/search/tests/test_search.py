@@ -1,0 +1,122 @@
+"""Search behaviour; the suite runs on SQLite and, in CI, on PostgreSQL with the same tests."""
+
+import pytest
+from django.core.management import call_command
+
+from wegweiser.search.registry import Document
+from wegweiser.search.selectors import search_ranked, suggest_titles
+from wegweiser.search.services import document_delete, document_upsert, synonyms_load_defaults
+from wegweiser.search.text import edit_distance, fold, term
+
+pytestmark = pytest.mark.django_db
+
+DOCS = {
+    "1": (
+        "Deutschkurs für Frauen mit Kinderbetreuung",
+        "Deutsch lernen in kleiner Gruppe. Niveau A1.",
+    ),
+    "2": (
+        "Beratung für Ärztinnen und Ärzte aus dem Ausland",
+        "Anerkennung des Abschlusses, Approbation.",
+    ),
+    "3": ("Wohnungssuche", "Hilfe bei der Suche nach einer Wohnung, Mietvertrag und Kaution."),
+    "4": ("Kita-Platz finden", "Anmeldung im Kindergarten und in der Krippe."),
+    "5": ("Migrationsberatung für Erwachsene", "Beratung zu Aufenthalt, Sprache, Arbeit."),
+    "6": ("Schwimmkurs", "Schwimmen lernen für Kinder und Erwachsene."),
+    "7": ("Fußballtraining", "Offenes Training im Verein, Schuhe können ausgeliehen werden."),
+}
+
+
+@pytest.fixture
+def index(db):
+    synonyms_load_defaults()
+    for object_id, (title, text) in DOCS.items():
+        document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[text]))
+
+
+def ids(query: str) -> list[str]:
+    return [object_id for object_id, _score in search_ranked(kind="offer", query=query).ranked]
+
+
+def test_text_folding_and_stems_meet():
+    assert fold("Ärztin") == fold("Aerztin") == "arztin"
+    assert term("Wohnungen") == term("Wohnung")
+    assert fold("Straße") == "strasse"
+    assert edit_distance("wohnung", "wohnumg", 2) == 1
+
+
+def test_stemming_finds_inflected_forms(index):
+    assert ids("Wohnungen")[0] == "3"
+
+
+@pytest.mark.parametrize("query", ["Ärztin", "Aerztin", "arztin", "ÄRZTIN"])
+def test_umlauts_both_ways(index, query):
+    assert ids(query)[0] == "2"
+
+
+@pytest.mark.parametrize("query", ["Kurs", "Deutsch Kurs", "kurs"])
+def test_compounds_are_found_by_their_parts(index, query):
+    assert "1" in ids(query)
+
+
+def test_synonyms_and_abbreviations(index):
+    assert ids("Kindergarten")[0] == "4"
+    assert "4" in ids("Kindertagesstätte")
+    assert ids("MBE")[0] == "5"
+    assert "1" in ids("Sprachkurs")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("Wohnug", "3"), ("Schwimmkrus", "6"), ("Fussbaltraining", "7")]
+)
+def test_typos_are_corrected_with_did_you_mean(index, query, expected):
+    result = search_ranked(kind="offer", query=query)
+    assert result.ranked and result.ranked[0][0] == expected
+    assert result.did_you_mean
+
+
+def test_natural_question_falls_back_to_best_partial_match(index):
+    assert ids("Wo finde ich einen Deutschkurs für meine Frau?")[0] == "1"
+
+
+def test_and_across_words(index):
+    assert ids("Beratung Erwachsene") == ["5"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", " ", "x" * 10000, '"', "*", "NEAR(", "'; DROP TABLE x;--", "😀😀", "Привіт مرحبا Kurs"],
+)
+def test_bad_input_never_errors(index, query):
+    assert isinstance(ids(query), list)
+
+
+def test_zero_results_for_unknown_words(index):
+    result = search_ranked(kind="offer", query="Quantenchromodynamik")
+    assert result.ranked == []
+
+
+def test_delete_and_reindex_keep_vocabulary_counts_right(index):
+    from wegweiser.search.models import SearchTerm
+
+    document_delete(kind="offer", object_id="6")
+    assert ids("Schwimmkurs") == []
+    assert not SearchTerm.objects.filter(term=term("Schwimmkurs"), document_count__gt=0).exists()
+    document_upsert(Document(kind="offer", object_id="3", title="Wohnungssuche", texts=["Neu"]))
+    assert "3" in ids("Wohnung")
+    assert ids("Kaution") == []
+
+
+def test_suggest_titles(index):
+    assert suggest_titles(kind="offer", prefix="Wohn") == ["Wohnungssuche"]
+    assert suggest_titles(kind="offer", prefix="W") == []
+
+
+def test_reindex_command_rebuilds_from_offers(district):
+    from wegweiser.offers.tests.factories import OfferFactory
+    from wegweiser.search.models import SearchDocument
+
+    offer = OfferFactory(name="Nähcafé")
+    SearchDocument.objects.all().delete()
+    call_command("reindex", verbosity=0)
+    assert ids("Nahcafe") == [str(offer.pk)]

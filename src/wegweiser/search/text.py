@@ -1,0 +1,79 @@
+"""Text handling shared by indexing and querying: folding, tokens, German stems.
+
+Index and query go through the same functions, so that "Ärztin", "Aerztin" and "arztin" meet in
+one term, and "Wohnungen" and "Wohnung" in one stem.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_GERMAN = snowballstemmer.stemmer("german")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_FOLD = str.maketrans(
+    {
+        "ä": "a",
+        "ö": "o",
+        "ü": "u",
+        "ß": "ss",
+        "é": "e",
+        "è": "e",
+        "á": "a",
+        "à": "a",
+        "ç": "c",
+        "ñ": "n",
+        "ó": "o",
+        "í": "i",
+        "ú": "u",
+        "ı": "i",
+        "ş": "s",
+        "ğ": "g",
+    }
+)
+_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+MAX_TOKEN_LENGTH = 40
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics; the digraphs ae/oe/ue count as the umlauts they spell."""
+    word = unicodedata.normalize("NFKC", word).lower().translate(_FOLD)
+    for digraph, vowel in _DIGRAPHS:
+        word = word.replace(digraph, vowel)
+    return word
+
+
+@lru_cache(maxsize=100_000)
+def term(word: str) -> str:
+    """The index term of one word: folded, then stemmed with the German Snowball stemmer."""
+    folded = fold(word)[:MAX_TOKEN_LENGTH]
+    if not folded.isascii():
+        # Arabic, Cyrillic ... scripts: folded but not stemmed with a German stemmer.
+        return folded
+    return _GERMAN.stemWord(folded)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+def terms(text: str) -> list[str]:
+    return [term(token) for token in tokens(text) if len(token) > 1 or token.isdigit()]
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) as soon as it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
