@@ -32,6 +32,8 @@ class SearchTerm(models.Model):
     """The vocabulary: every term in the index with the number of documents holding it."""
 
     term = models.CharField(max_length=64, unique=True)
+    # A word as people write it that led to this term, for "did you mean".
+    display = models.CharField(max_length=64, blank=True)
     document_count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

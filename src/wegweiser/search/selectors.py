@@ -142,17 +142,19 @@ def _synonym_terms(word_term: str) -> set[str]:
     return found
 
 
-def _typo_terms(word_term: str) -> list[str]:
+def _typo_terms(word_term: str) -> list[tuple[str, str]]:
     limit = 1 if len(word_term) < 8 else 2
     candidates = (
         SearchTerm.objects.annotate(n=Length("term"))
         .filter(n__gte=len(word_term) - limit, n__lte=len(word_term) + limit, document_count__gt=0)
         .filter(term__startswith=word_term[0])
-        .values_list("term", "document_count")
+        .values_list("term", "document_count", "display")
     )
-    scored = [(edit_distance(word_term, t, limit), -count, t) for t, count in candidates]
+    scored = [
+        (edit_distance(word_term, t, limit), -count, t, display) for t, count, display in candidates
+    ]
     best = sorted(s for s in scored if s[0] <= limit)
-    return [t for _d, _c, t in best[:5]]
+    return [(t, display or t) for _d, _c, t, display in best[:5]]
 
 
 def _expand(word_term: str, word_length: int) -> tuple[dict[str, float], str]:
@@ -179,10 +181,10 @@ def _expand(word_term: str, word_length: int) -> tuple[dict[str, float], str]:
     correction = ""
     if not expansion and len(word_term) >= 4:
         typos = _typo_terms(word_term)
-        for t in typos:
+        for t, _display in typos:
             expansion.setdefault(t, 0.6)
         if typos:
-            correction = typos[0]
+            correction = typos[0][1]
     return expansion, correction
 
 
@@ -190,9 +192,11 @@ def search_ranked(*, kind: str, query: str, limit: int = MAX_RESULTS) -> SearchR
     """Object ids of `kind` ranked for `query` (best first), with a "did you mean" when useful."""
     words = tokens(query)[: MAX_WORDS * 2]
     lengths: dict[str, int] = {}
+    originals: dict[str, str] = {}
     for w in words:
         if len(w) > 1 or w.isdigit():
             lengths[term(w)] = max(lengths.get(term(w), 0), len(fold(w)))
+            originals.setdefault(term(w), w)
     word_terms = list(lengths)
     meaningful = [t for t in word_terms if t not in STOPWORDS] or word_terms
     meaningful = meaningful[:MAX_WORDS]
@@ -203,7 +207,7 @@ def search_ranked(*, kind: str, query: str, limit: int = MAX_RESULTS) -> SearchR
     for word_term in meaningful:
         expansion, correction = _expand(word_term, lengths[word_term])
         expansions.append(expansion)
-        corrections.append(correction or word_term)
+        corrections.append(correction or originals[word_term])
     all_terms = {t for e in expansions for t in e}
     if not all_terms:
         return SearchResult()
@@ -243,7 +247,7 @@ def search_ranked(*, kind: str, query: str, limit: int = MAX_RESULTS) -> SearchR
         pool.items(), key=lambda item: (-item[1] - 10 * matched_words[item[0]], item[0])
     )[:limit]
     did_you_mean = ""
-    if any(c != t for c, t in zip(corrections, meaningful, strict=True)):
+    if any(c != originals[t] for c, t in zip(corrections, meaningful, strict=True)):
         did_you_mean = " ".join(corrections)
     return SearchResult(ranked=ranked, did_you_mean=did_you_mean, all_words_matched=bool(complete))
 

@@ -8,7 +8,7 @@ from django.db.models import Count, F
 
 from .models import SearchDocument, SearchPosting, SearchTerm, SynonymGroup
 from .registry import PROVIDERS, Document
-from .text import terms
+from .text import term, tokens
 
 TITLE_WEIGHT = 3
 DEFAULT_SYNONYMS = [
@@ -31,20 +31,23 @@ DEFAULT_SYNONYMS = [
 ]
 
 
-def _weights(document: Document) -> Counter:
+def _weights(document: Document) -> tuple[Counter, dict[str, str]]:
+    """Term weights of a document and, per term, the first word that produced it."""
     weights: Counter = Counter()
-    for term in terms(document.title):
-        weights[term] += TITLE_WEIGHT
-    for text in document.texts:
-        for term in terms(text):
-            weights[term] += 1
-    return weights
+    surface: dict[str, str] = {}
+    for text, weight in [(document.title, TITLE_WEIGHT), *[(t, 1) for t in document.texts]]:
+        for word in tokens(text):
+            if len(word) > 1 or word.isdigit():
+                t = term(word)
+                weights[t] += weight
+                surface.setdefault(t, word.lower()[:64])
+    return weights, surface
 
 
 @transaction.atomic
 def document_upsert(document: Document) -> SearchDocument:
     """(Re)index one document: its postings and the vocabulary counts."""
-    weights = _weights(document)
+    weights, surface = _weights(document)
     body = "\n".join(t for t in document.texts if t)
     row, _created = SearchDocument.objects.update_or_create(
         kind=document.kind,
@@ -59,7 +62,9 @@ def document_upsert(document: Document) -> SearchDocument:
     old_term_ids = list(row.postings.values_list("term_id", flat=True))
     row.postings.all().delete()
     SearchTerm.objects.filter(pk__in=old_term_ids).update(document_count=F("document_count") - 1)
-    SearchTerm.objects.bulk_create([SearchTerm(term=t) for t in weights], ignore_conflicts=True)
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=t, display=surface[t]) for t in weights], ignore_conflicts=True
+    )
     term_ids = dict(SearchTerm.objects.filter(term__in=list(weights)).values_list("term", "pk"))
     SearchPosting.objects.bulk_create(
         [SearchPosting(document=row, term_id=term_ids[t], weight=w) for t, w in weights.items()]

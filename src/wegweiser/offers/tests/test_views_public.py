@@ -108,3 +108,10 @@ def test_sitemap_lists_offers_with_hreflang(client, district):
     content = client.get("/sitemap.xml").content.decode()
     assert f"/de/angebote/{offer.uuid}/" in content
     assert re.search(r'hreflang="ar"', content)
+
+
+def test_offer_list_typo_shows_did_you_mean(client, district):
+    OfferFactory(name="Schwimmkurs für Frauen")
+    content = client.get("/de/angebote/", {"q": "Schwimmkurz"}).content.decode()
+    assert "Schwimmkurs für Frauen" in content
+    assert "?q=" in content and 'class="note"' in content

@@ -120,3 +120,8 @@ def test_reindex_command_rebuilds_from_offers(district):
     SearchDocument.objects.all().delete()
     call_command("reindex", verbosity=0)
     assert ids("Nahcafe") == [str(offer.pk)]
+
+
+def test_did_you_mean_uses_real_words(index):
+    assert search_ranked(kind="offer", query="Wohnug").did_you_mean == "wohnung"
+    assert search_ranked(kind="offer", query="Hilfe Wohnug").did_you_mean == "Hilfe wohnung"
