@@ -15,6 +15,7 @@ from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
 from wegweiser.offers.demo import offers_seed
 from wegweiser.pages.demo import pages_seed
+from wegweiser.search.services import indexing_deferred
 
 from .organisations import ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, ORGANISATIONS
 
@@ -89,8 +90,10 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
             }
         )
 
-    report.offers_created = offers_seed()
-    report.pages_created = pages_seed()
+    # Each offer and page is indexed once, at the end, instead of after every step.
+    with indexing_deferred():
+        report.offers_created = offers_seed()
+        report.pages_created = pages_seed()
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """How offers enter the search index (see wegweiser.search)."""
 
 from wegweiser.search.registry import Document, register_provider
-from wegweiser.search.services import document_upsert
+from wegweiser.search.services import document_upsert_soon
 
 from .models import Offer
 
@@ -34,7 +34,7 @@ def offer_document(offer: Offer) -> Document:
 
 
 def offer_index(offer: Offer) -> None:
-    document_upsert(offer_document(offer))
+    document_upsert_soon(kind=KIND, object_id=str(offer.pk), build=lambda: offer_document(offer))
 
 
 def _all_offers():

@@ -1,7 +1,7 @@
 """How info pages enter the search index (see wegweiser.search)."""
 
 from wegweiser.search.registry import Document, register_provider
-from wegweiser.search.services import document_upsert
+from wegweiser.search.services import document_upsert_soon
 
 from .constants import SOURCE_LANGUAGE, TranslationState
 from .models import Page
@@ -30,7 +30,7 @@ def page_document(page: Page) -> Document:
 
 
 def page_index(page: Page) -> None:
-    document_upsert(page_document(page))
+    document_upsert_soon(kind=KIND, object_id=str(page.pk), build=lambda: page_document(page))
 
 
 def _all_pages():

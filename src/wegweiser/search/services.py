@@ -1,7 +1,10 @@
 """Writes of the search index. Called by the owning apps' services inside their transaction,
 so that the index never disagrees with the data after a commit or a crash."""
 
+import threading
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Count, F
@@ -73,6 +76,37 @@ def document_upsert(document: Document) -> SearchDocument:
         document_count=F("document_count") + 1
     )
     return row
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def indexing_deferred() -> Iterator[None]:
+    """Index each changed object once, at the end of the block (bulk imports, demo data).
+
+    Use it inside the caller's transaction: the index is still written before the commit.
+    """
+    if getattr(_deferred, "pending", None) is not None:
+        yield  # already deferring: the outer block flushes
+        return
+    pending: dict[tuple[str, str], Callable[[], Document]] = {}
+    _deferred.pending = pending
+    try:
+        yield
+    finally:
+        _deferred.pending = None
+    for build in pending.values():
+        document_upsert(build())
+
+
+def document_upsert_soon(*, kind: str, object_id: str, build: Callable[[], Document]) -> None:
+    """Index now, or at the end of the surrounding `indexing_deferred()` block."""
+    pending = getattr(_deferred, "pending", None)
+    if pending is None:
+        document_upsert(build())
+    else:
+        pending[(kind, object_id)] = build
 
 
 @transaction.atomic
