@@ -176,7 +176,7 @@ def main() -> int:
         status, ctype, body = get(base + "/ar/angebote/")
         results.append(check("database down: public page answers 503", status == 503, str(status)))
         results.append(check("database down: page in the URL's language", 'lang="ar"' in body))
-        status, ctype, _ = get(base + "/api/hsds/services")
+        status, ctype, _ = get(base + "/api/v1/search?q=Kurs")
         results.append(
             check(
                 "database down: /api/ answers JSON",

@@ -116,12 +116,13 @@ def run(seconds: int, connections: int) -> int:
             "detail": f"/de/angebote/{offer.uuid}/",
             "map": "/de/karte/",
         }
+        urls["search API"] = "/api/v1/search?q=Deutschkurs&town=herten"
         hsds = "/api/hsds/services"
         try:
             urllib.request.urlopen(base + hsds, timeout=5)  # noqa: S310 - loopback only
             urls["HSDS list"] = hsds
         except OSError:
-            pass
+            pass  # the HSDS API comes with the open-data issue
         print(
             f"gunicorn 2 workers × 4 threads, PostgreSQL, {connections} connections, {seconds} s per URL"
         )

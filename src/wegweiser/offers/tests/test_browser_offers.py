@@ -71,6 +71,12 @@ def test_german_search_works_without_javascript(site, browser, axe):
     )
     assert "town=herten" in page.url
     assert page.locator(".offer-card").count() == 1
+    # Open the offer and get its handout, still without JavaScript.
+    page.locator(".offer-card a").first.click()
+    page.wait_for_selector("h1")
+    assert "Deutschkurs" in page.locator("h1").inner_text()
+    href = page.locator("a.handout-link").get_attribute("href")
+    assert page.request.get(f"{site}{href}").body().startswith(b"%PDF")
     context.close()
 
 
