@@ -1,5 +1,7 @@
 """Back office: organisations, users, roles and invitations."""
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -93,11 +95,7 @@ class OrganisationUpdateView(PermissionRequiredMixin, View):
     def post(self, request, uuid):
         organisation = selectors.organisation_get_for_user(request=request, uuid=uuid)
         # The form validates a copy; the service applies the change.
-        form = OrganisationForm(
-            request.POST,
-            request.FILES,
-            instance=selectors.organisation_get_for_user(request=request, uuid=uuid),
-        )
+        form = OrganisationForm(request.POST, request.FILES, instance=copy.copy(organisation))
         if not form.is_valid():
             return render(
                 request,
