@@ -7,10 +7,15 @@ from django.utils.translation import get_language, get_language_info, override
 from django.views import View
 
 from wegweiser.core.access import PublicViewMixin
+from wegweiser.search.selectors import search_ranked
 
 from . import selectors
 from .constants import LANGUAGE_CODE_RE, SOURCE_LANGUAGE
 from .handouts import UI_LANGUAGES, handout_pdf
+
+
+MAX_QUERY_LENGTH = 200
+MAX_PAGE_RESULTS = 30
 
 
 def _current_language() -> str:
@@ -30,8 +35,24 @@ def _detail_url(page, language: str) -> str:
 
 
 class PageListView(PublicViewMixin, View):
+    """The tree of info pages, or the pages matching `?q=` (same engine as the offers search)."""
+
     def get(self, request):
-        pages = selectors.page_tree_public(language=_current_language())
+        language = _current_language()
+        query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        if query:
+            result = search_ranked(kind="page", query=query, limit=MAX_PAGE_RESULTS)
+            ids = [int(object_id) for object_id, _score in result.ranked]
+            return render(
+                request,
+                "pages/page_list.html",
+                {
+                    "query": query,
+                    "results": selectors.page_list_public_by_ids(ids=ids, language=language),
+                    "did_you_mean": result.did_you_mean,
+                },
+            )
+        pages = selectors.page_tree_public(language=language)
         return render(request, "pages/page_list.html", {"pages": pages})
 
 

@@ -209,3 +209,14 @@ def test_page_get_public_by_slug_path(tree):
 def test_navigation_links_to_the_guide(client, district):
     content = client.get("/de/").content.decode()
     assert 'href="/de/ratgeber/"' in content
+
+
+def test_guide_search_finds_pages_with_typos(client, tree):
+    from wegweiser.pages.models import PageTranslation
+
+    title = PageTranslation.objects.filter(language="de").order_by("pk").first().title
+    word = max(title.split(), key=len)
+    response = client.get("/de/ratgeber/", {"q": word})
+    assert response.status_code == 200
+    assert title in response.content.decode()
+    assert client.get("/de/ratgeber/", {"q": "x" * 5000}).status_code == 200
