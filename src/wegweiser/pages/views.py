@@ -13,7 +13,6 @@ from . import selectors
 from .constants import LANGUAGE_CODE_RE, SOURCE_LANGUAGE
 from .handouts import UI_LANGUAGES, handout_pdf
 
-
 MAX_QUERY_LENGTH = 200
 MAX_PAGE_RESULTS = 30
 
