@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "wegweiser.ops.middleware.RequestIdMiddleware",
     "wegweiser.ops.middleware.MetricsMiddleware",
     "wegweiser.ops.middleware.DatabaseUnavailableMiddleware",
+    "wegweiser.ops.middleware.StorageFullMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 Not Modified for every GET (public pages carry no per-request nonce).
@@ -190,7 +191,7 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "wegweiser.core.storage.CleanFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
