@@ -51,15 +51,24 @@ def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, **kwargs)  # noqa: S603
 
 
-def _gpg(args: list[str], *, key_file: Path) -> list[str]:
+def _gpg(args: list[str], *, key_file: Path, work: Path) -> list[str]:
+    """The gpg command line for symmetric encryption with the operator's key file.
+
+    gpg gets a fresh home directory inside the work directory: the service user's home is the
+    read-only code directory, and symmetric encryption needs no keyring.
+    """
     if not key_file.exists():
         raise BackupError(f"key file {key_file} does not exist")
     if key_file.stat().st_mode & 0o077:
         raise BackupError(
             f"key file {key_file} must not be readable by group or others (chmod 600)"
         )
+    home = work / "gnupg"
+    home.mkdir(mode=0o700, exist_ok=True)
     return [
         "gpg",
+        "--homedir",
+        str(home),
         "--batch",
         "--yes",
         "--quiet",
@@ -134,7 +143,7 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
         with tarfile.open(work / "backup.tar", "w") as archive:
             for name in ["manifest.json", db_name, "media.tar"]:
                 archive.add(work / name, arcname=name)
-        _run(
+        encrypted = _run(
             _gpg(
                 [
                     "--symmetric",
@@ -145,9 +154,15 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
                     str(work / "backup.tar"),
                 ],
                 key_file=key_file,
+                work=work,
             ),
-            check=True,
+            capture_output=True,
+            text=True,
+            check=False,
         )
+        if encrypted.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise BackupError(f"gpg could not encrypt the backup: {encrypted.stderr.strip()}")
     target.chmod(0o600)
     return target
 
@@ -164,7 +179,7 @@ def backup_read_manifest(*, backup: Path, key_file: Path) -> dict:
 def _decrypt(backup: Path, key_file: Path, work: Path) -> tuple[dict, Path]:
     plain = work / "backup.tar"
     result = _run(
-        _gpg(["--decrypt", "--output", str(plain), str(backup)], key_file=key_file),
+        _gpg(["--decrypt", "--output", str(plain), str(backup)], key_file=key_file, work=work),
         capture_output=True,
         check=False,
     )

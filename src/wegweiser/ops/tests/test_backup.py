@@ -69,3 +69,14 @@ def test_restore_hooks_run_after_restore(tmp_path, key_file, monkeypatch):
     call_command("backup", directory=str(tmp_path), key_file=str(key_file))
     call_command("restore", str(next(tmp_path.glob("*.gpg"))), key_file=str(key_file), yes=True)
     assert seen and "created_at" in seen[0]
+
+
+def test_backup_and_restore_work_without_a_writable_home(tmp_path, key_file, monkeypatch):
+    # The service user's home is the read-only code directory: gpg must not need it.
+    monkeypatch.setenv("HOME", "/dev/null/no-home")
+    monkeypatch.delenv("GNUPGHOME", raising=False)
+    OrganisationFactory(name="Ohne Home")
+    call_command("backup", directory=str(tmp_path), key_file=str(key_file))
+    backup = next(tmp_path.glob("wegweiser-*.tar.gpg"))
+    call_command("restore", str(backup), key_file=str(key_file), yes=True)
+    assert Organisation.objects.filter(name="Ohne Home").exists()
