@@ -168,7 +168,20 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
 
 
 def _safe_extract(archive: tarfile.TarFile, path: Path) -> None:
-    archive.extractall(path, filter="data")
+    """Extract only regular files and directories inside `path`.
+
+    Python ≥ 3.11.4 has the "data" extraction filter; Debian 12's Python 3.11.2 does not, so the
+    same rules are checked here before extracting.
+    """
+    if hasattr(tarfile, "data_filter"):
+        archive.extractall(path, filter="data")
+        return
+    root = path.resolve()
+    for member in archive.getmembers():
+        target = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or not target.is_relative_to(root):
+            raise BackupError(f"unsafe entry in the backup: {member.name}")
+    archive.extractall(path)  # noqa: S202 – every member was checked above
 
 
 def backup_read_manifest(*, backup: Path, key_file: Path) -> dict:

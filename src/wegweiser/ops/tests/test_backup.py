@@ -80,3 +80,25 @@ def test_backup_and_restore_work_without_a_writable_home(tmp_path, key_file, mon
     backup = next(tmp_path.glob("wegweiser-*.tar.gpg"))
     call_command("restore", str(backup), key_file=str(key_file), yes=True)
     assert Organisation.objects.filter(name="Ohne Home").exists()
+
+
+@pytest.mark.parametrize("has_data_filter", [True, False])
+def test_safe_extract_refuses_entries_outside_the_target(tmp_path, monkeypatch, has_data_filter):
+    import io
+    import tarfile
+
+    from wegweiser.ops import backup as backup_module
+
+    if not has_data_filter:  # Debian 12's Python 3.11.2
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("../escaped.txt")
+        info.size = 1
+        archive.addfile(info, io.BytesIO(b"x"))
+    buffer.seek(0)
+    target = tmp_path / "in"
+    target.mkdir()
+    with tarfile.open(fileobj=buffer) as archive, pytest.raises(Exception):  # noqa: B017
+        backup_module._safe_extract(archive, target)
+    assert not (tmp_path / "escaped.txt").exists()
