@@ -218,20 +218,38 @@ def backup_restore(*, backup: Path, key_file: Path) -> dict:
         connections.close_all()
         if connection.vendor == "postgresql":
             args, env = _pg_env(db)
-            _run(
+            dump = str(work / manifest["database"])
+            # Extensions belong to the superuser who created them (docs/operations.md, step 2);
+            # the application role can neither drop nor create them, and they are in place
+            # already, so they are left out of the restore.
+            toc = _run(["pg_restore", "--list", dump], capture_output=True, text=True, check=False)
+            if toc.returncode != 0:
+                raise BackupError(f"cannot read the database dump: {toc.stderr.strip()}")
+            restore_list = work / "restore.list"
+            restore_list.write_text(
+                "\n".join(line for line in toc.stdout.splitlines() if " EXTENSION " not in line)
+            )
+            restored = _run(
                 [
                     "pg_restore",
                     "--clean",
                     "--if-exists",
                     "--no-owner",
                     "--single-transaction",
+                    "--use-list",
+                    str(restore_list),
                     *args,
-                    str(work / manifest["database"]),
+                    dump,
                 ],
                 env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                check=False,
             )
+            if restored.returncode != 0:
+                raise BackupError(
+                    f"pg_restore failed, the database is unchanged: {restored.stderr.strip()}"
+                )
         else:
             source = sqlite3.connect(work / manifest["database"])
             connection.ensure_connection()
