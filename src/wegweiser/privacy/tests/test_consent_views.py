@@ -8,7 +8,7 @@ from wegweiser.accounts.tests.factories import OrganisationFactory
 from wegweiser.privacy.constants import ConsentState, Purpose
 from wegweiser.privacy.models import AuditEvent, Consent, ConsentNotice
 
-from .factories import NOTICE_TEXT, PDF_BYTES, make_consent, make_notice, upload
+from .consent_factories import NOTICE_TEXT, PDF_BYTES, make_consent, make_notice, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from wegweiser.core.access import PermissionRequiredMixin
 
 from . import selectors, services
 from .constants import ERROR_NOTICE_IN_USE, DataCategory, Purpose
-from .forms import ConsentWithdrawForm, NoticeForm
+from .forms_consent import ConsentWithdrawForm, NoticeForm
 from .models import ConsentNotice
 
 

@@ -1,8 +1,8 @@
-"""Back-office URLs of the privacy app, mounted at /backoffice/privacy/ (namespace backoffice)."""
+"""Back-office URLs for consents, mounted at /backoffice/privacy/ (namespace backoffice)."""
 
 from django.urls import path
 
-from . import views_backoffice as views
+from . import views_consent as views
 
 backoffice_urlpatterns = [
     path("notices/", views.NoticeListView.as_view(), name="privacy-notice-list"),
