@@ -15,7 +15,6 @@ from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
 from wegweiser.offers.demo import offers_seed
 from wegweiser.pages.demo import pages_seed
-from wegweiser.privacy.demo_consent import notices_seed
 from wegweiser.search.services import indexing_deferred
 
 from .organisations import ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, ORGANISATIONS
@@ -29,7 +28,6 @@ class SeedReport:
     users_created: int = 0
     offers_created: int = 0
     pages_created: int = 0
-    notices_created: int = 0
     accounts: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -91,8 +89,6 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
                 "organisation": organisation_name,
             }
         )
-
-    report.notices_created = notices_seed()
 
     # Each offer and page is indexed once, at the end, instead of after every step.
     with indexing_deferred():

@@ -425,9 +425,11 @@ def test_notice_create_is_audited_with_field_names_only():
     assert "Geheim" not in str(event.fields)
 
 
-def test_demo_notices_are_idempotent():
-    from wegweiser.privacy.demo_consent import TEXTS, notices_seed
+def test_consent_expire_command(capsys):
+    from django.core.management import call_command
 
-    assert notices_seed() == len(TEXTS)
-    assert notices_seed() == 0
-    assert ConsentNotice.objects.filter(key="kim-welcome", version=1).count() == len(TEXTS)
+    consent = make_consent(valid_until=timezone.now() - timedelta(minutes=1))
+    call_command("consent_expire")
+    assert "1 consent(s) expired." in capsys.readouterr().out
+    consent.refresh_from_db()
+    assert consent.state == ConsentState.EXPIRED
