@@ -44,3 +44,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.result}"
+
+
+# Consent notices, consents and consent events live in their own module.
+from .models_consent import (  # noqa: E402, F401
+    AppendOnlyError,
+    Consent,
+    ConsentEvent,
+    ConsentNotice,
+    consent_purge_allowed,
+)

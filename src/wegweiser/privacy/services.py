@@ -103,3 +103,17 @@ def audit_access_denied(
         result=AuditResult.DENIED,
         reason=permission,
     )
+
+
+# Consent notices and consents (issue 6), kept in their own module.
+from .services_consent import (  # noqa: E402, F401
+    consent_expire_due,
+    consent_invalidate,
+    consent_purge,
+    consent_record,
+    consent_withdraw,
+    evidence_check,
+    notice_create,
+    notice_next_version,
+    notice_update,
+)
