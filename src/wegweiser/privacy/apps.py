@@ -6,3 +6,13 @@ class PrivacyConfig(AppConfig):
     name = "wegweiser.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        # The system check validating every model's `Privacy` declaration.
+        from wegweiser.ops.backup import RESTORE_HOOKS
+
+        from . import registry  # noqa: F401
+        from .retention import journal_restore_hook
+
+        if journal_restore_hook not in RESTORE_HOOKS:
+            RESTORE_HOOKS.append(journal_restore_hook)
