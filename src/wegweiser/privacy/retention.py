@@ -143,9 +143,12 @@ def _all_file_fields(model: type[models.Model]) -> list[str]:
 def _remove_from_search(declaration: Declaration | None, obj: models.Model) -> None:
     if declaration is None or not declaration.search_kind:
         return
+    from wegweiser.search.models import SearchTerm
     from wegweiser.search.services import document_delete
 
     document_delete(kind=declaration.search_kind, object_id=str(obj.pk))
+    # The vocabulary keeps the words of removed documents ("did you mean"); a name must go too.
+    SearchTerm.objects.filter(document_count__lte=0).delete()
 
 
 def _anonymise(obj: models.Model, declaration: Declaration, *, rule: str) -> None:
