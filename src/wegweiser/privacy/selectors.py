@@ -34,3 +34,12 @@ def audit_events_for_object(*, object_type: str, object_id: str):
         .select_related("actor")
         .order_by("-id")
     )
+
+
+# Data-subject rights (issue 6).
+from .selectors_subject_rights import (  # noqa: E402, F401
+    request_get_for_user,
+    request_list_for_user,
+    subject_is_restricted,
+    subject_types_for_user,
+)

@@ -103,3 +103,16 @@ def audit_access_denied(
         result=AuditResult.DENIED,
         reason=permission,
     )
+
+
+# Data-subject rights and retention (issue 6), kept in their own modules.
+from .subject_rights import (  # noqa: E402, F401
+    request_create,
+    request_erase,
+    request_set_status,
+    restriction_lift,
+    restriction_set,
+    subject_erase,
+    subject_export,
+    subject_export_pdf,
+)
