@@ -156,6 +156,7 @@ class Organisation(models.Model):
             "where": {"is_active": False},
         }
         purpose = "organisation_directory"
+        subject_description = "data-protection contacts of organisations"
         legal_basis = "Art. 6(1)(e) GDPR"
         recipients = "public (published with the organisation's offers)"
 
@@ -225,6 +226,7 @@ class Invitation(models.Model):
         personal_fields = ["email"]
         retention = {"start": "created_at", "days": 90, "action": "delete"}
         purpose = "staff_accounts"
+        subject_description = "invited staff members"
         legal_basis = "Art. 6(1)(e) GDPR"
 
     def __str__(self) -> str:

@@ -230,6 +230,7 @@ class OfferContact(models.Model):
             "where": {"offer__status": "inactive"},
         }
         purpose = "offer_directory"
+        subject_description = "contact persons of offers"
         legal_basis = "Art. 6(1)(e) GDPR"
         recipients = "public (offer pages, HSDS API)"
 
@@ -286,6 +287,7 @@ class ZeroResultSearch(models.Model):
         personal_fields = ["query"]
         retention = {"start": "created_at", "days": 90, "action": "delete"}
         purpose = "directory_quality"
+        subject_description = "visitors searching the directory"
         legal_basis = "Art. 6(1)(e) GDPR"
 
     def __str__(self) -> str:
@@ -322,6 +324,7 @@ class OfferFeedback(models.Model):
         personal_fields = ["message", "contact_email"]
         retention = {"start": "created_at", "days": 365, "action": "delete"}
         purpose = "directory_quality"
+        subject_description = "visitors reporting a mistake"
         legal_basis = "Art. 6(1)(e) GDPR"
 
     def __str__(self) -> str:
@@ -361,6 +364,7 @@ class OfferSuggestion(models.Model):
         personal_fields = ["contact_name", "contact_email", "description"]
         retention = {"start": "created_at", "days": 365, "action": "delete"}
         purpose = "directory_quality"
+        subject_description = "people suggesting an offer"
         legal_basis = "Art. 6(1)(e) GDPR"
 
     def __str__(self) -> str:

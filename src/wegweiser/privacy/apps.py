@@ -11,7 +11,7 @@ class PrivacyConfig(AppConfig):
         # The system check validating every model's `Privacy` declaration.
         from wegweiser.ops.backup import RESTORE_HOOKS
 
-        from . import registry  # noqa: F401
+        from . import permissions_subject_rights, registry  # noqa: F401
         from .retention import journal_restore_hook
 
         if journal_restore_hook not in RESTORE_HOOKS:

@@ -45,6 +45,7 @@ class LegalHold(models.Model):
         retention = {"start": "until", "days": 365, "action": "delete"}
         purpose = "legal_obligations"
         legal_basis = "Art. 6(1)(c), 17(3)(e) GDPR"
+        subject_description = "persons whose data is under a legal hold"
 
     def __str__(self) -> str:
         return f"{self.subject_type}:{self.subject_id} → {self.until}"
@@ -104,6 +105,7 @@ class RestrictedSubject(models.Model):
         retention = {"start": "lifted_at", "days": 365, "action": "delete"}
         purpose = "data_subject_rights"
         legal_basis = "Art. 6(1)(c), 18 GDPR"
+        subject_description = "persons who asked for restriction of processing"
 
     def __str__(self) -> str:
         return f"{self.subject_type}:{self.subject_id}"
@@ -145,6 +147,7 @@ class DataSubjectRequest(models.Model):
         retention = {"start": "closed_at", "days": 3 * 365, "action": "delete"}
         purpose = "data_subject_rights"
         legal_basis = "Art. 6(1)(c), 12 GDPR"
+        subject_description = "persons who made a data-subject request"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.received_on}"

@@ -12,6 +12,7 @@ A declaration (see docs/adr/0005-retention-and-subject-rights.md):
         purpose = "case_management"
         legal_basis = "Art. 6(1)(a) GDPR"
         recipients = "..."            # optional, for the records of processing
+        subject_description = "..."   # optional: who the data is about when subject is None
         search_kind = "..."           # optional: the row is indexed under this search kind
 
 A declaration with empty `personal_fields` and `files` needs no retention rule: it documents that
@@ -41,6 +42,7 @@ KNOWN_ATTRIBUTES = {
     "recipients",
     "search_kind",
     "categories",
+    "subject_description",
 }
 RETENTION_KEYS = {"start", "days", "action", "where", "reason"}
 
@@ -56,6 +58,7 @@ class Declaration:
     legal_basis: str = ""
     recipients: str = ""
     search_kind: str = ""
+    subject_description: str = ""
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -197,6 +200,7 @@ def _build(model: type[models.Model]) -> Declaration:
         legal_basis=getattr(spec, "legal_basis", ""),
         recipients=getattr(spec, "recipients", ""),
         search_kind=getattr(spec, "search_kind", ""),
+        subject_description=getattr(spec, "subject_description", ""),
         errors=tuple(errors),
     )
 

@@ -141,6 +141,30 @@ def subject_languages(subject: models.Model) -> list[str]:
     return languages
 
 
+def _readable_records(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The export with field labels in the active language, for the PDF."""
+    result = []
+    for record in data["records"]:
+        model = apps.get_model(record["model"])
+        meta = model._meta
+        rows = []
+        for row in record["rows"]:
+            cells = []
+            for key, value in row.items():
+                label = key if key in ("id", "uuid") else str(meta.get_field(key).verbose_name)
+                cells.append((label, value))
+            rows.append(cells)
+        result.append(
+            {
+                "name": str(meta.verbose_name_plural),
+                "purpose": record["purpose"],
+                "legal_basis": record["legal_basis"],
+                "rows": rows,
+            }
+        )
+    return result
+
+
 def subject_export_pdf(*, actor: Any, subject: models.Model) -> bytes:
     """A readable PDF of the export: one part in German, one in the subject's language."""
     from wegweiser.core.pdf import pdf_from_html
@@ -152,7 +176,12 @@ def subject_export_pdf(*, actor: Any, subject: models.Model) -> bytes:
             parts.append(
                 render_to_string(
                     "privacy/subject_export_pdf_part.html",
-                    {"data": data, "language": language, "bidi": translation.get_language_bidi()},
+                    {
+                        "data": data,
+                        "records": _readable_records(data),
+                        "language": language,
+                        "bidi": translation.get_language_bidi(),
+                    },
                 )
             )
     html = render_to_string("privacy/subject_export_pdf.html", {"parts": parts})
@@ -333,3 +362,27 @@ def model_for_label(label: str):
         return apps.get_model(label)
     except (LookupError, ValueError):
         return None
+
+
+def legal_hold_create(
+    *, actor: Any, subject_type: str, subject_id: str, reason: str, until: datetime.date
+) -> LegalHold:
+    """Stop retention and erasure for one subject or object until the given day."""
+    with transaction.atomic():
+        hold = LegalHold(
+            subject_type=subject_type.lower(),
+            subject_id=str(subject_id),
+            reason=reason,
+            until=until,
+            created_by=actor,
+        )
+        hold.full_clean()
+        hold.save()
+        _audit(
+            action="privacy.legal_hold.created",
+            actor=actor,
+            object_type=hold.subject_type,
+            object_id=hold.subject_id,
+            fields=["reason", "until"],
+        )
+        return hold
