@@ -17,8 +17,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, router, transaction
-from django.db.models.deletion import Collector
+from django.db import IntegrityError, models, router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -289,15 +289,47 @@ class RetentionResult:
     label: str
     action: str
     count: int
+    failed: int = 0
+
+
+# Tables of third-party apps that hold personal data (login attempts with the e-mail address and
+# IP address), trimmed by age. They are not in the registry: their models are not ours to declare.
+THIRD_PARTY_DAYS = 90
+
+
+def _third_party_querysets(now: datetime):
+    if apps.is_installed("axes"):
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        cutoff = now - timedelta(days=THIRD_PARTY_DAYS)
+        for model in (AccessLog, AccessAttempt, AccessFailureLog):
+            yield model._meta.label_lower, model.objects.filter(attempt_time__lt=cutoff)
+
+
+def login_records_delete(*, username: str) -> int:
+    """Remove the login attempts recorded under an e-mail address (erasure of an account)."""
+    if not username or not apps.is_installed("axes"):
+        return 0
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    return sum(
+        model.objects.filter(username__iexact=username).delete()[0]
+        for model in (AccessLog, AccessAttempt, AccessFailureLog)
+    )
 
 
 def retention_plan(*, now: datetime | None = None) -> list[RetentionResult]:
     """How many rows each rule would process now (the dry run)."""
-    return [
+    now = now or timezone.now()
+    results = [
         RetentionResult(d.label, d.action, expired_queryset(d, now=now).count())
         for d in declarations()
         if d.retention
     ]
+    results += [
+        RetentionResult(label, "delete", qs.count()) for label, qs in _third_party_querysets(now)
+    ]
+    return results
 
 
 def retention_apply(*, now: datetime | None = None, actor: Any = None) -> list[RetentionResult]:
@@ -312,13 +344,22 @@ def retention_apply(*, now: datetime | None = None, actor: Any = None) -> list[R
         rule = f"retention:{declaration.label}"
         count = 0
         pks = list(expired_queryset(declaration, now=now).values_list("pk", flat=True))
+        failed = 0
         for pk in pks:
-            with transaction.atomic():
-                obj = declaration.model._default_manager.filter(pk=pk).first()
-                if obj is None:  # gone already through a cascade
-                    continue
-                process_row(obj, declaration, rule=rule, action=declaration.action)
-                count += 1
+            try:
+                with transaction.atomic():
+                    obj = declaration.model._default_manager.filter(pk=pk).first()
+                    if obj is None:  # gone already through a cascade
+                        continue
+                    process_row(obj, declaration, rule=rule, action=declaration.action)
+                    count += 1
+            except (ProtectedError, RestrictedError, IntegrityError, ValidationError) as error:
+                # One row that cannot go (a protected reference) must not stop the others; it is
+                # reported and tried again next night.
+                failed += 1
+                logger.error(
+                    "retention of %s pk=%s failed: %s", declaration.label, pk, type(error).__name__
+                )
         if count:
             audit_log(
                 action="privacy.retention.applied",
@@ -327,7 +368,9 @@ def retention_apply(*, now: datetime | None = None, actor: Any = None) -> list[R
                 fields=declaration.personal_fields,
                 reason=f"{declaration.action} {count}",
             )
-        results.append(RetentionResult(declaration.label, declaration.action, count))
+        results.append(RetentionResult(declaration.label, declaration.action, count, failed))
+    for label, queryset in _third_party_querysets(now or timezone.now()):
+        results.append(RetentionResult(label, "delete", queryset.delete()[0]))
     return results
 
 
@@ -422,4 +465,9 @@ def retention_summary_text(results: list[RetentionResult], *, dry_run: bool) -> 
                 _("%(model)s: %(count)s rows processed (%(action)s)")
                 % {"model": r.label, "count": r.count, "action": r.action}
             )
+            if r.failed:
+                lines.append(
+                    _("%(model)s: %(failed)s rows could not be processed, see the log")
+                    % {"model": r.label, "failed": r.failed}
+                )
     return lines

@@ -26,7 +26,7 @@ from .registry import (
     subject_key_field,
     subject_models,
 )
-from .retention import process_row
+from .retention import login_records_delete, process_row
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -220,7 +220,15 @@ def subject_erase(*, actor: Any, subject: models.Model) -> None:
         raise ValidationError(_("A legal hold is in force for this person; nothing was erased."))
     key = subject_key(subject)
     action = declaration.action if declaration.action != "keep" else "delete"
+    is_account = subject_label(subject) == settings.AUTH_USER_MODEL.lower()
+    username = subject.get_username() if is_account else ""
     with transaction.atomic():
+        if is_account:
+            from django_otp import devices_for_user
+
+            for device in list(devices_for_user(subject, confirmed=None)):
+                device.delete()
+            login_records_delete(username=username)
         process_row(subject, declaration, rule="erasure", action=action)
         if action == "anonymise":
             # An anonymised account must not be usable any more.

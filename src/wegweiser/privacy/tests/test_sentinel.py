@@ -104,7 +104,8 @@ def files_and_index_declared(monkeypatch):
     monkeypatch.setattr(registry, "_registry", lambda: tuple(patched))
 
 
-def test_sentinel_is_gone_everywhere_after_retention(settings, files_and_index_declared):
+def test_sentinel_is_gone_everywhere_after_retention(settings, files_and_index_declared, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     planted = [
         d
         for d in registry.declarations()
@@ -113,6 +114,11 @@ def test_sentinel_is_gone_everywhere_after_retention(settings, files_and_index_d
     assert len(planted) >= 8
     for n, declaration in enumerate(planted):
         _plant(declaration, n)
+    from axes.models import AccessLog
+
+    AccessLog.objects.create(
+        username=f"{SENTINEL.lower()}@example.org", ip_address="127.0.0.1", user_agent="test"
+    )
     # The test would prove nothing if the sentinel had not arrived everywhere.
     before = set(_tables_containing(SENTINEL))
     assert {d.model._meta.db_table for d in planted} <= before

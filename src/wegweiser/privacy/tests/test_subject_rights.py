@@ -86,7 +86,18 @@ def test_export_pdf_in_german_and_the_subjects_language(erika):
 
 
 def test_erasure_uses_the_journaled_deletion_path(erika, alice, deletion_journal):
+    from axes.models import AccessAttempt
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wegweiser.accounts.tests.factories import TOTPDeviceFactory
+
+    TOTPDeviceFactory(user=erika)
+    AccessAttempt.objects.create(
+        username="Erika@example.org", ip_address="127.0.0.1", failures_since_start=1
+    )
     subject_erase(actor=alice, subject=erika)
+    assert not TOTPDevice.objects.filter(user=erika).exists()
+    assert not AccessAttempt.objects.exists()
     erika.refresh_from_db()
     assert erika.full_name == "" and "erika" not in erika.email
     assert not erika.is_active and not erika.has_usable_password()

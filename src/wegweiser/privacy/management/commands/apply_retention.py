@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from wegweiser.privacy.retention import retention_apply, retention_plan, retention_summary_text
 
@@ -19,6 +19,10 @@ class Command(BaseCommand):
         for line in retention_summary_text(results, dry_run=dry_run):
             self.stdout.write(line)
         total = sum(r.count for r in results)
+        failed = sum(r.failed for r in results)
+        if failed:
+            # A non-zero exit shows up in `systemctl --failed`.
+            raise CommandError(f"{failed} rows could not be processed; see the log")
         self.stdout.write(
             self.style.SUCCESS(f"{'would process' if dry_run else 'processed'} {total}")
         )
