@@ -158,7 +158,7 @@ def test_declarations_are_valid_and_found(fakes):
 
 
 def test_export_reaches_every_model_about_the_person(fakes):
-    person, note = _person()
+    person, _note = _person()
     data = json.loads(subject_export(actor=None, subject=person))
     by_model = {r["model"]: r["rows"] for r in data["records"]}
     assert by_model["privacy.fakenote"][0]["text"] == f"Gespräch mit {SENTINEL}"
