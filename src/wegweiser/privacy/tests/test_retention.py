@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from wegweiser.accounts.tests.factories import MembershipFactory, UserFactory
@@ -143,3 +144,18 @@ def test_the_file_is_resynced_from_the_database(deletion_journal):
     deletion_journal.unlink()
     retention_apply()
     assert len(journal_file_entries(deletion_journal)) == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+def test_deletion_journal_refuses_update_and_delete_on_postgresql():
+    from django.db import DatabaseError, transaction
+
+    _feedback(days_old=400)
+    retention_apply()
+    entry = DeletionJournal.objects.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        DeletionJournal.objects.filter(pk=entry.pk).update(rule="x")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        DeletionJournal.objects.filter(pk=entry.pk).delete()
