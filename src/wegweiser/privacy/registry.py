@@ -13,6 +13,7 @@ A declaration (see docs/adr/0005-retention-and-subject-rights.md):
         legal_basis = "Art. 6(1)(a) GDPR"
         recipients = "..."            # optional, for the records of processing
         subject_description = "..."   # optional: who the data is about when subject is None
+        subject_type = "cases.person" # only when `subject` is a plain id field, not a relation
         search_kind = "..."           # optional: the row is indexed under this search kind
 
 A declaration with empty `personal_fields` and `files` needs no retention rule: it documents that
@@ -43,6 +44,7 @@ KNOWN_ATTRIBUTES = {
     "search_kind",
     "categories",
     "subject_description",
+    "subject_type",
 }
 RETENTION_KEYS = {"start", "days", "action", "where", "reason"}
 
@@ -59,6 +61,7 @@ class Declaration:
     recipients: str = ""
     search_kind: str = ""
     subject_description: str = ""
+    subject_type: str = ""
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -75,15 +78,24 @@ class Declaration:
             return None
         if self.subject == "self":
             return self.model
-        return _resolve_path(self.model, self.subject)[-1]
+        target, _is_value = _subject_target(self.model, self.subject, self.subject_type)
+        return target
 
     def subject_key_lookup(self) -> str | None:
-        """The ORM lookup from this model to the subject's public key (uuid, else pk)."""
+        """The ORM lookup from this model to the subject's public key (uuid, else pk).
+
+        For a subject held as a plain id (`subject = "subject_id"` with `subject_type`), the
+        field itself holds the key.
+        """
         subject_model = self.subject_model
         if subject_model is None:
             return None
-        key = subject_key_field(subject_model)
-        return key if self.subject == "self" else f"{self.subject}__{key}"
+        if self.subject == "self":
+            return subject_key_field(subject_model)
+        _target, is_value = _subject_target(self.model, self.subject, self.subject_type)
+        if is_value:
+            return self.subject
+        return f"{self.subject}__{subject_key_field(subject_model)}"
 
     @property
     def action(self) -> str:
@@ -119,6 +131,28 @@ def _resolve_path(model: type[models.Model], path: str) -> list[type[models.Mode
     return chain
 
 
+def _subject_target(
+    model: type[models.Model], path: str, subject_type: str = ""
+) -> tuple[type[models.Model] | None, bool]:
+    """The subject model a path leads to, and whether the path ends in a plain id field.
+
+    A plain id field (no foreign key, e.g. consent's `subject_id` for a cases.Person, so that
+    privacy does not depend on cases) needs `subject_type`; an uninstalled type gives None.
+    """
+    try:
+        return _resolve_path(model, path)[-1], False
+    except ValueError:
+        if not subject_type or _check_field_path(model, path) is not None:
+            raise
+    for candidate in _declared_models():
+        if candidate._meta.label_lower == subject_type.lower():
+            return candidate, True
+    try:
+        return apps.get_model(subject_type), True
+    except (LookupError, ValueError):
+        return None, True
+
+
 def _check_field_path(model: type[models.Model], path: str) -> str | None:
     """None when `path` names a concrete field (possibly through relations), else the error."""
     parts = path.split("__")
@@ -147,9 +181,10 @@ def _build(model: type[models.Model]) -> Declaration:
     for name in files:
         if name in field_names and not isinstance(model._meta.get_field(name), models.FileField):
             errors.append(f"field {name!r} in files is not a FileField")
+    subject_type = getattr(spec, "subject_type", "")
     if subject and subject != "self":
         try:
-            _resolve_path(model, subject)
+            _subject_target(model, subject, subject_type)
         except ValueError as error:
             errors.append(f"subject path {subject!r}: {error}")
     if (personal or files) and not retention:
@@ -201,6 +236,7 @@ def _build(model: type[models.Model]) -> Declaration:
         recipients=getattr(spec, "recipients", ""),
         search_kind=getattr(spec, "search_kind", ""),
         subject_description=getattr(spec, "subject_description", ""),
+        subject_type=subject_type,
         errors=tuple(errors),
     )
 

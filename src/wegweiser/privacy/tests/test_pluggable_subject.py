@@ -90,8 +90,29 @@ with isolate_apps("wegweiser.privacy"):
         def __str__(self):
             return str(self.pk)
 
+    class FakeConsent(models.Model):
+        """Like privacy.Consent: the person is referenced by a plain id, not a foreign key."""
 
-FAKES = [FakePerson, FakeNote, FakeHistory]
+        subject_id = models.UUIDField(db_index=True)
+        given_at = models.DateTimeField(default=timezone.now)
+        place = models.CharField(max_length=100)
+
+        class Meta:
+            app_label = "privacy"
+
+        class Privacy:
+            subject = "subject_id"
+            subject_type = "privacy.fakeperson"
+            personal_fields = ["place"]
+            retention = {"start": "given_at", "days": 10 * 365, "action": "delete"}
+            purpose = "case_management"
+            legal_basis = "Art. 7 GDPR"
+
+        def __str__(self):
+            return str(self.pk)
+
+
+FAKES = [FakePerson, FakeNote, FakeHistory, FakeConsent]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -129,6 +150,7 @@ def _person(marker=SENTINEL, *, closed_days_ago=None):
     note.attachment.save(f"{marker}.txt", ContentFile(f"{marker} Scan".encode()))
     document_upsert(Document(kind="fakenote", object_id=str(note.pk), title=marker, texts=[]))
     FakeHistory.objects.create(person=person, old_value=f"früher: {marker}")
+    FakeConsent.objects.create(subject_id=person.pk, place=f"Bürgerbüro {marker}")
     return person, note
 
 
@@ -154,7 +176,12 @@ def _sentinel_files(settings, needle=SENTINEL) -> list[str]:
 def test_declarations_are_valid_and_found(fakes):
     assert registry.check_privacy_declarations() == []
     labels = {d.label for d in registry.declarations_for_subject(FakePerson)}
-    assert labels == {"privacy.fakeperson", "privacy.fakenote", "privacy.fakehistory"}
+    assert labels == {
+        "privacy.fakeperson",
+        "privacy.fakenote",
+        "privacy.fakehistory",
+        "privacy.fakeconsent",
+    }
 
 
 def test_export_reaches_every_model_about_the_person(fakes):
@@ -164,6 +191,7 @@ def test_export_reaches_every_model_about_the_person(fakes):
     assert by_model["privacy.fakenote"][0]["text"] == f"Gespräch mit {SENTINEL}"
     assert by_model["privacy.fakenote"][0]["attachment"].startswith(SENTINEL)
     assert by_model["privacy.fakehistory"][0]["old_value"] == f"früher: {SENTINEL}"
+    assert by_model["privacy.fakeconsent"][0]["place"] == f"Bürgerbüro {SENTINEL}"
 
 
 def test_erasure_leaves_the_sentinel_nowhere(fakes, settings):
@@ -179,6 +207,7 @@ def test_erasure_leaves_the_sentinel_nowhere(fakes, settings):
         ("privacy.fakeperson", "delete"),
         ("privacy.fakenote", "delete"),
         ("privacy.fakehistory", "anonymise"),
+        ("privacy.fakeconsent", "delete"),
     }
     assert _sentinel_tables() == []
     assert _sentinel_files(settings) == []

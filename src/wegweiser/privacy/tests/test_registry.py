@@ -18,6 +18,7 @@ PERSONAL_NAME = re.compile(
     r"full_name|first_name|last_name|given_name|family_name|surname|contact_name|dpo_name)(_|$)"
 )
 PERSONAL_TEXT_NAMES = {"text", "notes", "remarks"}
+SUBJECT_ID_NAMES = {"subject_id", "person_id", "person_uuid", "subject_uuid"}
 
 # Models that match the heuristic but cannot carry a declaration of their own, with the reason.
 EXEMPT = {
@@ -88,7 +89,9 @@ def test_every_model_related_to_a_subject_is_in_the_export_registry():
         relations = [
             f.name
             for f in model._meta.concrete_fields
-            if f.is_relation and f.related_model in subjects
+            if (f.is_relation and f.related_model in subjects)
+            # A subject referenced by a plain id (no foreign key), like consent's subject_id.
+            or (not f.is_relation and f.name in SUBJECT_ID_NAMES)
         ]
         if relations and model not in registered:
             missing.append(f"{model._meta.label} ({', '.join(relations)})")
