@@ -55,6 +55,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    class Privacy:
+        subject = "self"
+        personal_fields = ["email", "full_name"]
+        # Accounts deactivated and unused for two years are anonymised: the row stays so that
+        # references from audit events and verified offers keep pointing at "a former user".
+        retention = {
+            "start": "last_login",
+            "days": 2 * 365,
+            "action": "anonymise",
+            "where": {"is_active": False},
+        }
+        purpose = "staff_accounts"
+        legal_basis = "Art. 6(1)(e) GDPR, § 3 DSG NRW (staff of the participating bodies)"
+        recipients = "none (district administrators see accounts)"
+
     def __str__(self) -> str:
         return self.full_name or self.email
 
@@ -129,6 +144,22 @@ class Organisation(models.Model):
             ),
         ]
 
+    class Privacy:
+        # Name, e-mail, phone and address are the organisation's business contact data; only the
+        # data-protection contact names a person.
+        subject = None
+        personal_fields = ["dpo_name", "dpo_email", "dpo_phone"]
+        retention = {
+            "start": "updated_at",
+            "days": 365,
+            "action": "anonymise",
+            "where": {"is_active": False},
+        }
+        purpose = "organisation_directory"
+        subject_description = "data-protection contacts of organisations"
+        legal_basis = "Art. 6(1)(e) GDPR"
+        recipients = "public (published with the organisation's offers)"
+
     def __str__(self) -> str:
         return self.name
 
@@ -153,6 +184,13 @@ class Membership(models.Model):
                 fields=["user", "organisation", "role"], name="membership_unique_role"
             ),
         ]
+
+    class Privacy:
+        # A role of a user: no values of its own, but exported with the user's data.
+        subject = "user"
+        personal_fields = []
+        purpose = "staff_accounts"
+        legal_basis = "Art. 6(1)(e) GDPR"
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
@@ -181,6 +219,15 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+    class Privacy:
+        # The invited person has no account yet: there is no subject model to point at.
+        subject = None
+        personal_fields = ["email"]
+        retention = {"start": "created_at", "days": 90, "action": "delete"}
+        purpose = "staff_accounts"
+        subject_description = "invited staff members"
+        legal_basis = "Art. 6(1)(e) GDPR"
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"

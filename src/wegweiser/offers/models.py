@@ -56,6 +56,10 @@ class Location(models.Model):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
 
+    class Privacy:
+        # Business premises of providers; the note describes the building, not a person.
+        personal_fields = []
+
     def __str__(self) -> str:
         return self.name
 
@@ -145,6 +149,14 @@ class Offer(models.Model):
         ]
         indexes = [models.Index(fields=["is_published", "status"])]
 
+    class Privacy:
+        # E-mail and phone are the offer's published business contacts. The verifying user is a
+        # reference only; the offer is listed in that user's export.
+        subject = "last_verified_by"
+        personal_fields = []
+        purpose = "offer_directory"
+        legal_basis = "Art. 6(1)(e) GDPR"
+
     def __str__(self) -> str:
         return self.name
 
@@ -186,6 +198,10 @@ class Schedule(models.Model):
         verbose_name = _("opening time")
         verbose_name_plural = _("opening times")
 
+    class Privacy:
+        # The note describes opening times ("only in the school holidays").
+        personal_fields = []
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_weekday_display() or self.date or ''} {self.opens_at or ''}"
 
@@ -201,6 +217,22 @@ class OfferContact(models.Model):
         ordering = ["name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+
+    class Privacy:
+        # Contact persons of an offer: business contact data, published with the offer while it
+        # is active; removed a year after the offer became inactive.
+        subject = None
+        personal_fields = ["name", "phone", "email"]
+        retention = {
+            "start": "offer__updated_at",
+            "days": 365,
+            "action": "delete",
+            "where": {"offer__status": "inactive"},
+        }
+        purpose = "offer_directory"
+        subject_description = "contact persons of offers"
+        legal_basis = "Art. 6(1)(e) GDPR"
+        recipients = "public (offer pages, HSDS API)"
 
     def __str__(self) -> str:
         return self.name
@@ -249,6 +281,15 @@ class ZeroResultSearch(models.Model):
         verbose_name = _("search without result")
         verbose_name_plural = _("searches without result")
 
+    class Privacy:
+        # Searchers type anything, names included: the words are kept for 90 days only.
+        subject = None
+        personal_fields = ["query"]
+        retention = {"start": "created_at", "days": 90, "action": "delete"}
+        purpose = "directory_quality"
+        subject_description = "visitors searching the directory"
+        legal_basis = "Art. 6(1)(e) GDPR"
+
     def __str__(self) -> str:
         return self.query
 
@@ -277,6 +318,14 @@ class OfferFeedback(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("reported mistake")
         verbose_name_plural = _("reported mistakes")
+
+    class Privacy:
+        subject = None
+        personal_fields = ["message", "contact_email"]
+        retention = {"start": "created_at", "days": 365, "action": "delete"}
+        purpose = "directory_quality"
+        subject_description = "visitors reporting a mistake"
+        legal_basis = "Art. 6(1)(e) GDPR"
 
     def __str__(self) -> str:
         return f"{self.offer_id}: {self.message[:40]}"
@@ -310,6 +359,14 @@ class OfferSuggestion(models.Model):
         verbose_name = _("suggested offer")
         verbose_name_plural = _("suggested offers")
 
+    class Privacy:
+        subject = None
+        personal_fields = ["contact_name", "contact_email", "description"]
+        retention = {"start": "created_at", "days": 365, "action": "delete"}
+        purpose = "directory_quality"
+        subject_description = "people suggesting an offer"
+        legal_basis = "Art. 6(1)(e) GDPR"
+
     def __str__(self) -> str:
         return self.name
 
@@ -342,6 +399,10 @@ class OfferAttachment(models.Model):
         ordering = ["kind", "position", "language"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    class Privacy:
+        # Public flyers and good-practice photos chosen by editors for publication.
+        personal_fields = []
 
     def __str__(self) -> str:
         return self.title

@@ -1,4 +1,4 @@
-"""Encrypted backups of the database and the media files, and their restore.
+"""Encrypted backups of the database and the files (public media and personal files), and their restore.
 
 A backup is one file: a tar archive with `manifest.json`, the database (`database.dump` from
 pg_dump in custom format, or `database.sqlite3` made with SQLite's online backup API) and
@@ -117,6 +117,14 @@ def _dump_database(target: Path) -> str:
     raise BackupError(f"unsupported database {connection.vendor}")
 
 
+def _file_roots() -> dict[str, Path]:
+    """The file directories in a backup: public uploads and personal files."""
+    return {
+        "media": Path(settings.MEDIA_ROOT),
+        "private": Path(settings.PRIVATE_MEDIA_ROOT),
+    }
+
+
 def backup_create(*, directory: Path, key_file: Path) -> Path:
     """Write an encrypted backup into `directory` and return its path."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -126,10 +134,10 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
         work = Path(tmp)
         db_name = _dump_database(work / "database.bin")
         (work / "database.bin").rename(work / db_name)
-        media_root = Path(settings.MEDIA_ROOT)
         with tarfile.open(work / "media.tar", "w") as media:
-            if media_root.exists():
-                media.add(media_root, arcname="media")
+            for arcname, root in _file_roots().items():
+                if root.exists():
+                    media.add(root, arcname=arcname)
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
@@ -256,16 +264,20 @@ def backup_restore(*, backup: Path, key_file: Path) -> dict:
             with source:
                 source.backup(connection.connection)
             source.close()
-        media_root = Path(settings.MEDIA_ROOT)
         with tarfile.open(work / "media.tar") as media:
             staging = work / "media-restore"
             _safe_extract(media, staging)
-        if media_root.exists():
-            shutil.rmtree(media_root)
-        if (staging / "media").exists():
-            shutil.copytree(staging / "media", media_root)
-        else:
-            media_root.mkdir(parents=True, exist_ok=True)
+            names = {member.name.split("/", 1)[0] for member in media.getmembers()}
+        for arcname, root in _file_roots().items():
+            # Backups made before personal files had their own directory hold only "media".
+            if arcname == "private" and arcname not in names:
+                continue
+            if root.exists():
+                shutil.rmtree(root)
+            if (staging / arcname).exists():
+                shutil.copytree(staging / arcname, root)
+            else:
+                root.mkdir(parents=True, exist_ok=True)
     for hook in RESTORE_HOOKS:
         hook(manifest)
     return manifest

@@ -8,4 +8,12 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        from . import permissions_consent  # noqa: F401  (registers the rules)
+        from wegweiser.ops.backup import RESTORE_HOOKS
+
+        # The rules of both parts, and the system check validating every model's `Privacy`
+        # declaration.
+        from . import permissions_consent, permissions_subject_rights, registry  # noqa: F401
+        from .retention import journal_restore_hook
+
+        if journal_restore_hook not in RESTORE_HOOKS:
+            RESTORE_HOOKS.append(journal_restore_hook)

@@ -42,6 +42,19 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
+    class Privacy:
+        # Audit events hold references (actor, object ids) and field names, never values. They
+        # are kept: deleting one would break the hash chain that proves the log complete. When an
+        # account is anonymised, `actor_ref` stays a pseudonymous uuid (docs/adr/0005).
+        subject = "actor"
+        personal_fields = []
+        retention = {
+            "action": "keep",
+            "reason": "accountability (Art. 5(2) GDPR); the hash chain must stay verifiable",
+        }
+        purpose = "accountability"
+        legal_basis = "Art. 5(2), 32 GDPR"
+
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.result}"
 
@@ -53,4 +66,12 @@ from .models_consent import (  # noqa: E402, F401
     ConsentEvent,
     ConsentNotice,
     consent_purge_allowed,
+)
+
+# Retention, deletion journal and data-subject requests (issue 6) live in their own module.
+from .models_subject_rights import (  # noqa: E402, F401
+    DataSubjectRequest,
+    DeletionJournal,
+    LegalHold,
+    RestrictedSubject,
 )

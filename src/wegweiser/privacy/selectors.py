@@ -50,3 +50,11 @@ from .selectors_consent import (  # noqa: E402, F401
     notice_list,
     notice_versions,
 )
+
+# Data-subject rights (issue 6).
+from .selectors_subject_rights import (  # noqa: E402, F401
+    request_get_for_user,
+    request_list_for_user,
+    subject_is_restricted,
+    subject_types_for_user,
+)

@@ -117,3 +117,16 @@ from .services_consent import (  # noqa: E402, F401
     notice_next_version,
     notice_update,
 )
+
+# Data-subject rights and retention (issue 6), kept in their own modules.
+from .subject_rights import (  # noqa: E402, F401
+    legal_hold_create,
+    request_create,
+    request_erase,
+    request_set_status,
+    restriction_lift,
+    restriction_set,
+    subject_erase,
+    subject_export,
+    subject_export_pdf,
+)

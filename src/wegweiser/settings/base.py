@@ -251,6 +251,11 @@ WEGWEISER_DISTRICT_FILE = os.environ.get(
     "WEGWEISER_DISTRICT_FILE", str(SRC_DIR / "core" / "data" / "kreis-recklinghausen.json")
 )
 WEGWEISER_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
+# Append-only journal of deletions (no personal data), outside the database and the media
+# directory, so that a restore can replay it (docs/adr/0005-retention-and-subject-rights.md).
+WEGWEISER_DELETION_JOURNAL = Path(
+    os.environ.get("WEGWEISER_DELETION_JOURNAL", VAR_DIR / "deletion-journal.jsonl")
+)
 
 LOGGING = {
     "version": 1,

@@ -21,5 +21,8 @@ WEGWEISER_DEMO_SKIP_2FA = False
 WEGWEISER_DEMO_ACCOUNTS_FILE = (
     Path(tempfile.mkdtemp(prefix="wegweiser-var-")) / "demo-accounts.json"
 )
+WEGWEISER_DELETION_JOURNAL = (
+    Path(tempfile.mkdtemp(prefix="wegweiser-journal-")) / "deletion-journal.jsonl"
+)
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -27,6 +27,9 @@ def test_backup_restore_round_trip(tmp_path, key_file, settings):
     media = settings.MEDIA_ROOT / "offers" / "x.txt"
     media.parent.mkdir(parents=True, exist_ok=True)
     media.write_text("vorher")
+    private = settings.PRIVATE_MEDIA_ROOT / "evidence" / "consent.pdf"
+    private.parent.mkdir(parents=True, exist_ok=True)
+    private.write_text("Einwilligung vorher")
     call_command("backup", directory=str(tmp_path / "backups"), key_file=str(key_file))
     backup = next((tmp_path / "backups").glob("wegweiser-*.tar.gpg"))
     assert b"Vor dem Backup" not in backup.read_bytes()  # encrypted
@@ -35,11 +38,15 @@ def test_backup_restore_round_trip(tmp_path, key_file, settings):
     Organisation.objects.filter(pk=kept.pk).update(name="Geändert")
     media.write_text("nachher")
     (settings.MEDIA_ROOT / "neu.txt").write_text("neu")
+    private.unlink()
+    (settings.PRIVATE_MEDIA_ROOT / "neu.pdf").write_text("neu")
 
     call_command("restore", str(backup), key_file=str(key_file), yes=True)
     assert sorted(Organisation.objects.values_list("name", flat=True)) == ["Vor dem Backup"]
     assert media.read_text() == "vorher"
     assert not (settings.MEDIA_ROOT / "neu.txt").exists()
+    assert private.read_text() == "Einwilligung vorher"
+    assert not (settings.PRIVATE_MEDIA_ROOT / "neu.pdf").exists()
 
 
 def test_restore_with_wrong_key_changes_nothing(tmp_path, key_file):
