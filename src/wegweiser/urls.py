@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
+from wegweiser.cases.urls import backoffice_urlpatterns as cases_backoffice
 from wegweiser.core.views import DashboardView
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 
@@ -14,6 +15,7 @@ backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
         *accounts_backoffice,
+        *cases_backoffice,
     ],
     "backoffice",
 )

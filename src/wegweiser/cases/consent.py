@@ -15,12 +15,15 @@ except ImportError:  # until the consent API lands: the same values as HELPERS c
         CASE_TRANSFER = "case_transfer"
 
 
-CONSENT_PLACE_OFFICE = "registration_office"
+CONSENT_PLACE_OFFICE = "registration_office_paper"
 
 
 def notice_queryset():
-    """Consent notices a registration clerk may choose from."""
-    from wegweiser.privacy.models import ConsentNotice
+    """Consent notices a registration clerk may choose from (None before the API exists)."""
+    try:
+        from wegweiser.privacy.models import ConsentNotice
+    except ImportError:
+        return None
 
     return ConsentNotice.objects.order_by("-version", "language")
 
@@ -47,3 +50,11 @@ def consent_covers(*, person: Any, organisation: Any, purpose: str) -> bool:
 
     consent = consent_for_subject(person.id)
     return bool(consent is not None and consent.covers(organisation, purpose))
+
+
+def notice_find(*, version: int, language: str):
+    """The notice of `version` in `language` (latest key first); None when there is none."""
+    notices = notice_queryset()
+    if notices is None:
+        return None
+    return notices.filter(version=version, language=language).first()
