@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     name = "wegweiser.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)
