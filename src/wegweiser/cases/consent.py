@@ -2,34 +2,27 @@
 
 from typing import Any
 
-from django.db import models
+from wegweiser.privacy.constants import ConsentPlace, Purpose
 
-try:
-    from wegweiser.privacy.constants import Purpose
-except ImportError:  # until the consent API lands: the same values as HELPERS contract 2
-
-    class Purpose(models.TextChoices):  # type: ignore[no-redef]
-        CONTACT_TRANSFER = "contact_transfer"
-        CASE_MANAGEMENT = "case_management"
-        REFERRAL = "referral"
-        CASE_TRANSFER = "case_transfer"
-
-
-CONSENT_PLACE_OFFICE = "registration_office_paper"
+__all__ = ["Purpose", "consent_covers", "consent_record_for_person", "notice_find"]
 
 
 def notice_queryset():
-    """Consent notices a registration clerk may choose from (None before the API exists)."""
-    try:
-        from wegweiser.privacy.models import ConsentNotice
-    except ImportError:
-        return None
+    """Consent notices a registration clerk may record on (newest version per key and language)."""
+    from wegweiser.privacy.selectors import notice_choices_for_recording
 
-    return ConsentNotice.objects.order_by("-version", "language")
+    return notice_choices_for_recording()
 
 
 def consent_record_for_person(
-    *, actor: Any, person: Any, notice: Any, given: bool, language: str, interpreter: bool
+    *,
+    actor: Any,
+    person: Any,
+    notice: Any,
+    given: bool,
+    language: str,
+    interpreter: bool,
+    organisation: Any = None,
 ):
     from wegweiser.privacy.services import consent_record
 
@@ -38,9 +31,10 @@ def consent_record_for_person(
         subject_id=person.id,
         notice=notice,
         given=given,
-        place=CONSENT_PLACE_OFFICE,
+        place=ConsentPlace.REGISTRATION_OFFICE_PAPER,
         language=language,
         interpreter=interpreter,
+        organisation=organisation,
     )
 
 
@@ -53,8 +47,7 @@ def consent_covers(*, person: Any, organisation: Any, purpose: str) -> bool:
 
 
 def notice_find(*, version: int, language: str):
-    """The notice of `version` in `language` (latest key first); None when there is none."""
-    notices = notice_queryset()
-    if notices is None:
-        return None
-    return notices.filter(version=version, language=language).first()
+    """The notice of `version` in `language`; None when there is none."""
+    from wegweiser.privacy.models import ConsentNotice
+
+    return ConsentNotice.objects.filter(version=version, language=language).order_by("key").first()

@@ -62,15 +62,11 @@ class IntakeForm(forms.Form):
         choices = language_choices()
         self.fields["languages"].choices = choices
         self.fields["consent_language"].choices = settings.LANGUAGES
-        notices = consent.notice_queryset()
-        if notices is None:
-            del self.fields["notice"]
-        else:
-            self.fields["notice"].queryset = notices
+        self.fields["notice"].queryset = consent.notice_queryset()
 
     def clean(self):
         data = super().clean()
-        if "notice" in self.fields and not data.get("notice"):
+        if not data.get("notice"):
             self.add_error("notice", ERROR_NOTICE_REQUIRED)
         return data
 

@@ -142,7 +142,7 @@ def _parse_row(row: dict[str, str], towns, language_codes, notice_languages) -> 
         problems.append(_("address block must be ja or nein, not %(value)s") % {"value": block})
     data["address_block"] = block in YES
     data["notice"] = None
-    if consent.notice_queryset() is not None and not problems:
+    if not problems:
         version = row.get("notice_version", "")
         notice = (
             consent.notice_find(version=int(version), language=language)

@@ -139,6 +139,7 @@ def intake_record(
         given=consent_given,
         language=consent_language,
         interpreter=interpreter,
+        organisation=office,
     )
     intake = Intake(
         person=person,

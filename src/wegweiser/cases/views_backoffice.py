@@ -15,7 +15,7 @@ from wegweiser.accounts.constants import Role
 from wegweiser.accounts.models import Organisation
 from wegweiser.core.access import PermissionRequiredMixin
 from wegweiser.offers.models import Offer
-from wegweiser.privacy.selectors import audit_events_for_object
+from wegweiser.privacy.selectors import access_log_for_object
 
 from . import forms, selectors, services
 from .constants import CASE_TRANSITIONS, CaseStatus
@@ -67,7 +67,6 @@ class IntakeCreateView(PermissionRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         data = dict(form.cleaned_data)
-        data.setdefault("notice", None)
         try:
             services.intake_record(
                 actor=request.user,
@@ -254,9 +253,9 @@ class CaseDetailView(CaseMixin, View):
                 "outcome_form": forms.ReferralOutcomeForm(),
                 "offers": offers.order_by("name")[:300],
                 "transfer_targets": transfer_targets,
-                "access_events": audit_events_for_object(
-                    object_type="cases.case", object_id=str(case.pk)
-                )[:20],
+                "access_events": access_log_for_object(
+                    object_type="cases.case", object_id=case.pk, limit=50
+                ),
             },
         )
 

@@ -29,7 +29,7 @@ class Grants:
     def covers(self, *, person, organisation, purpose):
         return (person.pk, organisation.pk, str(purpose)) in self.covered
 
-    def record(self, *, actor, person, notice, given, language, interpreter):
+    def record(self, *, actor, person, notice, given, language, interpreter, organisation=None):
         self.recorded.append({"person": person.pk, "given": given, "language": language})
 
 
