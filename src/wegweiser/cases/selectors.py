@@ -88,8 +88,20 @@ def case_queryset_for_user(*, user: Any) -> QuerySet[Case]:
 
 def case_list_for_user(*, user: Any, status: str = "", query: str = "") -> QuerySet[Case]:
     """ "My cases": filter by status, search by the person's name."""
-    qs = case_queryset_for_user(user=user).select_related(
-        "person", "person__municipality", "case_manager", "organisation"
+    qs = (
+        case_queryset_for_user(user=user)
+        .select_related("person", "person__municipality", "case_manager")
+        .only(
+            "id",
+            "status",
+            "opened_at",
+            "organisation_id",
+            "case_manager__full_name",
+            "case_manager__email",
+            "person__given_name",
+            "person__family_name",
+            "person__municipality__name",
+        )
     )
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
@@ -114,14 +126,16 @@ def case_export_for_user(*, user: Any) -> list[dict[str, str]]:
     ]
 
 
-def case_dashboard_for_user(*, user: Any) -> dict[str, Any]:
-    """Counts per status of the user's cases, and their ids (for tests and the overview)."""
-    rows = case_queryset_for_user(user=user).values_list("id", "status")
-    counts = Counter(status for _id, status in rows)
-    return {
-        "ids": {case_id for case_id, _status in rows},
-        "counts": [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices],
-    }
+def case_dashboard_for_user(*, user: Any) -> list[tuple[str, str, int]]:
+    """Counts per status of the user's cases, for the overview: (status, label, count)."""
+    counts = dict(
+        case_queryset_for_user(user=user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
 
 
 def case_get_for_user(*, request: HttpRequest, case_id: Any, audit: bool = True) -> Case:

@@ -188,7 +188,7 @@ class CaseListView(PermissionRequiredMixin, View):
             "status": status,
             "query": query,
             "statuses": CaseStatus.choices,
-            "dashboard": selectors.case_dashboard_for_user(user=request.user)["counts"],
+            "dashboard": selectors.case_dashboard_for_user(user=request.user),
             "tasks": selectors.task_list_for_user(user=request.user)[:20],
         }
         template = "cases/partials/case_table.html" if request.htmx else "cases/case_list.html"

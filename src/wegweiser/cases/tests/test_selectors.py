@@ -85,13 +85,18 @@ class CaseVisibilityPropertyTests(TestCase):
             filtered = {c.pk for c in selectors.case_list_for_user(user=user, status=status)}
             searched = {c.pk for c in selectors.case_list_for_user(user=user, query="Vorname")}
             exported = {row["id"] for row in selectors.case_export_for_user(user=user)}
-            dashboard = selectors.case_dashboard_for_user(user=user)["ids"]
+            dashboard = {
+                value: n for value, _label, n in selectors.case_dashboard_for_user(user=user)
+            }
             assert detail == expected
             assert listed == expected
             assert filtered == expected
             assert searched == expected
             assert exported == {str(pk) for pk in expected}
-            assert dashboard == expected
+            assert dashboard == {
+                value: sum(1 for c in all_cases if c.pk in expected and c.status == value)
+                for value in CaseStatus.values
+            }
             if Role.CASE_MANAGER not in user.roles:
                 assert expected == set()
 
