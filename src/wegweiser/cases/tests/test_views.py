@@ -234,3 +234,11 @@ def test_intake_assign_view_opens_case(login, make_member, grants, org_a, cm_set
 def test_anonymous_is_sent_to_login(case_a):
     response = Client().get(reverse("backoffice:case-detail", args=[case_a.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_case_list_in_german_and_english(login, manager_a, case_a):
+    client = login(manager_a)
+    assert "Meine Fälle" in client.get(reverse("backoffice:case-list")).content.decode()
+    manager_a.language = "en"
+    manager_a.save(update_fields=["language"])
+    assert "My cases" in client.get(reverse("backoffice:case-list")).content.decode()
