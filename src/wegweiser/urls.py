@@ -7,6 +7,7 @@ from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffic
 from wegweiser.cases.urls import backoffice_urlpatterns as cases_backoffice
 from wegweiser.core.views import DashboardView
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
+from wegweiser.privacy.urls_consent import backoffice_urlpatterns as privacy_consent_backoffice
 
 # A database outage anywhere in a request becomes a friendly 503 instead of a 500.
 handler500 = "wegweiser.ops.views.server_error"
@@ -16,6 +17,7 @@ backoffice_patterns = (
         path("", DashboardView.as_view(), name="dashboard"),
         *accounts_backoffice,
         *cases_backoffice,
+        path("privacy/", include(privacy_consent_backoffice)),
     ],
     "backoffice",
 )

@@ -8,4 +8,4 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions_consent  # noqa: F401  (registers the rules)

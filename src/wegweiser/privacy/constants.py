@@ -91,9 +91,6 @@ ERROR_NOTICE_NO_RECIPIENT = _("Name at least one recipient organisation or kind 
 ERROR_NO_RECORDING_ORGANISATION = _(
     "You record consents only for an organisation in which you hold a suitable role."
 )
-ERROR_CONSENT_PURGE_ONLY = (
-    "Consents are deleted only by the retention run (privacy.services.consent_purge)."
-)
 
 # Roles that record and see consents (see permissions.py); used to find the actor's organisation.
 CONSENT_ROLES = ("registration_clerk", "kim_coordinator", "case_manager")

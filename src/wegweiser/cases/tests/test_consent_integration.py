@@ -12,7 +12,7 @@ from wegweiser.offers.tests.factories import OfferFactory
 from wegweiser.privacy.constants import Purpose
 from wegweiser.privacy.selectors import consent_for_subject
 from wegweiser.privacy.services import consent_withdraw
-from wegweiser.privacy.tests.factories import make_notice
+from wegweiser.privacy.tests.consent_factories import make_notice
 
 from .factories import CaseManagementSettingFactory
 

@@ -10,7 +10,7 @@ from wegweiser.accounts.tests.factories import OrganisationFactory
 from wegweiser.cases.importer import intakes_import
 from wegweiser.cases.models import Intake, Person
 from wegweiser.core.models import Language
-from wegweiser.privacy.tests.factories import make_notice
+from wegweiser.privacy.tests.consent_factories import make_notice
 
 HEADER = "ref;given_name;family_name;town;arrival_date;email;languages;consent;consent_language;notice_version\n"
 

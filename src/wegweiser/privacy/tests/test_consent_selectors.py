@@ -15,7 +15,7 @@ from wegweiser.privacy.selectors import (
 )
 from wegweiser.privacy.services import consent_withdraw
 
-from .factories import make_consent, make_notice
+from .consent_factories import make_consent, make_notice
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from wegweiser.privacy.services import (
     notice_update,
 )
 
-from .factories import (
+from .consent_factories import (
     NOTICE_TEXT,
     PDF_BYTES,
     jpeg_bytes,
@@ -308,10 +308,6 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm():
         ConsentEvent.objects.filter(pk=event.pk).delete()
     with pytest.raises(AppendOnlyError), transaction.atomic():
         ConsentEvent.objects.bulk_update([event], ["reason"])
-    with pytest.raises(AppendOnlyError):
-        consent.delete()
-    with pytest.raises(AppendOnlyError):
-        Consent.objects.filter(pk=consent.pk).delete()
     assert ConsentEvent.objects.get(pk=event.pk).kind == "given"
 
 
@@ -332,25 +328,33 @@ def test_event_table_refuses_delete_on_postgresql():
     assert ConsentEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_purge_deletes_consent_events_and_evidence(settings):
+def test_purge_deletes_consent_events_and_evidence(django_capture_on_commit_callbacks):
     consent = make_consent(evidence=upload(PDF_BYTES))
     event = consent.events.get()
     storage, name = event.evidence.storage, event.evidence.name
     assert storage.exists(name)
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True):
         consent_purge(consent=consent)
     assert not Consent.objects.filter(pk=consent.pk).exists()
     assert not ConsentEvent.objects.filter(consent_id=consent.pk).exists()
     assert AuditEvent.objects.filter(action="privacy.consent.purged").exists()
-
-
-def test_purge_removes_the_file_after_commit(django_capture_on_commit_callbacks):
-    consent = make_consent(evidence=upload(PDF_BYTES))
-    event = consent.events.get()
-    storage, name = event.evidence.storage, event.evidence.name
-    with django_capture_on_commit_callbacks(execute=True):
-        consent_purge(consent=consent)
     assert not storage.exists(name)
+
+
+def test_deleting_a_consent_takes_its_history_as_a_whole(django_capture_on_commit_callbacks):
+    # The retention run and erasure delete consents like any other row (also on PostgreSQL,
+    # where the trigger lets this one path through); single events stay undeletable.
+    kept = make_consent()
+    consent = make_consent(evidence=upload(PDF_BYTES))
+    consent_withdraw(actor=None, consent=consent)
+    name = consent.events.exclude(evidence="").get().evidence.name
+    with django_capture_on_commit_callbacks(execute=True):
+        Consent.objects.filter(pk=consent.pk).delete()
+    assert not ConsentEvent.objects.filter(consent_id=consent.pk).exists()
+    assert kept.events.count() == 1
+    assert not consent.events.model.evidence.field.storage.exists(name)
+    with pytest.raises(AppendOnlyError):
+        kept.events.get().delete()
 
 
 # --- evidence ------------------------------------------------------------------------------------
@@ -400,7 +404,7 @@ def test_evidence_is_judged_by_content_not_name(content, name):
 
 
 def test_evidence_size_limit(settings, monkeypatch):
-    monkeypatch.setattr("wegweiser.privacy.services.EVIDENCE_MAX_BYTES", 10)
+    monkeypatch.setattr("wegweiser.privacy.services_consent.EVIDENCE_MAX_BYTES", 10)
     with pytest.raises(ValidationError):
         make_consent(evidence=upload(PDF_BYTES))
     assert Consent.objects.count() == 0
@@ -419,3 +423,13 @@ def test_notice_create_is_audited_with_field_names_only():
     event = AuditEvent.objects.get(action="privacy.notice.created")
     assert event.object_id == str(notice.pk)
     assert "Geheim" not in str(event.fields)
+
+
+def test_consent_expire_command(capsys):
+    from django.core.management import call_command
+
+    consent = make_consent(valid_until=timezone.now() - timedelta(minutes=1))
+    call_command("consent_expire")
+    assert "1 consent(s) expired." in capsys.readouterr().out
+    consent.refresh_from_db()
+    assert consent.state == ConsentState.EXPIRED
