@@ -224,6 +224,15 @@ def case_content_for_user(*, user: Any, case: Case) -> dict[str, Any]:
     }
 
 
+def transfer_targets_for_case(*, case: Case) -> QuerySet[CaseManagementSetting]:
+    """Other case-management organisations a case could be handed to (consent checked on send)."""
+    return (
+        CaseManagementSetting.objects.exclude(organisation_id=case.organisation_id)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
 def task_list_for_user(*, user: Any) -> QuerySet[Task]:
     """Open tasks of the organisations in which the user manages cases or edits offers."""
     if not _active(user):

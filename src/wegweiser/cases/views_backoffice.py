@@ -20,7 +20,6 @@ from wegweiser.privacy.selectors import access_log_for_object
 from . import forms, selectors, services
 from .constants import CASE_TRANSITIONS, CaseStatus
 from .importer import REQUIRED_COLUMNS, intakes_import
-from .models import CaseManagementSetting
 
 PAGE_SIZE = 50
 WORK = "cases.work_cases"
@@ -228,11 +227,7 @@ class CaseDetailView(CaseMixin, View):
     def get(self, request, case_id):
         case = self.case(request, case_id, audit=True)
         offers = Offer.objects.filter(status="active").select_related("organisation")
-        transfer_targets = (
-            CaseManagementSetting.objects.exclude(organisation_id=case.organisation_id)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
+        transfer_targets = selectors.transfer_targets_for_case(case=case)
         return render(
             request,
             "cases/case_detail.html",
