@@ -51,3 +51,27 @@ def notice_find(*, version: int, language: str):
     from wegweiser.privacy.models import ConsentNotice
 
     return ConsentNotice.objects.filter(version=version, language=language).order_by("key").first()
+
+
+def coverage_checker(*, person_ids: list[Any]):
+    """A `covers(person=, organisation=, purpose=)` for many people, with two queries in all.
+
+    Used by lists (the coordinator's distribution page) instead of one lookup per row.
+    """
+    from wegweiser.privacy.models import Consent
+
+    latest: dict[Any, Any] = {}
+    consents = (
+        Consent.objects.filter(subject_id__in=person_ids)
+        .select_related("notice")
+        .prefetch_related("notice__recipient_organisations")
+        .order_by("subject_id", "-created_at")
+    )
+    for record in consents:
+        latest.setdefault(record.subject_id, record)
+
+    def covers(*, person: Any, organisation: Any, purpose: str) -> bool:
+        record = latest.get(person.id)
+        return bool(record is not None and record.covers(organisation, purpose))
+
+    return covers

@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from wegweiser.accounts.constants import OrganisationKind
+from wegweiser.accounts.models import Organisation
 from wegweiser.core.models import Language, LifeArea, Municipality
 
 from . import consent
@@ -156,3 +158,29 @@ class GapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = town_queryset()
+
+
+class CaseManagementSettingForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    capacity = forms.IntegerField(label=_("Capacity (open cases)"), min_value=0, max_value=10000)
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Towns served"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Counselling languages"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("Accepts new cases"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            is_active=True,
+            kind__in=[OrganisationKind.WELFARE_ASSOCIATION, OrganisationKind.TOWN],
+        ).order_by("name")
+        self.fields["municipalities"].queryset = town_queryset()
+        self.fields["languages"].choices = language_choices()

@@ -292,6 +292,20 @@ def intake_list_for_office(*, user: Any) -> QuerySet[Intake]:
     )
 
 
+def intake_distribution_rows(*, user: Any, limit: int = 100) -> list[tuple[Intake, list]]:
+    """The coordinator's distribution page: intakes with their suggestions, in fixed queries."""
+    intakes = list(intake_list_for_distribution(user=user)[:limit])
+    settings_ = case_management_settings()
+    covers = consent.coverage_checker(person_ids=[intake.person_id for intake in intakes])
+    return [
+        (
+            intake,
+            organisation_suggestions_for_intake(intake=intake, settings_=settings_, covers=covers),
+        )
+        for intake in intakes
+    ]
+
+
 def intake_list_for_distribution(*, user: Any) -> QuerySet[Intake]:
     """Intakes the coordinator may distribute: consent given, not yet assigned.
 
@@ -352,16 +366,21 @@ def case_management_settings() -> list[CaseManagementSetting]:
 
 
 def organisation_suggestions_for_intake(
-    *, intake: Intake, settings_: list[CaseManagementSetting] | None = None
+    *,
+    intake: Intake,
+    settings_: list[CaseManagementSetting] | None = None,
+    covers: Any = None,
 ) -> list[Suggestion]:
     """Case-management organisations the consent covers, best first: town, language, capacity.
 
     Organisations the consent does not cover (CONTACT_TRANSFER) are left out entirely.
+    `covers`: a batch checker from `consent.coverage_checker` (lists pass one for all rows).
     """
     person = intake.person
+    covers = covers or consent.consent_covers
     suggestions = []
     for setting in settings_ if settings_ is not None else case_management_settings():
-        if not consent.consent_covers(
+        if not covers(
             person=person,
             organisation=setting.organisation,
             purpose=consent.Purpose.CONTACT_TRANSFER,

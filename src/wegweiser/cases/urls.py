@@ -18,6 +18,11 @@ backoffice_urlpatterns = [
         v.IntakeAssignView.as_view(),
         name="intake-assign",
     ),
+    path(
+        "cases/settings/",
+        v.CaseManagementSettingsView.as_view(),
+        name="casemanagement-settings",
+    ),
     path("cases/referrals/", v.ReferralInboxView.as_view(), name="referral-inbox"),
     path(
         "cases/referrals/<uuid:referral_id>/confirm/",

@@ -119,21 +119,14 @@ class DistributionView(PermissionRequiredMixin, View):
     permission = "cases.distribute_intakes"
 
     def get(self, request):
-        intakes = list(selectors.intake_list_for_distribution(user=request.user)[:100])
-        settings_ = selectors.case_management_settings()
-        rows = [
-            (
-                intake,
-                selectors.organisation_suggestions_for_intake(intake=intake, settings_=settings_),
-            )
-            for intake in intakes
-        ]
+        rows = selectors.intake_distribution_rows(user=request.user)
         selectors.audit_read(
             user=request.user,
             object_type="cases.intake",
             object_id="distribution",
             fields=["municipality", "languages", "household_size"],
         )
+        settings_ = selectors.case_management_settings()
         return render(request, "cases/distribution.html", {"rows": rows, "settings": settings_})
 
 
@@ -548,3 +541,29 @@ class GapReportPdfView(PermissionRequiredMixin, View):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="bruchstellen.pdf"'
         return response
+
+
+class CaseManagementSettingsView(PermissionRequiredMixin, View):
+    """The coordinator keeps which organisations do case management, where, and how many."""
+
+    permission = "cases.distribute_intakes"
+    template_name = "cases/settings.html"
+
+    def render_page(self, request, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "settings": selectors.case_management_settings()},
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render_page(request, forms.CaseManagementSettingForm())
+
+    def post(self, request):
+        form = forms.CaseManagementSettingForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, form, status=400)
+        services.case_management_configure(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("backoffice:casemanagement-settings")

@@ -38,6 +38,7 @@ def grants(monkeypatch):
     fake = Grants()
     monkeypatch.setattr(consent, "consent_covers", fake.covers)
     monkeypatch.setattr(consent, "consent_record_for_person", fake.record)
+    monkeypatch.setattr(consent, "coverage_checker", lambda person_ids: fake.covers)
     return fake
 
 

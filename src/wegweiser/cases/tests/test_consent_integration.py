@@ -116,3 +116,31 @@ def test_withdrawal_blocks_pending_referrals_at_once(clerk, office, town, welfar
                 actor=None, case=case, offer=OfferFactory(organisation=provider)
             ),
         )
+
+
+def test_distribution_page_queries_constant(login, make_member, clerk, office, town, welfare):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    notice = make_notice()
+    CaseManagementSettingFactory(organisation=welfare).municipalities.add(town)
+    CaseManagementSettingFactory(
+        organisation=OrganisationFactory(kind=OrganisationKind.WELFARE_ASSOCIATION)
+    )
+    client = login(make_member(Role.KIM_COORDINATOR, OrganisationFactory()))
+    url = reverse("backoffice:intake-distribution")
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Caritas Test" in response.content.decode()
+        return len(context)
+
+    for _ in range(2):
+        _record(clerk, office, town, notice)
+    n = count()
+    for _ in range(4):
+        _record(clerk, office, town, notice)
+    assert count() == n

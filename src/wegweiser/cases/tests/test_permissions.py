@@ -29,6 +29,7 @@ MATRIX = [
     MatrixRow("backoffice:intake-create", CLERK),
     MatrixRow("backoffice:intake-import", CLERK),
     MatrixRow("backoffice:intake-distribution", KIM),
+    MatrixRow("backoffice:casemanagement-settings", KIM),
     MatrixRow(
         "backoffice:intake-assign",
         {Role.KIM_COORDINATOR: 302},

@@ -242,3 +242,26 @@ def test_case_list_in_german_and_english(login, manager_a, case_a):
     manager_a.language = "en"
     manager_a.save(update_fields=["language"])
     assert "My cases" in client.get(reverse("backoffice:case-list")).content.decode()
+
+
+def test_coordinator_sets_capacity(login, make_member, org_a, town):
+    from wegweiser.accounts.constants import OrganisationKind
+    from wegweiser.cases.models import CaseManagementSetting
+
+    org_a.kind = OrganisationKind.WELFARE_ASSOCIATION
+    org_a.save(update_fields=["kind"])
+    client = login(make_member(Role.KIM_COORDINATOR, org_a))
+    response = client.post(
+        reverse("backoffice:casemanagement-settings"),
+        {
+            "organisation": org_a.pk,
+            "capacity": "12",
+            "municipalities": [town.pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    setting = CaseManagementSetting.objects.get(organisation=org_a)
+    assert setting.capacity == 12 and list(setting.municipalities.all()) == [town]
+    bad = client.post(reverse("backoffice:casemanagement-settings"), {"capacity": "-1"})
+    assert bad.status_code == 400
