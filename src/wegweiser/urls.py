@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
+from wegweiser.cases.urls import backoffice_urlpatterns as cases_backoffice
 from wegweiser.core.views import DashboardView
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 from wegweiser.privacy.urls_consent import backoffice_urlpatterns as privacy_consent_backoffice
@@ -16,6 +17,7 @@ backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
         *accounts_backoffice,
+        *cases_backoffice,
         path("privacy/", include(privacy_consent_backoffice)),
         *privacy_backoffice,
     ],

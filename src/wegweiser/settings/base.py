@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wegweiser.api",
     "wegweiser.demo",
     "wegweiser.ops",
+    "wegweiser.cases",
 ]
 
 MIDDLEWARE = [
