@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
 from wegweiser.core.views import DashboardView
+from wegweiser.editorial.urls import backoffice_urlpatterns as editorial_backoffice
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 
 # A database outage anywhere in a request becomes a friendly 503 instead of a 500.
@@ -14,6 +15,7 @@ backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
         *accounts_backoffice,
+        *editorial_backoffice,
     ],
     "backoffice",
 )
