@@ -263,6 +263,9 @@ class OfferEditView(OfferFormMixin, PermissionRequiredMixin, View):
                 status=400,
             )
         data = self.snapshot_from(*forms_, working.get("translations", {}))
+        if revision is None and data == _published_data(offer):
+            messages.info(request, _("There are no changes to submit."))
+            return redirect("backoffice:editorial-offer-edit", uuid=offer.uuid)
         if "publish" in request.POST and request.user.has_perm("editorial.review"):
             version = services.offer_save_direct(actor=request.user, offer=offer, data=data)
             messages.success(
@@ -361,13 +364,12 @@ class TranslationListView(PermissionRequiredMixin, View):
         offer = selectors.offer_get_for_user(request=request, uuid=uuid)
         data, revision = _working_data(offer)
         published = selectors.translation_states(offer=offer)
+        published_texts = _published_data(offer).get("translations", {})
         rows = []
         for language in Language.objects.exclude(code="de").order_by("code"):
             proposed = data.get("translations", {}).get(language.code)
             state = published.get(language.code, TranslationState.MISSING)
-            pending = bool(revision) and proposed != (
-                _published_data(offer).get("translations", {}).get(language.code)
-            )
+            pending = bool(revision) and proposed != published_texts.get(language.code)
             rows.append(
                 {
                     "language": language,
