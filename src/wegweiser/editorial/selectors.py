@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from wegweiser.accounts.constants import Role
 from wegweiser.accounts.models import Organisation, User
-from wegweiser.core.models import Municipality
+from wegweiser.core.models import Language, Municipality
 from wegweiser.offers.constants import OfferStatus
 from wegweiser.offers.models import (
     FeedbackStatus,
@@ -30,6 +30,7 @@ from wegweiser.offers.models import (
     ZeroResultSearch,
 )
 from wegweiser.privacy.services import audit_access_denied
+from wegweiser.search.models import SynonymGroup
 from wegweiser.search.text import fold
 
 from .constants import DUPLICATE_RATIO, OPEN_STATES, RevisionState
@@ -359,3 +360,32 @@ def zero_result_groups(*, days: int = 90, limit: int = 200) -> list[dict[str, An
 
 def translations_for_offer(*, offer: Offer) -> list[OfferTranslation]:
     return list(offer.translations.all())
+
+
+def translation_languages() -> QuerySet[Language]:
+    """The languages an offer can be translated into (German is the source)."""
+    return Language.objects.exclude(code="de").order_by("code")
+
+
+def translation_language_get(*, code: str) -> Language:
+    language = translation_languages().filter(code=code).first()
+    if language is None:
+        raise Http404
+    return language
+
+
+def language_exists(*, code: str) -> bool:
+    return Language.objects.filter(code=code).exists()
+
+
+def vocabulary_list(*, model) -> QuerySet:
+    """Life areas, target groups or synonym groups (the view checks the curate permission)."""
+    qs = model.objects.all()
+    return qs.order_by("members") if model is SynonymGroup else qs
+
+
+def vocabulary_get(*, model, pk: int):
+    item = model.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item

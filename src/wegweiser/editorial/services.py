@@ -5,7 +5,9 @@ Offers themselves change only through `wegweiser.offers.services`; this module d
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -223,6 +225,19 @@ def _version_record(
     version.full_clean()
     version.save()
     return version
+
+
+@contextlib.contextmanager
+def offer_proposal_applied(*, offer: Offer, data: dict[str, Any]) -> Iterator[Offer]:
+    """Inside the block the offer looks as the proposal would make it, published; afterwards
+    everything is rolled back (audit events and index updates included). For the preview."""
+    with transaction.atomic():
+        try:
+            applied = offer_apply_snapshot(actor=None, offer=offer, data=data)
+            Offer.objects.filter(pk=offer.pk).update(is_published=True)
+            yield applied
+        finally:
+            transaction.set_rollback(True)
 
 
 @transaction.atomic

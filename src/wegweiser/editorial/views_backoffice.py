@@ -9,16 +9,15 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 
 from wegweiser.core.access import PermissionRequiredMixin, PublicViewMixin
 from wegweiser.core.html import json_for_script
-from wegweiser.core.models import Language, LifeArea, TargetGroup
+from wegweiser.core.models import LifeArea, TargetGroup
 from wegweiser.offers import selectors as offer_selectors
 from wegweiser.offers.constants import TranslationState
 from wegweiser.offers.models import FeedbackStatus, Offer
@@ -317,19 +316,13 @@ class OfferPreviewView(PermissionRequiredMixin, View):
         offer = selectors.offer_get_for_user(request=request, uuid=uuid)
         data, _revision = _working_data(offer)
         language = request.GET.get("language", "de")
-        if not Language.objects.filter(code=language).exists():
+        if not selectors.language_exists(code=language):
             language = "de"
-        from django.utils import translation
-
-        with transaction.atomic():
-            services.offer_apply_snapshot(actor=None, offer=offer, data=data)
-            Offer.objects.filter(pk=offer.pk).update(is_published=True)
-            try:
-                with translation.override(language):
-                    response = self._render(request, offer, language)
-            finally:
-                transaction.set_rollback(True)
-        return response
+        with (
+            services.offer_proposal_applied(offer=offer, data=data),
+            translation.override(language),
+        ):
+            return self._render(request, offer, language)
 
     def _render(self, request, offer, language):
         try:
@@ -366,7 +359,7 @@ class TranslationListView(PermissionRequiredMixin, View):
         published = selectors.translation_states(offer=offer)
         published_texts = _published_data(offer).get("translations", {})
         rows = []
-        for language in Language.objects.exclude(code="de").order_by("code"):
+        for language in selectors.translation_languages():
             proposed = data.get("translations", {}).get(language.code)
             state = published.get(language.code, TranslationState.MISSING)
             pending = bool(revision) and proposed != published_texts.get(language.code)
@@ -390,10 +383,7 @@ class TranslationEditView(PermissionRequiredMixin, View):
     permission = "editorial.edit_offers"
 
     def _language(self, code):
-        language = Language.objects.exclude(code="de").filter(code=code).first()
-        if language is None:
-            raise Http404
-        return language
+        return selectors.translation_language_get(code=code)
 
     def _render(self, request, offer, language, form, data, status=200):
         return render(
@@ -847,10 +837,7 @@ def _vocabulary(kind: str) -> dict[str, Any]:
 
 
 def _vocabulary_item(vocabulary, pk):
-    item = vocabulary["model"].objects.filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    return item
+    return selectors.vocabulary_get(model=vocabulary["model"], pk=pk)
 
 
 class VocabularyListView(PermissionRequiredMixin, View):
@@ -858,9 +845,7 @@ class VocabularyListView(PermissionRequiredMixin, View):
 
     def get(self, request, kind):
         vocabulary = _vocabulary(kind)
-        items = vocabulary["model"].objects.all()
-        if vocabulary["model"] is SynonymGroup:
-            items = items.order_by("members")
+        items = selectors.vocabulary_list(model=vocabulary["model"])
         return render(
             request,
             "editorial/vocabulary_list.html",
