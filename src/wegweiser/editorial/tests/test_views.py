@@ -201,3 +201,82 @@ def test_provider_creates_offer_hidden_until_review(district, org_a, bob, login)
     offer = Offer.objects.get(name="Nähcafé")
     assert offer.is_published is False
     assert offer.revisions.get().state == RevisionState.SUBMITTED
+
+
+def test_provider_cannot_attach_foreign_location_or_create_for_foreign_org(
+    offer_a, offer_b, org_b, bob, login
+):
+    client = login(bob)
+    foreign = str(offer_b.locations.first().uuid)
+    response = client.post(edit_url(offer_a), form_data(offer_a, locations=[foreign]))
+    assert response.status_code == 400
+    assert 'id="id_locations_error"' in response.content.decode()
+    data = form_data(offer_a, name="Fremdes Angebot", submit="1")
+    data["organisation"] = str(org_b.uuid)
+    response = client.post(reverse("backoffice:editorial-offer-create"), data)
+    assert response.status_code == 400
+    assert not Offer.objects.filter(name="Fremdes Angebot").exists()
+    assert not OfferRevision.objects.exists()
+
+
+def test_contact_edit_goes_into_revision(offer_a, bob, login):
+    from wegweiser.privacy.models import AuditEvent
+
+    contact = offer_a.contacts.get()
+    client = login(bob)
+    url = reverse("backoffice:editorial-contact-edit", kwargs={"pk": contact.pk})
+    assert client.post(url, {"name": "", "email": "kaputt"}).status_code == 400
+    assert client.post(url, {"name": "Frau Neu", "email": "neu@example.org"}).status_code == 302
+    contact.refresh_from_db()
+    assert contact.name == "Frau Beispiel"
+    revision = OfferRevision.objects.get(offer=offer_a)
+    assert [c["name"] for c in revision.data["contacts"]] == ["Frau Neu"]
+    assert AuditEvent.objects.filter(action="editorial.revision.saved").exists()
+
+
+def test_location_create_and_edit_audited(district, offer_a, org_a, bob, login):
+    from wegweiser.core.models import Municipality
+    from wegweiser.privacy.models import AuditEvent
+
+    client = login(bob)
+    herten = Municipality.objects.get(slug="herten")
+    create = reverse("backoffice:editorial-location-create")
+    assert client.post(create, {"organisation": str(org_a.uuid), "name": ""}).status_code == 400
+    response = client.post(
+        create,
+        {
+            "organisation": str(org_a.uuid),
+            "name": "Stadtteilbüro Süd",
+            "street": "Kirchstraße 3",
+            "postcode": "45699",
+            "municipality": herten.pk,
+        },
+    )
+    assert response.status_code == 302
+    location = offer_a.organisation.locations.get(name="Stadtteilbüro Süd")
+    edit = reverse("backoffice:editorial-location-edit", kwargs={"uuid": location.uuid})
+    client.post(
+        edit,
+        {
+            "name": "Stadtteilbüro Süd",
+            "street": "Kirchstraße 5",
+            "postcode": "45699",
+            "municipality": herten.pk,
+            "latitude": "95",
+        },
+    )
+    location.refresh_from_db()
+    assert location.street == "Kirchstraße 3"  # latitude 95 is invalid: nothing changed
+    client.post(
+        edit,
+        {
+            "name": "Stadtteilbüro Süd",
+            "street": "Kirchstraße 5",
+            "postcode": "45699",
+            "municipality": herten.pk,
+        },
+    )
+    location.refresh_from_db()
+    assert location.street == "Kirchstraße 5"
+    assert AuditEvent.objects.filter(action="offers.location.created").count() == 1
+    assert AuditEvent.objects.filter(action="offers.location.updated").count() == 1
