@@ -6,6 +6,7 @@ from django.urls import include, path
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
 from wegweiser.cases.urls import backoffice_urlpatterns as cases_backoffice
 from wegweiser.core.views import DashboardView
+from wegweiser.editorial.urls import backoffice_urlpatterns as editorial_backoffice
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 from wegweiser.privacy.urls_consent import backoffice_urlpatterns as privacy_consent_backoffice
 from wegweiser.privacy.urls_subject_rights import backoffice_urlpatterns as privacy_backoffice
@@ -20,6 +21,7 @@ backoffice_patterns = (
         *cases_backoffice,
         path("privacy/", include(privacy_consent_backoffice)),
         *privacy_backoffice,
+        *editorial_backoffice,
     ],
     "backoffice",
 )
