@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
 from wegweiser.core.views import DashboardView
+from wegweiser.hsds.urls import backoffice_urlpatterns as hsds_backoffice
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 
 # A database outage anywhere in a request becomes a friendly 503 instead of a 500.
@@ -14,6 +15,7 @@ backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
         *accounts_backoffice,
+        *hsds_backoffice,
     ],
     "backoffice",
 )
@@ -24,6 +26,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Health, readiness and metrics: outside i18n_patterns, never cached.
     path("", include("wegweiser.ops.urls")),
+    # HSDS 3.0 open data and /api/openapi.json first; the search API (/api/v1/) after it.
+    path("api/", include("wegweiser.hsds.urls")),
     path("api/", include("wegweiser.api.urls")),
     path("accounts/", include("wegweiser.accounts.urls")),
     path("backoffice/", include(backoffice_patterns)),

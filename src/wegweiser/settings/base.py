@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wegweiser.search",
     "wegweiser.offers",
     "wegweiser.pages",
+    "wegweiser.hsds",
     "wegweiser.api",
     "wegweiser.demo",
     "wegweiser.ops",
