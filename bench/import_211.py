@@ -15,7 +15,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = ROOT.parent / "shared" / "data" / "baltimore-211"
+# shared/ lies beside the checkout (a worktree one level deeper also finds it).
+CANDIDATES = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+DEFAULT = next(
+    (c / "data" / "baltimore-211" for c in CANDIDATES if (c / "data" / "baltimore-211").exists()),
+    CANDIDATES[0] / "data" / "baltimore-211",
+)
 
 
 def main() -> int:

@@ -26,5 +26,20 @@ urlpatterns = [
     ),
 ]
 
+urlpatterns += [
+    path(
+        f"hsds/export/{filename}",
+        views.ExportView.as_view(kind=kind),
+        name=f"export-{kind}",
+    )
+    for kind, filename in (
+        ("json", "services.json"),
+        ("tabular", "hsds-tabular.zip"),
+        ("xlsx", "offers.xlsx"),
+        ("ical", "offers.ics"),
+        ("geojson", "offers.geojson"),
+    )
+]
+
 # Mounted in the back office namespace.
 backoffice_urlpatterns = []

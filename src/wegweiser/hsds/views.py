@@ -296,3 +296,47 @@ class OpenApiView(PublicViewMixin, View):
         from .openapi import openapi_document
 
         return json_response(request, openapi_document())
+
+
+class ExportView(PublicViewMixin, View):
+    """Downloads of all published offers; ETag over the bytes like the API."""
+
+    http_method_names = ["get", "head", "options"]
+    kind = ""
+    FILES = {
+        "json": ("wegweiser-hsds.json", "application/json"),
+        "tabular": ("wegweiser-hsds-tabular.zip", "application/zip"),
+        "xlsx": (
+            "wegweiser-angebote.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "ical": ("wegweiser-termine.ics", "text/calendar; charset=utf-8"),
+        "geojson": ("wegweiser-orte.geojson", "application/geo+json"),
+    }
+
+    def get(self, request):
+        from . import exports
+
+        def url_for(offer):
+            return request.build_absolute_uri(
+                reverse("offers:offer-detail", kwargs={"uuid": offer.uuid})
+            )
+
+        builders = {
+            "json": exports.export_hsds_json,
+            "tabular": exports.export_tabular_zip,
+            "xlsx": exports.export_xlsx,
+            "ical": lambda: exports.export_ical(url_for=url_for),
+            "geojson": lambda: exports.export_geojson(url_for=url_for),
+        }
+        content = builders[self.kind]()
+        filename, content_type = self.FILES[self.kind]
+        etag = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["ETag"] = etag
+        response["Access-Control-Allow-Origin"] = "*"
+        return response

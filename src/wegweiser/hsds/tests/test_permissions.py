@@ -19,6 +19,11 @@ MATRIX = [
     MatrixRow("hsds:taxonomies", PUBLIC),
     MatrixRow("hsds:taxonomy-terms", PUBLIC),
     MatrixRow("hsds:service-at-locations", PUBLIC),
+    MatrixRow("hsds:export-json", PUBLIC),
+    MatrixRow("hsds:export-tabular", PUBLIC),
+    MatrixRow("hsds:export-xlsx", PUBLIC),
+    MatrixRow("hsds:export-ical", PUBLIC),
+    MatrixRow("hsds:export-geojson", PUBLIC),
 ]
 
 
