@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_backoffice
 
 app_name = "hsds"
 
@@ -42,4 +42,11 @@ urlpatterns += [
 ]
 
 # Mounted in the back office namespace.
-backoffice_urlpatterns = []
+backoffice_urlpatterns = [
+    path("imports/", views_backoffice.ImportUploadView.as_view(), name="import-upload"),
+    path(
+        "imports/<str:token>/",
+        views_backoffice.ImportPreviewView.as_view(),
+        name="import-preview",
+    ),
+]

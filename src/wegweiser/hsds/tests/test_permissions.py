@@ -1,10 +1,12 @@
 import pytest
 
+from wegweiser.accounts.constants import Role
 from wegweiser.core.tests.matrix import ALL_ROLES, MatrixRow, matrix_id, matrix_params, run_matrix
 
 from .conftest import make_offer
 
 PUBLIC = dict.fromkeys(ALL_ROLES, 200)
+KI_EDITOR = {Role.KI_EDITOR: 200}
 
 MATRIX = [
     MatrixRow("hsds:openapi", PUBLIC),
@@ -24,6 +26,13 @@ MATRIX = [
     MatrixRow("hsds:export-xlsx", PUBLIC),
     MatrixRow("hsds:export-ical", PUBLIC),
     MatrixRow("hsds:export-geojson", PUBLIC),
+    MatrixRow("backoffice:import-upload", KI_EDITOR),
+    MatrixRow("backoffice:import-upload", {Role.KI_EDITOR: 400}, method="post"),
+    # An upload lives in its editor's session only: a token from elsewhere is 404 for everybody.
+    MatrixRow("backoffice:import-preview", {}, kwargs=lambda o: {"token": "unknown"}),
+    MatrixRow(
+        "backoffice:import-preview", {}, method="post", kwargs=lambda o: {"token": "unknown"}
+    ),
 ]
 
 
