@@ -27,7 +27,9 @@ def upload(client, content: bytes, name="liste.csv", fmt="csv"):
 
 
 def test_upload_preview_mapping_check_and_run(editor):
-    assert editor.get("/backoffice/imports/").status_code == 200
+    form = editor.get("/backoffice/imports/")
+    assert form.status_code == 200
+    assert "Angebote importieren" in form.content.decode()  # German first
     response = upload(editor, CSV.encode())
     assert response.status_code == 302
     preview_url = response["Location"]
@@ -35,6 +37,7 @@ def test_upload_preview_mapping_check_and_run(editor):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Tanzkurs" in html and "Farbe" in html
+    assert "Vorschau des Imports" in html and "nicht verwenden" in html
     mapping = {"map-0": "name", "map-1": "organisation", "map-2": "town", "map-3": ""}
     check = editor.post(preview_url, {"action": "check", **mapping})
     assert check.status_code == 200
