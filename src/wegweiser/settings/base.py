@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wegweiser.offers",
     "wegweiser.editorial",
     "wegweiser.pages",
+    "wegweiser.hsds",
     "wegweiser.api",
     "wegweiser.demo",
     "wegweiser.ops",
