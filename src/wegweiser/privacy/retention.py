@@ -8,6 +8,7 @@ database once the transaction commits. A restore replays that file (`journal_rep
 import json
 import logging
 import os
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -409,9 +410,8 @@ def journal_replay(*, path: Path | None = None) -> dict[str, int]:
             declaration = declaration_for(model)
             if obj is not None:
                 if entry["action"] == JournalAction.DELETE:
-                    for instance in [obj]:
-                        _delete_files(instance, _all_file_fields(model))
-                        _remove_from_search(declaration, instance)
+                    _delete_files(obj, _all_file_fields(model))
+                    _remove_from_search(declaration, obj)
                     obj.delete()
                     counts["applied"] += 1
                 elif entry["action"] == JournalAction.ANONYMISE and declaration is not None:
@@ -426,9 +426,7 @@ def journal_replay(*, path: Path | None = None) -> dict[str, int]:
                     counts["applied"] += 1
                 else:
                     counts["skipped"] += 1
-            import uuid as uuid_module
-
-            entry_id = uuid_module.UUID(entry["id"])
+            entry_id = uuid.UUID(entry["id"])
             if entry_id not in known:
                 DeletionJournal.objects.create(
                     uuid=entry_id,

@@ -400,3 +400,18 @@ def legal_hold_create(
             fields=["reason", "until"],
         )
         return hold
+
+
+def legal_hold_end(*, actor: Any, hold: LegalHold) -> LegalHold:
+    """End a hold today: from tomorrow on, retention and erasure apply again."""
+    with transaction.atomic():
+        hold.until = min(hold.until, timezone.localdate() - datetime.timedelta(days=1))
+        hold.save(update_fields=["until"])
+        _audit(
+            action="privacy.legal_hold.ended",
+            actor=actor,
+            object_type=hold.subject_type,
+            object_id=hold.subject_id,
+            fields=["until"],
+        )
+        return hold

@@ -286,3 +286,47 @@ def test_records_page_downloads(alice, login):
     response = client.get(url, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert b"offers.offerfeedback" in response.content
+
+
+def test_an_admin_ends_a_legal_hold(alice, login, erika):
+    hold = LegalHold.objects.create(
+        subject_type="accounts.user",
+        subject_id=str(erika.uuid),
+        reason="Verfahren",
+        until=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    client = login(alice)
+    assert client.get(reverse("backoffice:privacy-legal-holds")).status_code == 200
+    client.post(reverse("backoffice:privacy-legal-hold-end", args=[hold.uuid]))
+    hold.refresh_from_db()
+    assert hold.until < timezone.localdate()
+    subject_erase(actor=alice, subject=erika)  # no longer refused
+
+
+def test_apply_retention_exits_non_zero_when_a_row_cannot_go(monkeypatch, erika):
+    from django.core.management.base import CommandError
+    from django.db.models.deletion import ProtectedError
+
+    from wegweiser.offers.models import OfferFeedback
+    from wegweiser.offers.tests.factories import OfferFactory
+    from wegweiser.privacy import retention
+
+    feedback = OfferFeedback.objects.create(offer=OfferFactory(), message="x", language="de")
+    OfferFeedback.objects.filter(pk=feedback.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    second = OfferFeedback.objects.create(offer=OfferFactory(), message="y", language="de")
+    OfferFeedback.objects.filter(pk=second.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    real = retention._delete
+
+    def protected_first(obj, *, rule):
+        if obj.pk == feedback.pk:
+            raise ProtectedError("protected", set())
+        return real(obj, rule=rule)
+
+    monkeypatch.setattr(retention, "_delete", protected_first)
+    with pytest.raises(CommandError, match="1 rows could not be processed"):
+        call_command("apply_retention")
+    assert list(OfferFeedback.objects.values_list("pk", flat=True)) == [feedback.pk]
