@@ -4,8 +4,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
+from wegweiser.cases.urls import backoffice_urlpatterns as cases_backoffice
 from wegweiser.core.views import DashboardView
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
+from wegweiser.privacy.urls_consent import backoffice_urlpatterns as privacy_consent_backoffice
 from wegweiser.privacy.urls_subject_rights import backoffice_urlpatterns as privacy_backoffice
 
 # A database outage anywhere in a request becomes a friendly 503 instead of a 500.
@@ -15,6 +17,8 @@ backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
         *accounts_backoffice,
+        *cases_backoffice,
+        path("privacy/", include(privacy_consent_backoffice)),
         *privacy_backoffice,
     ],
     "backoffice",

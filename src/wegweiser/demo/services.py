@@ -11,6 +11,7 @@ from django.db import transaction
 
 from wegweiser.accounts.models import Membership, Organisation, User
 from wegweiser.accounts.services import membership_add, organisation_create
+from wegweiser.cases.demo import cases_seed
 from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
 from wegweiser.offers.demo import offers_seed
@@ -28,6 +29,7 @@ class SeedReport:
     users_created: int = 0
     offers_created: int = 0
     pages_created: int = 0
+    cases_created: int = 0
     accounts: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -94,6 +96,8 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
     with indexing_deferred():
         report.offers_created = offers_seed()
         report.pages_created = pages_seed()
+    # After the offers: demo cases refer people to some of them.
+    report.cases_created = cases_seed()
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Encrypted backups of the database and the media files, and their restore.
+"""Encrypted backups of the database and the files (public media and personal files), and their restore.
 
 A backup is one file: a tar archive with `manifest.json`, the database (`database.dump` from
 pg_dump in custom format, or `database.sqlite3` made with SQLite's online backup API) and
@@ -51,15 +51,24 @@ def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, **kwargs)  # noqa: S603
 
 
-def _gpg(args: list[str], *, key_file: Path) -> list[str]:
+def _gpg(args: list[str], *, key_file: Path, work: Path) -> list[str]:
+    """The gpg command line for symmetric encryption with the operator's key file.
+
+    gpg gets a fresh home directory inside the work directory: the service user's home is the
+    read-only code directory, and symmetric encryption needs no keyring.
+    """
     if not key_file.exists():
         raise BackupError(f"key file {key_file} does not exist")
     if key_file.stat().st_mode & 0o077:
         raise BackupError(
             f"key file {key_file} must not be readable by group or others (chmod 600)"
         )
+    home = work / "gnupg"
+    home.mkdir(mode=0o700, exist_ok=True)
     return [
         "gpg",
+        "--homedir",
+        str(home),
         "--batch",
         "--yes",
         "--quiet",
@@ -108,6 +117,14 @@ def _dump_database(target: Path) -> str:
     raise BackupError(f"unsupported database {connection.vendor}")
 
 
+def _file_roots() -> dict[str, Path]:
+    """The file directories in a backup: public uploads and personal files."""
+    return {
+        "media": Path(settings.MEDIA_ROOT),
+        "private": Path(settings.PRIVATE_MEDIA_ROOT),
+    }
+
+
 def backup_create(*, directory: Path, key_file: Path) -> Path:
     """Write an encrypted backup into `directory` and return its path."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -117,10 +134,10 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
         work = Path(tmp)
         db_name = _dump_database(work / "database.bin")
         (work / "database.bin").rename(work / db_name)
-        media_root = Path(settings.MEDIA_ROOT)
         with tarfile.open(work / "media.tar", "w") as media:
-            if media_root.exists():
-                media.add(media_root, arcname="media")
+            for arcname, root in _file_roots().items():
+                if root.exists():
+                    media.add(root, arcname=arcname)
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
@@ -134,7 +151,7 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
         with tarfile.open(work / "backup.tar", "w") as archive:
             for name in ["manifest.json", db_name, "media.tar"]:
                 archive.add(work / name, arcname=name)
-        _run(
+        encrypted = _run(
             _gpg(
                 [
                     "--symmetric",
@@ -145,15 +162,34 @@ def backup_create(*, directory: Path, key_file: Path) -> Path:
                     str(work / "backup.tar"),
                 ],
                 key_file=key_file,
+                work=work,
             ),
-            check=True,
+            capture_output=True,
+            text=True,
+            check=False,
         )
+        if encrypted.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise BackupError(f"gpg could not encrypt the backup: {encrypted.stderr.strip()}")
     target.chmod(0o600)
     return target
 
 
 def _safe_extract(archive: tarfile.TarFile, path: Path) -> None:
-    archive.extractall(path, filter="data")
+    """Extract only regular files and directories inside `path`.
+
+    Python ≥ 3.11.4 has the "data" extraction filter; Debian 12's Python 3.11.2 does not, so the
+    same rules are checked here before extracting.
+    """
+    if hasattr(tarfile, "data_filter"):
+        archive.extractall(path, filter="data")
+        return
+    root = path.resolve()
+    for member in archive.getmembers():
+        target = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or not target.is_relative_to(root):
+            raise BackupError(f"unsafe entry in the backup: {member.name}")
+    archive.extractall(path)  # noqa: S202 – every member was checked above
 
 
 def backup_read_manifest(*, backup: Path, key_file: Path) -> dict:
@@ -164,7 +200,7 @@ def backup_read_manifest(*, backup: Path, key_file: Path) -> dict:
 def _decrypt(backup: Path, key_file: Path, work: Path) -> tuple[dict, Path]:
     plain = work / "backup.tar"
     result = _run(
-        _gpg(["--decrypt", "--output", str(plain), str(backup)], key_file=key_file),
+        _gpg(["--decrypt", "--output", str(plain), str(backup)], key_file=key_file, work=work),
         capture_output=True,
         check=False,
     )
@@ -190,36 +226,58 @@ def backup_restore(*, backup: Path, key_file: Path) -> dict:
         connections.close_all()
         if connection.vendor == "postgresql":
             args, env = _pg_env(db)
-            _run(
+            dump = str(work / manifest["database"])
+            # Extensions belong to the superuser who created them (docs/operations.md, step 2);
+            # the application role can neither drop nor create them, and they are in place
+            # already, so they are left out of the restore.
+            toc = _run(["pg_restore", "--list", dump], capture_output=True, text=True, check=False)
+            if toc.returncode != 0:
+                raise BackupError(f"cannot read the database dump: {toc.stderr.strip()}")
+            restore_list = work / "restore.list"
+            restore_list.write_text(
+                "\n".join(line for line in toc.stdout.splitlines() if " EXTENSION " not in line)
+            )
+            restored = _run(
                 [
                     "pg_restore",
                     "--clean",
                     "--if-exists",
                     "--no-owner",
                     "--single-transaction",
+                    "--use-list",
+                    str(restore_list),
                     *args,
-                    str(work / manifest["database"]),
+                    dump,
                 ],
                 env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                check=False,
             )
+            if restored.returncode != 0:
+                raise BackupError(
+                    f"pg_restore failed, the database is unchanged: {restored.stderr.strip()}"
+                )
         else:
             source = sqlite3.connect(work / manifest["database"])
             connection.ensure_connection()
             with source:
                 source.backup(connection.connection)
             source.close()
-        media_root = Path(settings.MEDIA_ROOT)
         with tarfile.open(work / "media.tar") as media:
             staging = work / "media-restore"
             _safe_extract(media, staging)
-        if media_root.exists():
-            shutil.rmtree(media_root)
-        if (staging / "media").exists():
-            shutil.copytree(staging / "media", media_root)
-        else:
-            media_root.mkdir(parents=True, exist_ok=True)
+            names = {member.name.split("/", 1)[0] for member in media.getmembers()}
+        for arcname, root in _file_roots().items():
+            # Backups made before personal files had their own directory hold only "media".
+            if arcname == "private" and arcname not in names:
+                continue
+            if root.exists():
+                shutil.rmtree(root)
+            if (staging / arcname).exists():
+                shutil.copytree(staging / arcname, root)
+            else:
+                root.mkdir(parents=True, exist_ok=True)
     for hook in RESTORE_HOOKS:
         hook(manifest)
     return manifest

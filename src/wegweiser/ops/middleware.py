@@ -1,5 +1,7 @@
-"""Request id and access log, request metrics, and the friendly 503 when the database is down."""
+"""Request id and access log, request metrics, the friendly 503 when the database is down and
+the clear 507 when the disk is full."""
 
+import errno
 import logging
 import re
 import time
@@ -10,16 +12,18 @@ from django.utils.functional import empty
 
 from . import metrics
 from .logs import request_context
-from .views import database_unavailable_response
+from .views import database_unavailable_response, storage_full_response
 
 access_logger = logging.getLogger("wegweiser.access")
 db_logger = logging.getLogger("wegweiser.ops.database")
+storage_logger = logging.getLogger("wegweiser.ops.storage")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id (from nginx's $request_id or a calling service) is kept only when it is a short
 # token of safe characters; anything else could forge log lines or smuggle data into them.
 SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$")
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def request_id_for(header_value: str | None) -> str:
@@ -99,6 +103,28 @@ class MetricsMiddleware:
             seconds=time.perf_counter() - started,
         )
         return response
+
+
+class StorageFullMiddleware:
+    """Answers 507 with a clear message when a file cannot be written because the disk is full.
+
+    The service that wrote the file runs in a transaction, so the failed write leaves no record;
+    `wegweiser.core.storage.CleanFileSystemStorage` removes the partial file.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, OSError) and exception.errno in STORAGE_FULL_ERRNOS):
+            return None
+        storage_logger.error(
+            "Storage full: %(error)s", {"error": errno.errorcode.get(exception.errno, "")}
+        )
+        return storage_full_response(request)
 
 
 class DatabaseUnavailableMiddleware:

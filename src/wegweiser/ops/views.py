@@ -94,6 +94,27 @@ def database_unavailable_response(request) -> HttpResponse:
     return response
 
 
+def storage_full_response(request) -> HttpResponse:
+    """507 when an upload could not be stored: nothing was saved, the user may try again later."""
+    message = _(
+        "The file could not be saved because the server's storage is full. Nothing was saved. "
+        "Please try again later or tell the administration."
+    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"type": "about:blank", "title": _("Storage full"), "status": 507, "detail": message},
+            status=507,
+            content_type="application/problem+json",
+        )
+    else:
+        response = HttpResponse(
+            render_to_string("ops/storage_full.html", {"message": message}, request=request),
+            status=507,
+        )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @public_view
 def server_error(request, template_name="500.html"):
     """The 500 handler: a database outage anywhere in the request becomes the friendly 503."""

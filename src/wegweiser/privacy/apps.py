@@ -8,10 +8,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        # The system check validating every model's `Privacy` declaration.
         from wegweiser.ops.backup import RESTORE_HOOKS
 
-        from . import permissions_subject_rights, registry  # noqa: F401
+        # The rules of both parts, and the system check validating every model's `Privacy`
+        # declaration.
+        from . import permissions_consent, permissions_subject_rights, registry  # noqa: F401
         from .retention import journal_restore_hook
 
         if journal_restore_hook not in RESTORE_HOOKS:

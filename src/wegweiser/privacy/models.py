@@ -59,6 +59,15 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.result}"
 
 
+# Consent notices, consents and consent events live in their own module.
+from .models_consent import (  # noqa: E402, F401
+    AppendOnlyError,
+    Consent,
+    ConsentEvent,
+    ConsentNotice,
+    consent_purge_allowed,
+)
+
 # Retention, deletion journal and data-subject requests (issue 6) live in their own module.
 from .models_subject_rights import (  # noqa: E402, F401
     DataSubjectRequest,

@@ -36,6 +36,21 @@ def audit_events_for_object(*, object_type: str, object_id: str):
     )
 
 
+# Consents and the access log (issue 6), kept in their own module.
+from .selectors_consent import (  # noqa: E402, F401
+    AccessLogRow,
+    access_log_for_object,
+    consent_evidence_get_for_user,
+    consent_for_subject,
+    consent_get_for_user,
+    consent_list_for_user,
+    consents_for_subject,
+    notice_choices_for_recording,
+    notice_get,
+    notice_list,
+    notice_versions,
+)
+
 # Data-subject rights (issue 6).
 from .selectors_subject_rights import (  # noqa: E402, F401
     request_get_for_user,

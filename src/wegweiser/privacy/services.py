@@ -105,6 +105,19 @@ def audit_access_denied(
     )
 
 
+# Consent notices and consents (issue 6), kept in their own module.
+from .services_consent import (  # noqa: E402, F401
+    consent_expire_due,
+    consent_invalidate,
+    consent_purge,
+    consent_record,
+    consent_withdraw,
+    evidence_check,
+    notice_create,
+    notice_next_version,
+    notice_update,
+)
+
 # Data-subject rights and retention (issue 6), kept in their own modules.
 from .subject_rights import (  # noqa: E402, F401
     legal_hold_create,

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wegweiser.api",
     "wegweiser.demo",
     "wegweiser.ops",
+    "wegweiser.cases",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "wegweiser.ops.middleware.RequestIdMiddleware",
     "wegweiser.ops.middleware.MetricsMiddleware",
     "wegweiser.ops.middleware.DatabaseUnavailableMiddleware",
+    "wegweiser.ops.middleware.StorageFullMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 Not Modified for every GET (public pages carry no per-request nonce).
@@ -189,8 +191,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files with personal data (consent evidence, case documents): never served at MEDIA_URL, only
+# through views that check permissions.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "wegweiser.core.storage.CleanFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -14,6 +14,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="wegweiser-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="wegweiser-private-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="wegweiser-static-"))
 WHITENOISE_AUTOREFRESH = True
 WEGWEISER_DEMO_SKIP_2FA = False

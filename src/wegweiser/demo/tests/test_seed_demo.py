@@ -23,6 +23,10 @@ def test_seed_demo_is_idempotent_covers_every_role_and_accounts_log_in(client, s
     assert all(User.objects.get(email=a["email"]).is_demo for a in accounts)
     case_managers = {a["organisation"] for a in accounts if a["role"] == Role.CASE_MANAGER}
     assert len(case_managers) >= 2
+    from wegweiser.cases.models import Case, Intake
+
+    assert Case.objects.values("organisation").distinct().count() >= 3
+    assert Intake.objects.filter(external_ref__startswith="demo-").count() == 40
     from wegweiser.offers.models import Offer
     from wegweiser.search.selectors import search_ranked
 

@@ -27,6 +27,9 @@ def test_backup_restore_round_trip(tmp_path, key_file, settings):
     media = settings.MEDIA_ROOT / "offers" / "x.txt"
     media.parent.mkdir(parents=True, exist_ok=True)
     media.write_text("vorher")
+    private = settings.PRIVATE_MEDIA_ROOT / "evidence" / "consent.pdf"
+    private.parent.mkdir(parents=True, exist_ok=True)
+    private.write_text("Einwilligung vorher")
     call_command("backup", directory=str(tmp_path / "backups"), key_file=str(key_file))
     backup = next((tmp_path / "backups").glob("wegweiser-*.tar.gpg"))
     assert b"Vor dem Backup" not in backup.read_bytes()  # encrypted
@@ -35,11 +38,15 @@ def test_backup_restore_round_trip(tmp_path, key_file, settings):
     Organisation.objects.filter(pk=kept.pk).update(name="Geändert")
     media.write_text("nachher")
     (settings.MEDIA_ROOT / "neu.txt").write_text("neu")
+    private.unlink()
+    (settings.PRIVATE_MEDIA_ROOT / "neu.pdf").write_text("neu")
 
     call_command("restore", str(backup), key_file=str(key_file), yes=True)
     assert sorted(Organisation.objects.values_list("name", flat=True)) == ["Vor dem Backup"]
     assert media.read_text() == "vorher"
     assert not (settings.MEDIA_ROOT / "neu.txt").exists()
+    assert private.read_text() == "Einwilligung vorher"
+    assert not (settings.PRIVATE_MEDIA_ROOT / "neu.pdf").exists()
 
 
 def test_restore_with_wrong_key_changes_nothing(tmp_path, key_file):
@@ -69,3 +76,36 @@ def test_restore_hooks_run_after_restore(tmp_path, key_file, monkeypatch):
     call_command("backup", directory=str(tmp_path), key_file=str(key_file))
     call_command("restore", str(next(tmp_path.glob("*.gpg"))), key_file=str(key_file), yes=True)
     assert seen and "created_at" in seen[0]
+
+
+def test_backup_and_restore_work_without_a_writable_home(tmp_path, key_file, monkeypatch):
+    # The service user's home is the read-only code directory: gpg must not need it.
+    monkeypatch.setenv("HOME", "/dev/null/no-home")
+    monkeypatch.delenv("GNUPGHOME", raising=False)
+    OrganisationFactory(name="Ohne Home")
+    call_command("backup", directory=str(tmp_path), key_file=str(key_file))
+    backup = next(tmp_path.glob("wegweiser-*.tar.gpg"))
+    call_command("restore", str(backup), key_file=str(key_file), yes=True)
+    assert Organisation.objects.filter(name="Ohne Home").exists()
+
+
+@pytest.mark.parametrize("has_data_filter", [True, False])
+def test_safe_extract_refuses_entries_outside_the_target(tmp_path, monkeypatch, has_data_filter):
+    import io
+    import tarfile
+
+    from wegweiser.ops import backup as backup_module
+
+    if not has_data_filter:  # Debian 12's Python 3.11.2
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("../escaped.txt")
+        info.size = 1
+        archive.addfile(info, io.BytesIO(b"x"))
+    buffer.seek(0)
+    target = tmp_path / "in"
+    target.mkdir()
+    with tarfile.open(fileobj=buffer) as archive, pytest.raises(Exception):  # noqa: B017
+        backup_module._safe_extract(archive, target)
+    assert not (tmp_path / "escaped.txt").exists()

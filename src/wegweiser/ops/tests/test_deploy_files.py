@@ -34,3 +34,25 @@ def test_systemd_units_run_only_existing_commands():
 def test_every_timer_has_its_service():
     for timer in (ROOT / "deploy" / "systemd").glob("*.timer"):
         assert timer.with_suffix(".service").exists(), timer.name
+
+
+def test_env_example_can_be_loaded_by_a_shell():
+    """The guide loads the file with `set -a; . wegweiser.env` (systemd reads it too)."""
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    result = subprocess.run(
+        [
+            bash,
+            "-c",
+            'set -a; . "$1"; set +a; printf %s "$WEGWEISER_SITE_NAME"',
+            "bash",
+            ROOT / "deploy" / "wegweiser.env.example",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout == "Wegweiser Kreis Beispiel"

@@ -22,11 +22,17 @@ class Command(BaseCommand):
         try:
             manifest = backup_read_manifest(backup=Path(backup), key_file=Path(key_file))
             if not yes:
-                answer = input(
-                    f"Replace ALL data with the backup of {manifest['created_at']}? Type 'yes': "
-                )
+                try:
+                    answer = input(
+                        f"Replace ALL data with the backup of {manifest['created_at']}? "
+                        "Type 'yes': "
+                    )
+                except EOFError:  # no terminal (a script, a timer): never restore unasked
+                    answer = ""
                 if answer.strip() != "yes":
-                    raise CommandError("Aborted; nothing changed.")
+                    raise CommandError(
+                        "Aborted; nothing changed (pass --yes to restore without asking)."
+                    )
             manifest = backup_restore(backup=Path(backup), key_file=Path(key_file))
         except BackupError as error:
             raise CommandError(str(error)) from error

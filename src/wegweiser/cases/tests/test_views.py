@@ -1,0 +1,267 @@
+"""Back-office views: scope, denials, mass assignment, query counts, two-factor."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from wegweiser.accounts.constants import Role
+from wegweiser.cases import services
+from wegweiser.cases.constants import CaseStatus
+from wegweiser.cases.models import Case, Note
+from wegweiser.offers.tests.factories import OfferFactory
+from wegweiser.privacy.models import AuditEvent
+
+from .factories import CaseFactory, PersonFactory
+
+
+@pytest.fixture
+def b_objects(case_b, manager_b):
+    return {
+        "note": services.note_add(actor=manager_b, case=case_b, text="b", confidential=False),
+        "document": services.document_add(
+            actor=manager_b,
+            case=case_b,
+            upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 b"),
+            title="B",
+        ),
+        "referral": services.referral_create(actor=manager_b, case=case_b, offer=OfferFactory()),
+    }
+
+
+def _denied(count_before):
+    return AuditEvent.objects.filter(action="privacy.access.denied").count() - count_before
+
+
+def test_manager_of_a_gets_404_and_audit_on_everything_of_b(
+    login, manager_a, case_a, case_b, b_objects
+):
+    client = login(manager_a)
+    b, a = case_b.pk, case_a.pk
+    urls = [
+        reverse("backoffice:case-detail", args=[b]),
+        reverse("backoffice:note-detail", args=[b, b_objects["note"].pk]),
+        reverse("backoffice:document-download", args=[b, b_objects["document"].pk]),
+        reverse("backoffice:referral-detail", args=[b, b_objects["referral"].pk]),
+        # Nested ids of B under A's own case: the object must belong to the case in the URL.
+        reverse("backoffice:note-detail", args=[a, b_objects["note"].pk]),
+        reverse("backoffice:document-download", args=[a, b_objects["document"].pk]),
+        reverse("backoffice:referral-detail", args=[a, b_objects["referral"].pk]),
+    ]
+    for url in urls:
+        before = AuditEvent.objects.filter(action="privacy.access.denied").count()
+        assert client.get(url).status_code == 404, url
+        assert _denied(before) == 1, url
+    posts = [
+        reverse("backoffice:note-create", args=[b]),
+        reverse("backoffice:case-status", args=[b]),
+        reverse("backoffice:referral-send", args=[b, b_objects["referral"].pk]),
+    ]
+    for url in posts:
+        assert client.post(url, {"text": "x", "status": "first_contact"}).status_code == 404
+    assert Note.objects.filter(case=case_b).count() == 1
+    case_b.refresh_from_db()
+    assert case_b.status == CaseStatus.NEW
+
+
+def test_unknown_case_is_404_like_forbidden(login, manager_a):
+    import uuid
+
+    response = login(manager_a).get(reverse("backoffice:case-detail", args=[uuid.uuid4()]))
+    assert response.status_code == 404
+
+
+def test_admin_gets_404_on_case_content(login, make_member, case_a, org_a):
+    admin = make_member(Role.ADMIN, case_a.organisation)
+    client = login(admin)
+    assert client.get(reverse("backoffice:case-detail", args=[case_a.pk])).status_code == 404
+    assert client.get(reverse("backoffice:case-list")).status_code == 404
+
+
+def test_colleague_does_not_see_a_taken_over_case(login, manager_a2, case_a):
+    response = login(manager_a2).get(reverse("backoffice:case-detail", args=[case_a.pk]))
+    assert response.status_code == 404
+
+
+def test_case_detail_audits_the_read_and_shows_access_log(login, manager_a, case_a):
+    response = login(manager_a).get(reverse("backoffice:case-detail", args=[case_a.pk]))
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="cases.case.viewed", object_id=str(case_a.pk)).exists()
+    assert "cases.case.viewed" in response.content.decode()
+
+
+def test_mass_assignment_changes_nothing(login, manager_a, case_a, org_b, manager_b):
+    client = login(manager_a)
+    forged = {
+        "organisation": org_b.pk,
+        "organisation_id": org_b.pk,
+        "case_manager": manager_b.pk,
+        "created_by": manager_b.pk,
+        "case": "00000000-0000-0000-0000-000000000000",
+        "consent_given": "yes",
+        "consent_id": "00000000-0000-0000-0000-000000000000",
+        "status": "closed",
+        "created_at": "2000-01-01T00:00",
+        "hash": "0" * 64,
+        "confidential": "",
+    }
+    client.post(reverse("backoffice:note-create", args=[case_a.pk]), {**forged, "text": "Notiz"})
+    note = Note.objects.get(case=case_a)
+    assert note.created_by == manager_a
+    assert note.created_at.year > 2000
+    client.post(reverse("backoffice:case-take-over", args=[case_a.pk]), forged)
+    client.post(reverse("backoffice:case-status", args=[case_a.pk]), forged)
+    case_a.refresh_from_db()
+    assert case_a.organisation != org_b
+    assert case_a.case_manager == manager_a
+    assert case_a.status == CaseStatus.NEW  # closing without an outcome is refused
+
+
+def test_case_list_filters_and_searches(login, manager_a, org_a):
+    CaseFactory(organisation=org_a, case_manager=manager_a, person=PersonFactory(family_name="Zed"))
+    CaseFactory(
+        organisation=org_a,
+        case_manager=manager_a,
+        status=CaseStatus.ACTIVE,
+        person=PersonFactory(family_name="Yps"),
+    )
+    client = login(manager_a)
+    page = client.get(reverse("backoffice:case-list"), {"q": "zed"}).content.decode()
+    assert "Zed" in page and "Yps" not in page
+    page = client.get(reverse("backoffice:case-list"), {"status": "active"}).content.decode()
+    assert "Yps" in page and "Zed" not in page
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+def test_case_list_queries_constant(login, manager_a, org_a):
+    client = login(manager_a)
+    url = reverse("backoffice:case-list")
+    for _ in range(3):
+        CaseFactory(organisation=org_a, case_manager=manager_a)
+    n = _count_queries(client, url)
+    for _ in range(6):
+        CaseFactory(organisation=org_a, case_manager=manager_a)
+    assert _count_queries(client, url) == n
+
+
+def test_case_detail_queries_constant(login, manager_a, case_a):
+    client = login(manager_a)
+    url = reverse("backoffice:case-detail", args=[case_a.pk])
+    services.note_add(actor=manager_a, case=case_a, text="1")
+    n = _count_queries(client, url)
+    for i in range(4):
+        services.note_add(actor=manager_a, case=case_a, text=str(i))
+        services.goal_add(actor=manager_a, case=case_a, description=str(i))
+    assert _count_queries(client, url) == n
+
+
+def test_two_factor_required_for_case_pages(make_member, org_a, case_a, login):
+    for role in (Role.CASE_MANAGER, Role.REGISTRATION_CLERK, Role.KIM_COORDINATOR):
+        user = make_member(role, org_a)
+        client = login(user, verified=False)
+        for name, args in [
+            ("backoffice:case-list", []),
+            ("backoffice:case-detail", [case_a.pk]),
+            ("backoffice:intake-list", []),
+            ("backoffice:intake-distribution", []),
+        ]:
+            response = client.get(reverse(name, args=args))
+            assert response.status_code == 302, (role, name)
+            assert "/accounts/two-factor" in response["Location"]
+
+
+def test_document_download_is_attachment(login, manager_a, case_a):
+    document = services.document_add(
+        actor=manager_a, case=case_a, upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 x"), title="T"
+    )
+    response = login(manager_a).get(
+        reverse("backoffice:document-download", args=[case_a.pk, document.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_document_upload_rejects_disguised_file(login, manager_a, case_a):
+    login(manager_a).post(
+        reverse("backoffice:document-create", args=[case_a.pk]),
+        {"title": "x", "upload": SimpleUploadedFile("x.pdf", b"<html>evil</html>")},
+    )
+    assert not case_a.documents.exists()
+
+
+def test_confidential_note_detail_404_for_colleague(login, manager_a, manager_a2, org_a):
+    case = CaseFactory(organisation=org_a)
+    note = services.note_add(actor=manager_a, case=case, text="geheim")
+    url = reverse("backoffice:note-detail", args=[case.pk, note.pk])
+    assert login(manager_a).get(url).status_code == 200
+    assert login(manager_a2).get(url).status_code == 404
+
+
+def test_distribution_hides_names(login, make_member, grants, org_a, cm_setting, town):
+    from wegweiser.cases.models import Intake
+
+    person = PersonFactory(family_name="Geheimname", municipality=town)
+    Intake.objects.create(person=person, office=org_a, consent_given=True)
+    grants.grant(person, org_a, "contact_transfer")
+    coordinator = make_member(Role.KIM_COORDINATOR, org_a)
+    page = login(coordinator).get(reverse("backoffice:intake-distribution")).content.decode()
+    assert "Geheimname" not in page and person.email not in page
+    assert "Organisation A" in page
+
+
+def test_intake_assign_view_opens_case(login, make_member, grants, org_a, cm_setting, town):
+    from wegweiser.cases.models import Intake
+
+    person = PersonFactory(municipality=town)
+    intake = Intake.objects.create(person=person, office=org_a, consent_given=True)
+    grants.grant(person, org_a, "contact_transfer")
+    coordinator = make_member(Role.KIM_COORDINATOR, org_a)
+    response = login(coordinator).post(
+        reverse("backoffice:intake-assign", args=[intake.pk]), {"organisation": org_a.uuid}
+    )
+    assert response.status_code == 302
+    assert Case.objects.filter(person=person, organisation=org_a).exists()
+
+
+def test_anonymous_is_sent_to_login(case_a):
+    response = Client().get(reverse("backoffice:case-detail", args=[case_a.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_case_list_in_german_and_english(login, manager_a, case_a):
+    client = login(manager_a)
+    assert "Meine Fälle" in client.get(reverse("backoffice:case-list")).content.decode()
+    manager_a.language = "en"
+    manager_a.save(update_fields=["language"])
+    assert "My cases" in client.get(reverse("backoffice:case-list")).content.decode()
+
+
+def test_coordinator_sets_capacity(login, make_member, org_a, town):
+    from wegweiser.accounts.constants import OrganisationKind
+    from wegweiser.cases.models import CaseManagementSetting
+
+    org_a.kind = OrganisationKind.WELFARE_ASSOCIATION
+    org_a.save(update_fields=["kind"])
+    client = login(make_member(Role.KIM_COORDINATOR, org_a))
+    response = client.post(
+        reverse("backoffice:casemanagement-settings"),
+        {
+            "organisation": org_a.pk,
+            "capacity": "12",
+            "municipalities": [town.pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    setting = CaseManagementSetting.objects.get(organisation=org_a)
+    assert setting.capacity == 12 and list(setting.municipalities.all()) == [town]
+    bad = client.post(reverse("backoffice:casemanagement-settings"), {"capacity": "-1"})
+    assert bad.status_code == 400
