@@ -330,3 +330,38 @@ def test_apply_retention_exits_non_zero_when_a_row_cannot_go(monkeypatch, erika)
     with pytest.raises(CommandError, match="1 rows could not be processed"):
         call_command("apply_retention")
     assert list(OfferFeedback.objects.values_list("pk", flat=True)) == [feedback.pk]
+
+
+def test_erasing_a_case_person_reaches_cases_consents_and_journal(
+    make_member, login, org_a, alice, deletion_journal
+):
+    """cases.Person plugs in through its declarations: export, scoping, erasure."""
+    from wegweiser.cases.models import Person
+    from wegweiser.cases.tests.factories import CaseFactory
+    from wegweiser.privacy.models import Consent
+
+    from .consent_factories import make_consent
+
+    case = CaseFactory()
+    person = case.person
+    consent = make_consent(subject_id=person.pk)
+    data = json.loads(subject_export(actor=None, subject=person))
+    assert {"cases.person", "cases.case", "privacy.consent"} <= {
+        r["model"] for r in data["records"]
+    }
+    assert subject_export_pdf(actor=None, subject=person).startswith(b"%PDF")
+
+    dsr = request_create(
+        actor=None, kind="erasure", subject_type="cases.person", subject_id=str(person.pk)
+    )
+    url = reverse("backoffice:privacy-request-detail", args=[dsr.uuid])
+    assert login(alice).get(url).status_code == 404  # an admin sees no case content
+    coordinator = login(make_member(Role.KIM_COORDINATOR, org_a))
+    assert coordinator.get(url).status_code == 200
+    coordinator.post(
+        reverse("backoffice:privacy-request-action", args=[dsr.uuid]), {"action": "erase"}
+    )
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert not Consent.objects.filter(pk=consent.pk).exists()
+    labels = set(DeletionJournal.objects.values_list("model_label", flat=True))
+    assert {"cases.person", "cases.case", "privacy.consent"} <= labels
