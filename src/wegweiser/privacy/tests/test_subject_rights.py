@@ -365,3 +365,11 @@ def test_erasing_a_case_person_reaches_cases_consents_and_journal(
     assert not Consent.objects.filter(pk=consent.pk).exists()
     labels = set(DeletionJournal.objects.values_list("model_label", flat=True))
     assert {"cases.person", "cases.case", "privacy.consent"} <= labels
+
+
+def test_every_purpose_in_the_declarations_has_a_readable_name():
+    from wegweiser.privacy.records import PURPOSES
+    from wegweiser.privacy.registry import declarations
+
+    used = {d.purpose for d in declarations() if d.purpose}
+    assert used <= set(PURPOSES), used - set(PURPOSES)
