@@ -35,7 +35,7 @@ def test_dry_run_counts_and_changes_nothing(capsys, deletion_journal):
     _feedback(days_old=10)
     call_command("apply_retention", dry_run=True)
     out = capsys.readouterr().out
-    assert "offers.offerfeedback: 1 rows would be processed (delete)" in out
+    assert "offers.offerfeedback: 1 Zeilen würden bearbeitet (delete)" in out
     assert OfferFeedback.objects.count() == 2
     assert not DeletionJournal.objects.exists()
     assert not deletion_journal.exists()

@@ -114,7 +114,7 @@ def test_erasure_is_refused_under_a_legal_hold(erika):
         reason="Klage",
         until=timezone.localdate(),
     )
-    with pytest.raises(ValidationError, match="legal hold"):
+    with pytest.raises(ValidationError, match="Löschsperre"):
         subject_erase(actor=None, subject=erika)
     erika.refresh_from_db()
     assert erika.full_name == "Erika Mustermann"
