@@ -373,3 +373,15 @@ def test_every_purpose_in_the_declarations_has_a_readable_name():
 
     used = {d.purpose for d in declarations() if d.purpose}
     assert used <= set(PURPOSES), used - set(PURPOSES)
+
+
+def test_navigation_shows_the_privacy_pages_by_role(alice, bob, login, make_member, org_a):
+    admin_page = login(alice).get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("backoffice:privacy-request-list") in admin_page
+    assert reverse("backoffice:privacy-records") in admin_page
+    coordinator = login(make_member(Role.KIM_COORDINATOR, org_a))
+    coordinator_page = coordinator.get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("backoffice:privacy-request-list") in coordinator_page
+    assert reverse("backoffice:privacy-legal-holds") not in coordinator_page
+    editor_page = login(bob).get(reverse("backoffice:dashboard")).content.decode()
+    assert "/backoffice/privacy/" not in editor_page
