@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .registry import Declaration, declarations
 
@@ -56,17 +57,18 @@ def _subjects_text(declaration: Declaration) -> str:
 
 # Purpose codes used in the declarations, with a readable name for the records.
 PURPOSES = {
-    "staff_accounts": "Accounts and roles of staff",
-    "organisation_directory": "Directory of organisations",
-    "offer_directory": "Directory of offers",
-    "directory_quality": "Quality of the directory (feedback, suggestions, failed searches)",
-    "accountability": "Audit log (accountability)",
-    "data_subject_rights": "Handling data-subject requests",
-    "legal_obligations": "Legal holds",
-    "contact_transfer": "Contact transfer from the registration office to case management",
-    "case_management": "Case management (welcome counselling)",
-    "referral": "Referral to an offer's provider",
-    "case_transfer": "Transfer of a case to another organisation",
+    "staff_accounts": _lazy("Accounts and roles of staff"),
+    "organisation_directory": _lazy("Directory of organisations"),
+    "offer_directory": _lazy("Directory of offers"),
+    "directory_quality": _lazy("Quality of the directory (feedback, suggestions, failed searches)"),
+    "accountability": _lazy("Audit log (accountability)"),
+    "data_subject_rights": _lazy("Handling data-subject requests"),
+    "legal_obligations": _lazy("Legal holds"),
+    "contact_transfer": _lazy("Contact transfer from the registration office to case management"),
+    "case_management": _lazy("Case management (welcome counselling)"),
+    "consent_proof": _lazy("Proof of consent (Art. 7(1) GDPR)"),
+    "referral": _lazy("Referral to an offer's provider"),
+    "case_transfer": _lazy("Transfer of a case to another organisation"),
 }
 
 

@@ -8,6 +8,7 @@ database once the transaction commits. A restore replays that file (`journal_rep
 import json
 import logging
 import os
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -389,57 +390,70 @@ def _find(model: type[models.Model], entry: dict[str, str]) -> models.Model | No
     return manager.filter(pk=pk).first()
 
 
+def _replay_entry(entry: dict[str, str], model: type[models.Model]) -> bool:
+    """Apply one entry again; True when a row was changed."""
+    obj = _find(model, entry)
+    declaration = declaration_for(model)
+    if obj is None:
+        return False
+    if entry["action"] == JournalAction.DELETE:
+        _delete_files(obj, _all_file_fields(model))
+        _remove_from_search(declaration, obj)
+        obj.delete()
+        return True
+    if entry["action"] == JournalAction.ANONYMISE and declaration is not None:
+        names = list(dict.fromkeys([*declaration.personal_fields, *declaration.files]))
+        _delete_files(obj, declaration.files)
+        values = {}
+        for name in names:
+            field = model._meta.get_field(name)
+            values[field.attname] = neutral_value(field, obj)
+        model._base_manager.filter(pk=obj.pk).update(**values)
+        _remove_from_search(declaration, obj)
+        return True
+    return False
+
+
 def journal_replay(*, path: Path | None = None) -> dict[str, int]:
     """Apply every journal entry again: rows named there are deleted or anonymised once more.
 
     Idempotent: a row already gone is skipped, an anonymised row gets the same neutral values.
-    Journal rows missing in the (restored) database are re-created with their original ids.
+    Rows deleted by a cascade come last (their parent's deletion usually takes them already,
+    and some may only go with their parent, like consent events). One failing entry is logged
+    and counted; it does not stop the others. Journal rows missing in the (restored) database
+    are re-created with their original ids.
     """
-    counts = {"applied": 0, "skipped": 0}
+    counts = {"applied": 0, "skipped": 0, "failed": 0}
     entries = journal_file_entries(path)
+    ordered = [e for e in entries if not str(e.get("rule", "")).endswith("(cascade)")]
+    ordered += [e for e in entries if str(e.get("rule", "")).endswith("(cascade)")]
     known = set(DeletionJournal.objects.values_list("uuid", flat=True))
-    for entry in entries:
+    for entry in ordered:
         try:
             model = apps.get_model(entry["model"])
+            entry_id = uuid.UUID(entry["id"])
         except (LookupError, KeyError, ValueError):
             counts["skipped"] += 1
             continue
-        with transaction.atomic():
-            obj = _find(model, entry)
-            declaration = declaration_for(model)
-            if obj is not None:
-                if entry["action"] == JournalAction.DELETE:
-                    for instance in [obj]:
-                        _delete_files(instance, _all_file_fields(model))
-                        _remove_from_search(declaration, instance)
-                    obj.delete()
-                    counts["applied"] += 1
-                elif entry["action"] == JournalAction.ANONYMISE and declaration is not None:
-                    names = list(dict.fromkeys([*declaration.personal_fields, *declaration.files]))
-                    _delete_files(obj, declaration.files)
-                    values = {}
-                    for name in names:
-                        field = model._meta.get_field(name)
-                        values[field.attname] = neutral_value(field, obj)
-                    model._base_manager.filter(pk=obj.pk).update(**values)
-                    _remove_from_search(declaration, obj)
-                    counts["applied"] += 1
-                else:
-                    counts["skipped"] += 1
-            import uuid as uuid_module
-
-            entry_id = uuid_module.UUID(entry["id"])
-            if entry_id not in known:
-                DeletionJournal.objects.create(
-                    uuid=entry_id,
-                    created_at=datetime.fromisoformat(entry["at"]),
-                    model_label=entry["model"],
-                    object_pk=entry["pk"],
-                    object_uuid=entry.get("uuid", ""),
-                    rule=entry.get("rule", "")[:100],
-                    action=entry["action"],
-                )
-                known.add(entry_id)
+        try:
+            with transaction.atomic():
+                changed = _replay_entry(entry, model)
+                if entry_id not in known:
+                    DeletionJournal.objects.create(
+                        uuid=entry_id,
+                        created_at=datetime.fromisoformat(entry["at"]),
+                        model_label=entry["model"],
+                        object_pk=entry["pk"],
+                        object_uuid=entry.get("uuid", ""),
+                        rule=entry.get("rule", "")[:100],
+                        action=entry["action"],
+                    )
+                    known.add(entry_id)
+        except Exception:  # one damaged entry must not stop the replay of the others
+            logger.exception("replaying deletion journal entry %s failed", entry.get("id"))
+            counts["failed"] += 1
+            continue
+        counts["applied" if changed else "skipped"] += 1
     return counts
 
 
@@ -447,7 +461,8 @@ def journal_restore_hook(manifest: dict) -> None:
     """Registered in ops.backup.RESTORE_HOOKS: people erased after the backup stay erased."""
     counts = journal_replay()
     logger.info(
-        "deletion journal replayed after restore: %(applied)s applied, %(skipped)s skipped",
+        "deletion journal replayed after restore: %(applied)s applied, %(skipped)s skipped, "
+        "%(failed)s failed",
         counts,
     )
 

@@ -121,6 +121,7 @@ from .services_consent import (  # noqa: E402, F401
 # Data-subject rights and retention (issue 6), kept in their own modules.
 from .subject_rights import (  # noqa: E402, F401
     legal_hold_create,
+    legal_hold_end,
     request_create,
     request_erase,
     request_set_status,

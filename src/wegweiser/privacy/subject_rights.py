@@ -73,7 +73,10 @@ def _row_data(obj: models.Model, declaration) -> dict[str, Any]:
             data[field.name] = getattr(obj, field.name)
     for name in declaration.personal_fields:
         field = obj._meta.get_field(name)
-        value = getattr(obj, field.attname if field.is_relation else name)
+        if field.many_to_many:
+            value = [str(v) for v in getattr(obj, name).all()]
+        else:
+            value = getattr(obj, field.attname if field.is_relation else name)
         if field.choices:
             value = getattr(obj, f"get_{name}_display")()
         data[name] = value
@@ -131,14 +134,17 @@ def subject_export(*, actor: Any, subject: models.Model) -> str:
 def subject_languages(subject: models.Model) -> list[str]:
     """German first, then the subject's own language if the platform speaks it."""
     available = {code for code, _name in settings.LANGUAGES}
-    languages = ["de"]
-    for attribute in ("language", "preferred_language"):
+    candidates: list[Any] = []
+    for attribute in ("language", "preferred_language", "languages"):
         value = getattr(subject, attribute, None)
-        code = str(getattr(value, "code", value) or "")[:2]
-        if code in available and code not in languages:
-            languages.append(code)
-            break
-    return languages
+        if hasattr(value, "all"):  # a many-to-many relation
+            value = list(value.all())
+        candidates += value if isinstance(value, list | tuple) else [value]
+    for value in candidates:
+        code = str(getattr(value, "code", value) or "")[:2].lower()
+        if code in available and code != "de":
+            return ["de", code]
+    return ["de"]
 
 
 def _readable_records(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -392,5 +398,20 @@ def legal_hold_create(
             object_type=hold.subject_type,
             object_id=hold.subject_id,
             fields=["reason", "until"],
+        )
+        return hold
+
+
+def legal_hold_end(*, actor: Any, hold: LegalHold) -> LegalHold:
+    """End a hold today: from tomorrow on, retention and erasure apply again."""
+    with transaction.atomic():
+        hold.until = min(hold.until, timezone.localdate() - datetime.timedelta(days=1))
+        hold.save(update_fields=["until"])
+        _audit(
+            action="privacy.legal_hold.ended",
+            actor=actor,
+            object_type=hold.subject_type,
+            object_id=hold.subject_id,
+            fields=["until"],
         )
         return hold

@@ -33,6 +33,11 @@ backoffice_urlpatterns = [
     ),
     path("privacy/legal-holds/", views.LegalHoldListView.as_view(), name="privacy-legal-holds"),
     path(
+        "privacy/legal-holds/<uuid:uuid>/end/",
+        views.LegalHoldEndView.as_view(),
+        name="privacy-legal-hold-end",
+    ),
+    path(
         "privacy/records/",
         views.RecordsOfProcessingView.as_view(),
         name="privacy-records",

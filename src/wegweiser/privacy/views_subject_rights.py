@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -179,7 +180,12 @@ class LegalHoldListView(PermissionRequiredMixin, View):
     def _render(self, request, form, status=200):
         holds = LegalHold.objects.select_related("created_by").order_by("-until")
         page = Paginator(holds, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, self.template_name, {"form": form, "page": page}, status=status)
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "page": page, "today": timezone.localdate()},
+            status=status,
+        )
 
     def get(self, request):
         return self._render(request, LegalHoldForm(subject_types=self._choices()))
@@ -190,6 +196,16 @@ class LegalHoldListView(PermissionRequiredMixin, View):
             return self._render(request, form, status=400)
         services.legal_hold_create(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Legal hold recorded."))
+        return redirect("backoffice:privacy-legal-holds")
+
+
+class LegalHoldEndView(PermissionRequiredMixin, View):
+    permission = "privacy.manage_legal_holds"
+
+    def post(self, request, uuid):
+        hold = get_object_or_404(LegalHold, uuid=uuid)
+        services.legal_hold_end(actor=request.user, hold=hold)
+        messages.success(request, _("The legal hold has ended."))
         return redirect("backoffice:privacy-legal-holds")
 
 

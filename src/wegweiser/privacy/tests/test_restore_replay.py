@@ -1,6 +1,8 @@
 """Issue 7: a restore replays the deletion journal, so people erased after the backup stay erased."""
 
+import json
 import shutil
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -97,3 +99,73 @@ def test_replay_is_idempotent(deletion_journal):
     assert DeletionJournal.objects.count() == 1
     erika.refresh_from_db()
     assert erika.full_name == ""
+
+
+def test_an_erased_case_person_is_not_resurrected_by_a_restore(tmp_path, key_file):
+    from wegweiser.cases.models import Case, Person
+    from wegweiser.cases.tests.factories import CaseFactory
+    from wegweiser.privacy.models import Consent
+
+    from .consent_factories import make_consent
+
+    case = CaseFactory()
+    person = case.person
+    consent = make_consent(subject_id=person.pk)
+    other = CaseFactory()
+    backup = _backup(tmp_path, key_file)
+
+    subject_erase(actor=None, subject=person)
+    _restore(backup, key_file)
+
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not Consent.objects.filter(pk=consent.pk).exists()
+    assert Case.objects.filter(pk=other.pk).exists()
+
+
+def test_replay_deletes_cascaded_rows_after_their_parents_and_survives_bad_lines(
+    deletion_journal,
+):
+    from wegweiser.privacy.models import Consent, ConsentEvent
+
+    from .consent_factories import make_consent
+
+    consent = make_consent()
+    event = consent.events.get()
+    # A journal whose cascade entry (an append-only consent event) comes first, plus garbage.
+    deletion_journal.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "at": "2026-01-01T00:00:00+00:00",
+                        "model": "privacy.consentevent",
+                        "pk": str(event.pk),
+                        "uuid": "",
+                        "rule": "erasure (subject) (cascade)",
+                        "action": "delete",
+                    }
+                ),
+                "{not json",
+                json.dumps({"id": "x", "model": "nope.nothing", "pk": "1", "action": "delete"}),
+                json.dumps(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "at": "2026-01-01T00:00:00+00:00",
+                        "model": "privacy.consent",
+                        "pk": str(consent.pk),
+                        "uuid": "",
+                        "rule": "erasure (subject)",
+                        "action": "delete",
+                    }
+                ),
+            ]
+        )
+        + "\n"
+    )
+    counts = journal_replay()
+    assert not Consent.objects.filter(pk=consent.pk).exists()
+    assert not ConsentEvent.objects.filter(pk=event.pk).exists()
+    assert counts == {"applied": 1, "skipped": 2, "failed": 0}
+    assert DeletionJournal.objects.count() == 2

@@ -35,7 +35,7 @@ def test_dry_run_counts_and_changes_nothing(capsys, deletion_journal):
     _feedback(days_old=10)
     call_command("apply_retention", dry_run=True)
     out = capsys.readouterr().out
-    assert "offers.offerfeedback: 1 rows would be processed (delete)" in out
+    assert "offers.offerfeedback: 1 Zeilen würden bearbeitet (delete)" in out
     assert OfferFeedback.objects.count() == 2
     assert not DeletionJournal.objects.exists()
     assert not deletion_journal.exists()
@@ -159,3 +159,29 @@ def test_deletion_journal_refuses_update_and_delete_on_postgresql():
         DeletionJournal.objects.filter(pk=entry.pk).update(rule="x")
     with pytest.raises(DatabaseError), transaction.atomic():
         DeletionJournal.objects.filter(pk=entry.pk).delete()
+
+
+def test_an_ended_consent_goes_with_its_events_and_evidence(settings):
+    """Consent rows (privacy's own, subject by plain id) take the one deletion path too."""
+    from wegweiser.privacy.models import Consent, ConsentEvent
+    from wegweiser.privacy.services import consent_withdraw
+
+    from .consent_factories import PDF_BYTES, make_consent, upload
+
+    kept = make_consent()
+    consent = make_consent(evidence=upload(PDF_BYTES))
+    consent_withdraw(actor=None, consent=consent)
+    event = consent.events.exclude(evidence="").get()
+    storage, name = event.evidence.storage, event.evidence.name
+    assert storage.exists(name)
+    Consent.objects.filter(pk=consent.pk).update(ended_at=NOW - datetime.timedelta(days=4 * 365))
+
+    retention_apply()
+
+    assert not Consent.objects.filter(pk=consent.pk).exists()
+    assert not ConsentEvent.objects.filter(consent_id=consent.pk).exists()
+    assert Consent.objects.filter(pk=kept.pk).exists()
+    assert not storage.exists(name)
+    journal = set(DeletionJournal.objects.values_list("model_label", "rule"))
+    assert ("privacy.consent", "retention:privacy.consent") in journal
+    assert ("privacy.consentevent", "retention:privacy.consent (cascade)") in journal

@@ -80,9 +80,25 @@ def _tables_containing(needle: str) -> list[str]:
     return found
 
 
-def _media_containing(root: Path, needle: str) -> list[str]:
+def _file_roots(settings) -> set[Path]:
+    """MEDIA_ROOT, the private root and the location of every storage a FileField uses."""
+    from django.apps import apps
+
+    roots = {Path(settings.MEDIA_ROOT)}
+    if getattr(settings, "PRIVATE_MEDIA_ROOT", None):
+        roots.add(Path(settings.PRIVATE_MEDIA_ROOT))
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                location = getattr(field.storage, "location", None)
+                if location:
+                    roots.add(Path(location))
+    return roots
+
+
+def _media_containing(roots: set[Path], needle: str) -> list[str]:
     found = []
-    for dirpath, _dirs, files in os.walk(root):
+    for dirpath, _dirs, files in (w for root in roots for w in os.walk(root)):
         for name in files:
             path = Path(dirpath) / name
             if needle.lower() in name.lower() or needle.encode() in path.read_bytes():
@@ -132,9 +148,13 @@ def test_sentinel_is_gone_everywhere_after_retention(settings, files_and_index_d
     }
     assert textual <= before
     assert "search_searchdocument" in before
-    assert _media_containing(Path(settings.MEDIA_ROOT), SENTINEL)
+    assert _media_containing(_file_roots(settings), SENTINEL)
+    for d in planted:
+        for name in d.files:
+            location = Path(d.model._meta.get_field(name).storage.location)
+            assert _media_containing({location}, SENTINEL), f"{d.label}.{name} not planted"
 
     retention_apply(now=timezone.now() + datetime.timedelta(days=40 * 365))
 
     assert _tables_containing(SENTINEL) == []
-    assert _media_containing(Path(settings.MEDIA_ROOT), SENTINEL) == []
+    assert _media_containing(_file_roots(settings), SENTINEL) == []

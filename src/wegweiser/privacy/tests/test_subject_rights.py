@@ -114,7 +114,7 @@ def test_erasure_is_refused_under_a_legal_hold(erika):
         reason="Klage",
         until=timezone.localdate(),
     )
-    with pytest.raises(ValidationError, match="legal hold"):
+    with pytest.raises(ValidationError, match="Löschsperre"):
         subject_erase(actor=None, subject=erika)
     erika.refresh_from_db()
     assert erika.full_name == "Erika Mustermann"
@@ -286,3 +286,102 @@ def test_records_page_downloads(alice, login):
     response = client.get(url, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert b"offers.offerfeedback" in response.content
+
+
+def test_an_admin_ends_a_legal_hold(alice, login, erika):
+    hold = LegalHold.objects.create(
+        subject_type="accounts.user",
+        subject_id=str(erika.uuid),
+        reason="Verfahren",
+        until=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    client = login(alice)
+    assert client.get(reverse("backoffice:privacy-legal-holds")).status_code == 200
+    client.post(reverse("backoffice:privacy-legal-hold-end", args=[hold.uuid]))
+    hold.refresh_from_db()
+    assert hold.until < timezone.localdate()
+    subject_erase(actor=alice, subject=erika)  # no longer refused
+
+
+def test_apply_retention_exits_non_zero_when_a_row_cannot_go(monkeypatch, erika):
+    from django.core.management.base import CommandError
+    from django.db.models.deletion import ProtectedError
+
+    from wegweiser.offers.models import OfferFeedback
+    from wegweiser.offers.tests.factories import OfferFactory
+    from wegweiser.privacy import retention
+
+    feedback = OfferFeedback.objects.create(offer=OfferFactory(), message="x", language="de")
+    OfferFeedback.objects.filter(pk=feedback.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    second = OfferFeedback.objects.create(offer=OfferFactory(), message="y", language="de")
+    OfferFeedback.objects.filter(pk=second.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    real = retention._delete
+
+    def protected_first(obj, *, rule):
+        if obj.pk == feedback.pk:
+            raise ProtectedError("protected", set())
+        return real(obj, rule=rule)
+
+    monkeypatch.setattr(retention, "_delete", protected_first)
+    with pytest.raises(CommandError, match="1 rows could not be processed"):
+        call_command("apply_retention")
+    assert list(OfferFeedback.objects.values_list("pk", flat=True)) == [feedback.pk]
+
+
+def test_erasing_a_case_person_reaches_cases_consents_and_journal(
+    make_member, login, org_a, alice, deletion_journal
+):
+    """cases.Person plugs in through its declarations: export, scoping, erasure."""
+    from wegweiser.cases.models import Person
+    from wegweiser.cases.tests.factories import CaseFactory
+    from wegweiser.privacy.models import Consent
+
+    from .consent_factories import make_consent
+
+    case = CaseFactory()
+    person = case.person
+    consent = make_consent(subject_id=person.pk)
+    data = json.loads(subject_export(actor=None, subject=person))
+    assert {"cases.person", "cases.case", "privacy.consent"} <= {
+        r["model"] for r in data["records"]
+    }
+    assert subject_export_pdf(actor=None, subject=person).startswith(b"%PDF")
+
+    dsr = request_create(
+        actor=None, kind="erasure", subject_type="cases.person", subject_id=str(person.pk)
+    )
+    url = reverse("backoffice:privacy-request-detail", args=[dsr.uuid])
+    assert login(alice).get(url).status_code == 404  # an admin sees no case content
+    coordinator = login(make_member(Role.KIM_COORDINATOR, org_a))
+    assert coordinator.get(url).status_code == 200
+    coordinator.post(
+        reverse("backoffice:privacy-request-action", args=[dsr.uuid]), {"action": "erase"}
+    )
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert not Consent.objects.filter(pk=consent.pk).exists()
+    labels = set(DeletionJournal.objects.values_list("model_label", flat=True))
+    assert {"cases.person", "cases.case", "privacy.consent"} <= labels
+
+
+def test_every_purpose_in_the_declarations_has_a_readable_name():
+    from wegweiser.privacy.records import PURPOSES
+    from wegweiser.privacy.registry import declarations
+
+    used = {d.purpose for d in declarations() if d.purpose}
+    assert used <= set(PURPOSES), used - set(PURPOSES)
+
+
+def test_navigation_shows_the_privacy_pages_by_role(alice, bob, login, make_member, org_a):
+    admin_page = login(alice).get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("backoffice:privacy-request-list") in admin_page
+    assert reverse("backoffice:privacy-records") in admin_page
+    coordinator = login(make_member(Role.KIM_COORDINATOR, org_a))
+    coordinator_page = coordinator.get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("backoffice:privacy-request-list") in coordinator_page
+    assert reverse("backoffice:privacy-legal-holds") not in coordinator_page
+    editor_page = login(bob).get(reverse("backoffice:dashboard")).content.decode()
+    assert "/backoffice/privacy/" not in editor_page

@@ -1,10 +1,12 @@
 """Role × URL matrix of the data-subject-rights pages (collected by test_permissions.py)."""
 
 import pytest
+from django.utils import timezone
 
 from wegweiser.accounts.constants import Role
 from wegweiser.accounts.tests.factories import UserFactory
 from wegweiser.core.tests.matrix import MatrixRow, matrix_id, matrix_params, run_matrix
+from wegweiser.privacy.models import LegalHold
 from wegweiser.privacy.services import request_create
 
 ADMIN = {Role.ADMIN: 200}
@@ -31,6 +33,12 @@ SUBJECT_RIGHTS_MATRIX = [
         data={"action": "in_progress"},
     ),
     MatrixRow("backoffice:privacy-legal-holds", ADMIN),
+    MatrixRow(
+        "backoffice:privacy-legal-hold-end",
+        {Role.ADMIN: 302},
+        method="post",
+        kwargs=lambda o: {"uuid": o["hold"].uuid},
+    ),
     MatrixRow("backoffice:privacy-records", ADMIN),
 ]
 
@@ -39,8 +47,14 @@ SUBJECT_RIGHTS_MATRIX = [
 def test_subject_rights_permission_matrix(row, role, make_member, login, org_a):
     subject = UserFactory(full_name="Erika Mustermann")
     objects = {
+        "hold": LegalHold.objects.create(
+            subject_type="accounts.user",
+            subject_id=str(subject.uuid),
+            reason="Verfahren",
+            until=timezone.localdate(),
+        ),
         "dsr": request_create(
             actor=None, kind="access", subject_type="accounts.user", subject_id=str(subject.uuid)
-        )
+        ),
     }
     run_matrix(row, role, make_member=make_member, login=login, org_a=org_a, objects=objects)
