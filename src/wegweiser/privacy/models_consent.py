@@ -233,11 +233,10 @@ class Consent(models.Model):
         indexes = [models.Index(fields=["subject_id", "-created_at"], name="consent_subject")]
 
     class Privacy:
-        # The data subject is the cases.Person whose id is stored in `subject_id`. It is no
-        # foreign key (privacy depends on no domain app), so the registry's ORM `subject` path
-        # stays empty; find a person's consents with `selectors.consents_for_subject(person.pk)`.
-        subject = None
-        subject_description = "the person (cases.Person) whose id is stored in subject_id"
+        # The data subject is the cases.Person whose id is stored in `subject_id`: a plain id,
+        # not a foreign key (privacy depends on no domain app), hence `subject_type`.
+        subject = "subject_id"
+        subject_type = "cases.person"
         personal_fields = ["subject_id"]
         files: list[str] = []
         # Kept as proof of consent for three years after it stopped covering anything (refused,
@@ -352,9 +351,9 @@ class ConsentEvent(models.Model):
         verbose_name_plural = _("consent events")
 
     class Privacy:
-        # Same subject as the consent (`consent.subject_id`, no foreign key to cases.Person).
-        subject = None
-        subject_description = "the person (cases.Person) whose id is consent.subject_id"
+        # Same subject as the consent (`consent.subject_id`, a plain cases.Person id).
+        subject = "consent__subject_id"
+        subject_type = "cases.person"
         personal_fields = ["reason", "evidence"]
         files = ["evidence"]
         # Events are append-only: never deleted on their own, only with their consent, whose

@@ -1,6 +1,8 @@
 import hashlib
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wegweiser.accounts.constants import OrganisationKind, Role
@@ -162,3 +164,47 @@ def test_withdrawal_from_the_back_office_takes_effect_at_once(people, login, con
     assert consent.state == ConsentState.WITHDRAWN
     welfare = OrganisationFactory(kind=OrganisationKind.WELFARE_ASSOCIATION)
     assert not consent.covers(welfare, Purpose.CONTACT_TRANSFER)
+
+
+def test_unused_notice_can_be_corrected_in_the_back_office(people, login):
+    notice = make_notice()
+    client = login(people["coordinator"])
+    url = reverse("backoffice:privacy-notice-update", kwargs={"pk": notice.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(url, _notice_post(title="Korrigiert", text="Korrigierter Text"))
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert (notice.title, notice.version) == ("Korrigiert", 1)
+    assert notice.text_sha256 == hashlib.sha256(b"Korrigierter Text").hexdigest()
+    assert AuditEvent.objects.filter(action="privacy.notice.updated").exists()
+
+
+def _list_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("backoffice:privacy-notice-list"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_notice_list_queries_do_not_grow_with_notices(people, login):
+    client = login(people["coordinator"])
+    for n in range(3):
+        make_consent(notice=make_notice(key=f"k{n}"))
+    few = _list_queries(client)
+    for n in range(3, 9):
+        make_consent(notice=make_notice(key=f"k{n}"))
+    assert _list_queries(client) == few
+
+
+def test_consent_detail_queries_do_not_grow_with_the_access_log(people, login, consent):
+    # Every view adds an audit row, so the access log on the page grows by one each time.
+    client = login(people["alice"])
+    url = reverse("backoffice:privacy-consent-detail", kwargs={"pk": consent.pk})
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    counts = [count() for _ in range(5)]
+    assert len(set(counts)) == 1, counts
