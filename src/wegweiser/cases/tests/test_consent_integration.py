@@ -144,3 +144,22 @@ def test_distribution_page_queries_constant(login, make_member, clerk, office, t
     for _ in range(4):
         _record(clerk, office, town, notice)
     assert count() == n
+
+
+def test_case_page_shows_consent_and_links_its_detail(
+    login, make_member, clerk, office, town, welfare
+):
+    from django.urls import reverse
+
+    CaseManagementSettingFactory(organisation=welfare)
+    case = services.intake_assign(
+        actor=None, intake=_record(clerk, office, town, make_notice()), organisation=welfare
+    )
+    manager = make_member(Role.CASE_MANAGER, welfare)
+    client = login(manager)
+    page = client.get(reverse("backoffice:case-detail", args=[case.pk])).content.decode()
+    consent_url = reverse(
+        "backoffice:privacy-consent-detail", args=[consent_for_subject(case.person_id).pk]
+    )
+    assert consent_url in page
+    assert client.get(consent_url).status_code == 200
