@@ -260,6 +260,15 @@ def goal_add(*, actor: Any, case: Case, description: str, target_date: date | No
 
 
 @transaction.atomic
+def goal_achieve(*, actor: Any, goal: Goal) -> Goal:
+    _require_case_manager(actor, goal.case)
+    goal.achieved_at = timezone.localdate()
+    goal.save(update_fields=["achieved_at"])
+    _audit(actor=actor, action="cases.goal.achieved", obj=goal, fields=["achieved_at"])
+    return goal
+
+
+@transaction.atomic
 def appointment_add(
     *, actor: Any, case: Case, starts_at: Any, place: str = "", purpose: str = ""
 ) -> Appointment:

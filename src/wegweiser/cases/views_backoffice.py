@@ -306,6 +306,13 @@ class GoalCreateView(CaseContentCreateView):
     service = staticmethod(services.goal_add)
 
 
+class GoalAchieveView(CaseMixin, View):
+    def post(self, request, case_id, goal_id):
+        case, goal = selectors.goal_get_for_user(request=request, case_id=case_id, goal_id=goal_id)
+        services.goal_achieve(actor=request.user, goal=goal)
+        return self.back(case)
+
+
 class AppointmentCreateView(CaseContentCreateView):
     form_class = forms.AppointmentForm
     service = staticmethod(services.appointment_add)

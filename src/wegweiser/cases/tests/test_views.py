@@ -50,6 +50,11 @@ def test_manager_of_a_gets_404_and_audit_on_everything_of_b(
         reverse("backoffice:document-download", args=[a, b_objects["document"].pk]),
         reverse("backoffice:referral-detail", args=[a, b_objects["referral"].pk]),
     ]
+    goal_b = services.goal_add(actor=None, case=case_b, description="b")
+    assert client.post(reverse("backoffice:goal-achieve", args=[a, goal_b.pk])).status_code == 404
+    assert client.post(reverse("backoffice:goal-achieve", args=[b, goal_b.pk])).status_code == 404
+    goal_b.refresh_from_db()
+    assert goal_b.achieved_at is None
     for url in urls:
         before = AuditEvent.objects.filter(action="privacy.access.denied").count()
         assert client.get(url).status_code == 404, url
