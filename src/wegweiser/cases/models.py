@@ -52,6 +52,12 @@ class Person(models.Model):
     # "Auskunftssperre": the registration office blocks information about the address.
     address_block = models.BooleanField(_("address block (Auskunftssperre)"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When the retention period starts: set while nobody works with the person (intake not
+    # distributed, consent refused, all cases closed), cleared while a case is open. The
+    # services keep it; a person with an open case never expires.
+    retention_from = models.DateTimeField(
+        _("retention period starts"), null=True, blank=True, editable=False, db_index=True
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -71,7 +77,7 @@ class Person(models.Model):
             "arrival_date",
         ]
         files: list[str] = []
-        retention = {"start": "created_at", "days": THREE_YEARS, "action": "delete"}
+        retention = {"start": "retention_from", "days": THREE_YEARS, "action": "delete"}
         purpose = CASE_PURPOSE
         legal_basis = CONSENT_BASIS
 
