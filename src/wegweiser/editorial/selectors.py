@@ -389,3 +389,8 @@ def vocabulary_get(*, model, pk: int):
     if item is None:
         raise Http404
     return item
+
+
+def feedback_open_for_offer(*, offer: Offer) -> QuerySet[OfferFeedback]:
+    """Open "report a mistake" messages on one offer (the offer is already scoped)."""
+    return offer.feedback.filter(status=FeedbackStatus.NEW).order_by("created_at")

@@ -591,3 +591,18 @@ def contact_propose(
     if new not in contacts:
         contacts.append(new)
     return revision_save(actor=actor, offer=offer, data={**working, "contacts": contacts})
+
+
+@transaction.atomic
+def offer_confirm_in_backoffice(*, actor: User, offer: Offer) -> Offer:
+    """A signed-in editor confirms that the published offer is still correct."""
+    offer = offer_services.offer_verify(actor=actor, offer=offer)
+    audit_log(
+        action="editorial.offer.confirmed",
+        actor=actor,
+        object_type="offers.offer",
+        object_id=offer.uuid,
+        fields=["last_verified_at"],
+        organisation=offer.organisation,
+    )
+    return offer

@@ -14,6 +14,11 @@ backoffice_urlpatterns = [
         name="editorial-offer-preview",
     ),
     path(
+        "offers/<uuid:uuid>/confirm/",
+        views.OfferConfirmView.as_view(),
+        name="editorial-offer-confirm",
+    ),
+    path(
         "offers/<uuid:uuid>/submit/", views.OfferSubmitView.as_view(), name="editorial-offer-submit"
     ),
     path(

@@ -241,6 +241,7 @@ class OfferEditView(OfferFormMixin, PermissionRequiredMixin, View):
             "contacts": contacts,
             "can_review": request.user.has_perm("editorial.review"),
             "translation_states": selectors.translation_states(offer=offer),
+            "feedback": selectors.feedback_open_for_offer(offer=offer),
             **extra,
         }
 
@@ -279,6 +280,18 @@ class OfferEditView(OfferFormMixin, PermissionRequiredMixin, View):
             )
         else:
             messages.success(request, _("Draft saved. The public page is unchanged."))
+        return redirect("backoffice:editorial-offer-edit", uuid=offer.uuid)
+
+
+class OfferConfirmView(PermissionRequiredMixin, View):
+    """ "Still correct": the editor checked the public offer and nothing has changed."""
+
+    permission = "editorial.edit_offers"
+
+    def post(self, request, uuid):
+        offer = selectors.offer_get_for_user(request=request, uuid=uuid)
+        services.offer_confirm_in_backoffice(actor=request.user, offer=offer)
+        messages.success(request, _("Thank you. The offer is marked as verified today."))
         return redirect("backoffice:editorial-offer-edit", uuid=offer.uuid)
 
 

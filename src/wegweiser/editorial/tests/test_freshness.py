@@ -132,3 +132,19 @@ def test_offer_form_shows_last_verified(offer_a, bob, login):
     offer_a.refresh_from_db()
     page = login(bob).get(reverse("backoffice:editorial-offer-edit", kwargs={"uuid": offer_a.uuid}))
     assert offer_a.last_verified_at.strftime("%d.%m.%Y") in page.content.decode()
+
+
+def test_provider_confirms_still_correct_in_backoffice_and_sees_reports(offer_a, bob, login):
+    from wegweiser.offers.models import OfferFeedback
+
+    _age(offer_a, verified_days_ago=300)
+    OfferFeedback.objects.create(
+        offer=offer_a, message="Die Telefonnummer stimmt nicht.", language="de"
+    )
+    client = login(bob)
+    url = reverse("backoffice:editorial-offer-edit", kwargs={"uuid": offer_a.uuid})
+    assert "Die Telefonnummer stimmt nicht." in client.get(url).content.decode()
+    client.post(reverse("backoffice:editorial-offer-confirm", kwargs={"uuid": offer_a.uuid}))
+    offer_a.refresh_from_db()
+    assert offer_a.last_verified_by == bob
+    assert AuditEvent.objects.filter(action="editorial.offer.confirmed").exists()

@@ -35,6 +35,12 @@ MATRIX = [
     ),
     MatrixRow("backoffice:editorial-offer-translations", EDITORS, kwargs=_offer),
     MatrixRow(
+        "backoffice:editorial-offer-confirm",
+        {Role.KI_EDITOR: 302, Role.PROVIDER_EDITOR: 302},
+        method="post",
+        kwargs=_offer,
+    ),
+    MatrixRow(
         "backoffice:editorial-offer-translation-edit",
         EDITORS,
         kwargs=lambda o: {"uuid": o["offer"].uuid, "language": "ar"},
@@ -180,6 +186,7 @@ def test_provider_editor_gets_404_on_everything_of_another_organisation(
     post_urls = [
         reverse("backoffice:editorial-offer-edit", kwargs={"uuid": offer_b.uuid}),
         reverse("backoffice:editorial-offer-submit", kwargs={"uuid": offer_b.uuid}),
+        reverse("backoffice:editorial-offer-confirm", kwargs={"uuid": offer_b.uuid}),
         reverse("backoffice:editorial-contact-edit", kwargs={"pk": offer_b.contacts.first().pk}),
         reverse(
             "backoffice:editorial-location-edit",
