@@ -12,6 +12,8 @@ from django.conf import settings
 from .constants import HSDS_VERSION, MAX_PER_PAGE, MAX_PROXIMITY_METRES, PROFILE_URI
 from .schemas import compiled, page_schema
 
+# Query text never contains NUL (PostgreSQL refuses it in strings).
+TEXT = {"type": "string", "pattern": "^[^\\x00]*$"}
 NOT_SCHEMA = {
     "name",
     "path",
@@ -243,7 +245,7 @@ def openapi_document() -> dict:
                 _query(
                     "search",
                     "Full-text search (the Wegweiser search engine).",
-                    {"type": "string", "maxLength": 200},
+                    TEXT | {"maxLength": 200},
                 ),
                 *PAGING,
                 _query(
@@ -323,7 +325,7 @@ def openapi_document() -> dict:
                 "summary": "The public search of offers or information pages.",
                 "tags": ["Search"],
                 "parameters": [
-                    _query("q", "Search words.", {"type": "string", "maxLength": 200}),
+                    _query("q", "Search words.", TEXT | {"maxLength": 200}),
                     _query(
                         "type", "What to search.", {"type": "string", "enum": ["offer", "page"]}
                     ),
@@ -369,7 +371,7 @@ def openapi_document() -> dict:
                 "summary": "Titles for the autocomplete of the search box.",
                 "tags": ["Search"],
                 "parameters": [
-                    _query("q", "The typed text.", {"type": "string", "maxLength": 60}),
+                    _query("q", "The typed text.", TEXT | {"maxLength": 60}),
                     _query(
                         "type", "What to suggest.", {"type": "string", "enum": ["offer", "page"]}
                     ),

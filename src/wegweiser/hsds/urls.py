@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views, views_backoffice
 
@@ -10,10 +10,11 @@ urlpatterns = [
     path("hsds/", views.RootView.as_view(), name="root"),
     path("hsds/profile", views.ProfileView.as_view(), name="profile"),
     path("hsds/services", views.ServiceListView.as_view(), name="services"),
-    path("hsds/services/<str:id>", views.ServiceDetailView.as_view(), name="service"),
+    # Any id, even one with a newline, reaches the view and gets a problem+json 404.
+    re_path(r"^hsds/services/(?P<id>[\s\S]+)\Z", views.ServiceDetailView.as_view(), name="service"),
     path("hsds/organizations", views.OrganizationListView.as_view(), name="organizations"),
-    path(
-        "hsds/organizations/<str:id>",
+    re_path(
+        r"^hsds/organizations/(?P<id>[\s\S]+)\Z",
         views.OrganizationDetailView.as_view(),
         name="organization",
     ),

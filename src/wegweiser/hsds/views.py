@@ -8,7 +8,7 @@ import hashlib
 import json
 import math
 import uuid as uuid_module
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -111,9 +111,13 @@ def _moment(value: str) -> datetime:
         moment = None
     if moment is None:
         raise BadRequest(_("modified_after must be an ISO 8601 date or date and time."))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # In UTC: databases refuse unusual offsets such as -19:48.
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError) as error:
+        raise BadRequest(_("modified_after must be an ISO 8601 date or date and time.")) from error
 
 
 def _uuid_or_404(value: str) -> str:
@@ -180,7 +184,7 @@ class ServiceListView(HsdsView):
                 queryset = queryset.none()
         if modified_after := params.get("modified_after", ""):
             queryset = queryset.filter(updated_at__gte=_moment(modified_after))
-        search = " ".join(params.get("search", "").split())[:200]
+        search = " ".join(params.get("search", "").replace("\x00", " ").split())[:200]
         if search:
             ranked = [int(pk) for pk, _score in search_ranked(kind="offer", query=search).ranked]
             allowed = set(queryset.filter(pk__in=ranked).values_list("pk", flat=True))

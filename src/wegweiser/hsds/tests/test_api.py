@@ -79,6 +79,8 @@ def test_filters(client, offer, org_b):
     assert ids == [str(other.uuid)]
     assert get_json(client, "/api/hsds/services", modified_after="2999-01-01")["total_items"] == 0
     assert get_json(client, "/api/hsds/services", modified_after="2000-01-01")["total_items"] == 2
+    odd_offset = "0555-01-26T09:40:05-19:48"
+    assert get_json(client, "/api/hsds/services", modified_after=odd_offset)["total_items"] == 2
     found = get_json(client, "/api/hsds/services", search="Jobcafé")["contents"]
     assert [s["id"] for s in found] == [str(other.uuid)]
     page = get_json(client, "/api/hsds/services", per_page=1, page=2)
@@ -94,6 +96,7 @@ def test_filters(client, offer, org_b):
         {"page": "x"},
         {"full": "maybe"},
         {"modified_after": "yesterday"},
+        {"modified_after": "9999-12-31T23:59:59-23:00"},
     ],
 )
 def test_bad_parameters_are_problems(client, district, params):

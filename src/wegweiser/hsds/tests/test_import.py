@@ -222,7 +222,7 @@ def test_ohana_sample_imports_and_is_searchable(district):
     report = import_offers(actor=None, fmt="ohana", path=OHANA_SAMPLE)
     assert report.ok, report.as_text()
     assert report.created == 20
-    assert [r.line for r in report.rejected] and "location" in report.rejected[0].reason
+    assert [(r.line, r.name) for r in report.rejected] == [(258, "good food 4 u")]
     offer = Offer.objects.order_by("pk").first()
     assert offer.source_system == "ohana" and offer.is_published
     ranked = [int(pk) for pk, _score in search_ranked(kind="offer", query=offer.name).ranked]
@@ -236,3 +236,25 @@ def test_command(tmp_path, district, capsys):
     assert "2" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("import_offers", str(tmp_path / "missing.csv"), "--format", "csv")
+
+
+def test_possible_duplicates_from_the_editorial_app_are_reported(tmp_path, district, monkeypatch):
+    import sys
+    import types
+
+    existing = make_offer(name="Sprachcafé Herten")
+    calls = []
+
+    def offer_find_duplicates(*, organisation, name, municipality):
+        calls.append((organisation.name, name, municipality.slug if municipality else None))
+        return [existing]
+
+    package = types.ModuleType("wegweiser.editorial")
+    selectors = types.ModuleType("wegweiser.editorial.selectors")
+    selectors.offer_find_duplicates = offer_find_duplicates
+    monkeypatch.setitem(sys.modules, "wegweiser.editorial", package)
+    monkeypatch.setitem(sys.modules, "wegweiser.editorial.selectors", selectors)
+    path = write(tmp_path, "ok.csv", "\n".join([HEADER, ROWS[0]]))
+    report = import_offers(actor=None, fmt="csv", path=path)
+    assert calls == [("Caritas Herten", "Sprachcafé Herten", "herten")]
+    assert report.duplicates == ["Sprachcafé Herten ↔ Sprachcafé Herten"]
