@@ -9,11 +9,12 @@ Scores are BM25 over term weights (title terms weigh more).
 
 import json
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import IntegerField, Sum
+from django.db.models import Count, IntegerField, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
@@ -26,6 +27,7 @@ B = 0.75
 MAX_WORDS = 10
 MAX_RESULTS = 1000
 QUESTION_WORDS = 4
+KEYWORD_WORDS = 2
 STOPWORDS = {
     term(w)
     for w in [
@@ -128,6 +130,30 @@ STOPWORDS = {
 }
 
 
+_STATS: dict[str, tuple[float, int, float]] = {}
+STATS_SECONDS = 60
+
+
+def _collection_stats(kind: str) -> tuple[int, float]:
+    """Number of documents and their average length for BM25, refreshed once a minute per
+    process (two full scans per query cost more than the rest at 100,000 documents; BM25
+    does not need them exact)."""
+    now = time.monotonic()
+    cached = _STATS.get(kind)
+    if cached and now - cached[0] < STATS_SECONDS:
+        return cached[1], cached[2]
+    row = SearchDocument.objects.filter(kind=kind).aggregate(n=Count("pk"), s=Sum("length"))
+    total = row["n"] or 1
+    average = (row["s"] or 1) / total
+    _STATS[kind] = (now, total, average)
+    return total, average
+
+
+def stats_forget() -> None:
+    """Called by every index write of this process; other processes catch up within a minute."""
+    _STATS.clear()
+
+
 @dataclass
 class SearchResult:
     ranked: list[tuple[str, float]] = field(default_factory=list)
@@ -135,6 +161,8 @@ class SearchResult:
     all_words_matched: bool = True
     # A question in natural language (ranked by BM25 over all words, not "every word").
     question: bool = False
+    # Meaningful words of the query (stop words left out).
+    words: int = 0
 
 
 def _synonym_terms(word_term: str) -> set[str]:
@@ -229,10 +257,7 @@ def lexical_ranked(
     document_counts = dict(
         SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
     )
-    total = SearchDocument.objects.filter(kind=kind).count() or 1
-    average = (
-        SearchDocument.objects.filter(kind=kind).aggregate(s=Sum("length"))["s"] or 1
-    ) / total
+    total, average = _collection_stats(kind)
     postings = SearchPosting.objects.filter(
         term_id__in=term_rows.values(), document__kind=kind
     ).values_list("term_id", "document_id", "weight", "document__length", "document__object_id")
@@ -273,6 +298,7 @@ def lexical_ranked(
         did_you_mean=did_you_mean,
         all_words_matched=bool(complete),
         question=not require_all,
+        words=len(expansions),
     )
 
 
@@ -338,8 +364,8 @@ def search_ranked(
     if not similar:
         return result
     language = embeddings.query_language(query)
-    if language == "de" and result.all_words_matched and not result.question:
-        # Short German query with exact matches ("Deutschkurs Herten"): those are the results;
+    if language == "de" and result.all_words_matched and result.words <= KEYWORD_WORDS:
+        # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
         # the model only helps to order them.
         matched = {object_id for object_id, _score in result.ranked}
         similar = [(o, sim) for o, sim in similar if o in matched]
@@ -355,6 +381,7 @@ def search_ranked(
         did_you_mean=result.did_you_mean if language == "de" else "",
         all_words_matched=result.all_words_matched,
         question=result.question,
+        words=result.words,
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Count, F
 from . import embeddings
 from .models import SearchDocument, SearchPassage, SearchPosting, SearchTerm, SynonymGroup
 from .registry import PROVIDERS, Document
+from .selectors import stats_forget
 from .text import term, tokens
 
 TITLE_WEIGHT = 3
@@ -77,6 +78,7 @@ def document_upsert(document: Document) -> SearchDocument:
         document_count=F("document_count") + 1
     )
     _passages_replace(row, document)
+    stats_forget()
     return row
 
 
@@ -151,6 +153,7 @@ def document_delete(*, kind: str, object_id: str) -> None:
     SearchTerm.objects.filter(pk__in=term_ids).update(document_count=F("document_count") - 1)
     row.delete()
     embeddings.generation_bump()
+    stats_forget()
 
 
 @transaction.atomic
@@ -279,4 +282,5 @@ def documents_bulk_index(
                 document_count=F("document_count") + n
             )
     embeddings.generation_bump()
+    stats_forget()
     return total
