@@ -255,6 +255,8 @@ WEGWEISER_DISTRICT_FILE = os.environ.get(
 )
 # Freshness: offers not verified for this many months get a reminder (manage.py remind_stale);
 # the "still correct" link in the mail is valid for this many days.
+# The public address, for links in mails sent by commands (no request to take it from).
+WEGWEISER_BASE_URL = os.environ.get("WEGWEISER_BASE_URL", "http://127.0.0.1:8000")
 WEGWEISER_STALE_MONTHS = int(os.environ.get("WEGWEISER_STALE_MONTHS", "6"))
 WEGWEISER_STILL_CORRECT_MAX_AGE_DAYS = int(
     os.environ.get("WEGWEISER_STILL_CORRECT_MAX_AGE_DAYS", "30")
