@@ -26,3 +26,5 @@ class JournalAction(models.TextChoices):
 
 # Art. 12(3) GDPR: answer within one month of receipt.
 RESPONSE_MONTHS = 1
+# ... extendable once by two further months where necessary.
+EXTENSION_MONTHS = 2

@@ -124,6 +124,7 @@ from .subject_rights import (  # noqa: E402, F401
     legal_hold_end,
     request_create,
     request_erase,
+    request_extend,
     request_set_status,
     restriction_lift,
     restriction_set,

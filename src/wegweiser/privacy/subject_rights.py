@@ -17,7 +17,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .constants_subject_rights import RESPONSE_MONTHS, RequestKind, RequestStatus
+from .constants_subject_rights import (
+    EXTENSION_MONTHS,
+    OPEN_REQUEST_STATES,
+    RESPONSE_MONTHS,
+    RequestKind,
+    RequestStatus,
+)
 from .models_subject_rights import DataSubjectRequest, LegalHold, RestrictedSubject
 from .registry import (
     declaration_for,
@@ -353,6 +359,29 @@ def request_set_status(*, actor: Any, request: DataSubjectRequest, status: str) 
             object_type="privacy.datasubjectrequest",
             object_id=request.uuid,
             fields=["status"],
+        )
+
+
+def request_extend(*, actor: Any, request: DataSubjectRequest) -> None:
+    """Art. 12(3): extend the deadline by two further months (complex or numerous requests).
+
+    Allowed once; the subject must be told within the first month, with the reasons.
+    """
+    extended = add_months(request.received_on, RESPONSE_MONTHS + EXTENSION_MONTHS)
+    if request.due_on >= extended:
+        raise ValidationError(_("The deadline has already been extended."))
+    if request.status not in OPEN_REQUEST_STATES:
+        raise ValidationError(_("Only an open request can be extended."))
+    with transaction.atomic():
+        request.due_on = extended
+        request.handled_by = actor
+        request.save(update_fields=["due_on", "handled_by"])
+        _audit(
+            action="privacy.request.extended",
+            actor=actor,
+            object_type="privacy.datasubjectrequest",
+            object_id=request.uuid,
+            fields=["due_on"],
         )
 
 

@@ -160,6 +160,9 @@ class RequestActionView(PermissionRequiredMixin, View):
                     actor=request.user, subject_type=dsr.subject_type, subject_id=dsr.subject_id
                 )
                 messages.success(request, _("The restriction was lifted."))
+            elif action == "extend":
+                services.request_extend(actor=request.user, request=dsr)
+                messages.success(request, _("The deadline is now %(date)s.") % {"date": dsr.due_on})
             elif action in RequestStatus.values:
                 services.request_set_status(actor=request.user, request=dsr, status=action)
                 messages.success(request, _("Status changed."))

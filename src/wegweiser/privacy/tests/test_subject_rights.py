@@ -385,3 +385,23 @@ def test_navigation_shows_the_privacy_pages_by_role(alice, bob, login, make_memb
     assert reverse("backoffice:privacy-legal-holds") not in coordinator_page
     editor_page = login(bob).get(reverse("backoffice:dashboard")).content.decode()
     assert "/backoffice/privacy/" not in editor_page
+
+
+def test_the_deadline_can_be_extended_once_by_two_months(erika, alice, login):
+    dsr = request_create(
+        actor=None,
+        kind="access",
+        subject_type="accounts.user",
+        subject_id=str(erika.uuid),
+        received_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    first_due = dsr.due_on
+    client = login(alice)
+    url = reverse("backoffice:privacy-request-action", args=[dsr.uuid])
+    client.post(url, {"action": "extend"})
+    dsr.refresh_from_db()
+    assert dsr.due_on == add_months(dsr.received_on, 3) and dsr.due_on > first_due
+    client.post(url, {"action": "extend"})
+    dsr.refresh_from_db()
+    assert dsr.due_on == add_months(dsr.received_on, 3)
+    assert AuditEvent.objects.filter(action="privacy.request.extended").count() == 1
