@@ -445,8 +445,11 @@ def _search_response() -> dict:
 
 
 def profile_document() -> dict:
-    """A machine-readable summary of docs/hsds-profile.md."""
+    """A machine-readable summary of docs/hsds-profile.md, with the tightened service schema."""
+    from .schemas import profile_service_schema
+
     return {
+        "service_schema": profile_service_schema(),
         "name": "Wegweiser German-integration profile for HSDS 3.0",
         "uri": PROFILE_URI,
         "hsds_version": HSDS_VERSION,

@@ -53,3 +53,42 @@ def page_of(item_schema: dict) -> dict:
         schema["definitions"] = item_schema["definitions"]
         schema["$defs"]["item"] = {k: v for k, v in item_schema.items() if k != "definitions"}
     return schema
+
+
+def profile_service_schema() -> dict:
+    """The compiled HSDS service schema tightened by the German-integration profile
+    (docs/hsds-profile.md): last-verified date, summary and AGS-coded service areas required."""
+    base = compiled("service_with_definitions")
+    schema = dict(base)
+    schema["required"] = [*base["required"], "assured_date", "summary", "service_areas"]
+    schema["properties"] = dict(base["properties"]) | {
+        "assured_date": {"type": "string", "format": "date"},
+        "summary": {"type": "string", "minLength": 1, "maxLength": 300},
+        "service_areas": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "allOf": [{"$ref": "#/definitions/service_area"}],
+                "required": ["ags", "uri"],
+                "properties": {
+                    "ags": {"type": "string", "pattern": "^[0-9]{5}([0-9]{3})?$"},
+                    "uri": {"type": "string", "pattern": "^urn:de:ags:[0-9]{5}([0-9]{3})?$"},
+                },
+            },
+        },
+        "translations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["language", "name"],
+                "properties": {
+                    "language": {"type": "string", "pattern": "^[a-z]{2,3}$"},
+                    "name": {"type": "string"},
+                    "summary": {"type": "string"},
+                    "description": {"type": "string"},
+                    "state": {"enum": ["current", "outdated", "machine", "missing"]},
+                },
+            },
+        },
+    }
+    return schema

@@ -34,6 +34,7 @@ def test_services_list_basic_full_minimal_valid(client, offer):
     assert body["total_items"] == 1 and body["contents"][0]["id"] == str(offer.uuid)
     full = get_json(client, "/api/hsds/services", full="true")
     assert_valid(full, page_schema("service_full"))
+    assert_valid(full, schemas.page_of(schemas.profile_service_schema()))
     service = full["contents"][0]
     assert service["schedules"] and service["service_at_locations"] and service["attributes"]
     minimal = get_json(client, "/api/hsds/services", minimal="true")
@@ -44,6 +45,12 @@ def test_services_list_basic_full_minimal_valid(client, offer):
 def test_service_detail_is_fully_nested_with_profile_fields(client, offer):
     body = get_json(client, f"/api/hsds/services/{offer.uuid}")
     assert_valid(body, service_full_schema())
+    assert_valid(body, schemas.profile_service_schema())
+    profile = get_json(client, "/api/hsds/profile")
+    assert_valid(body, profile["service_schema"])
+    incomplete = {k: v for k, v in body.items() if k != "assured_date"}
+    with pytest.raises(AssertionError, match="assured_date"):
+        assert_valid(incomplete, schemas.profile_service_schema())
     assert body["assured_date"] == "2026-05-01"
     assert body["service_areas"][0]["ags"] == "05562020"
     assert body["service_areas"][0]["uri"] == "urn:de:ags:05562020"
