@@ -98,18 +98,26 @@ def client_for(user: User) -> Client:
     return client
 
 
-def measure(client: Client, url: str) -> tuple[float, float]:
-    times = []
+def measure(client: Client, url: str) -> tuple[float, float, float]:
+    """Wall-clock p50/p95, and the p95 of the process's CPU time (less sensitive to a busy
+    machine: other processes inflate wall time, not our own CPU time)."""
+    times, cpu = [], []
     for _ in range(ROUNDS):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    cpu.sort()
+    p95 = int(len(times) * 0.95) - 1
+    return statistics.median(times), times[p95], cpu[p95]
 
 
 def main() -> int:
+    import logging
+
+    logging.disable(logging.INFO)  # the access log of every request would drown the figures
     user = setup()
     client = client_for(user)
     client.get("/backoffice/cases/")  # warm up templates and caches
@@ -122,10 +130,13 @@ def main() -> int:
         ("name search", "/backoffice/cases/?q=Nachname12"),
         ("htmx partial", "/backoffice/cases/?q=Vorname"),
     ]:
-        p50, p95 = measure(client, url)
+        p50, p95, cpu95 = measure(client, url)
         ok = p95 <= TARGET_P95_MS
         failed |= not ok
-        print(f"{label:<15} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   {'ok' if ok else 'SLOW'}")
+        print(
+            f"{label:<15} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   CPU p95 {cpu95:6.1f} ms   "
+            f"{'ok' if ok else 'SLOW'}"
+        )
     return 1 if failed else 0
 
 

@@ -64,6 +64,112 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
+class Browser:
+    """A minimal browser for the drill: keeps cookies (also `Secure` ones, on loopback HTTP)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
+        import http.client
+        import urllib.parse
+
+        host, port = self.base.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        text = response.read().decode("utf-8", "replace")
+        conn.close()
+        return response.status, response.getheader("Location") or "", text
+
+    def csrf(self, html: str) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def backoffice_users(count: int) -> list[tuple[str, bytes]]:
+    """`count` case managers spread over the demo's case-management organisations, with TOTP."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wegweiser.accounts.constants import Role
+    from wegweiser.accounts.models import Membership, Organisation, User
+
+    organisations = list(
+        Organisation.objects.filter(memberships__role=Role.CASE_MANAGER).distinct().order_by("pk")
+    )
+    users = []
+    for n in range(count):
+        email = f"last-fallmanagement-{n}@example.org"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=BACKOFFICE_PASSWORD, full_name=f"Lasttest {n}"
+        )
+        Membership.objects.get_or_create(
+            user=user, organisation=organisations[n % len(organisations)], role=Role.CASE_MANAGER
+        )
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="load", confirmed=True)
+        users.append((email, device.bin_key))
+    return users
+
+
+BACKOFFICE_PASSWORD = "Lasttest-Fallmanagement-2026"  # noqa: S105 – synthetic load-test accounts
+
+
+def backoffice_session(base: str, email: str, key: bytes) -> tuple[int, float]:
+    """Log in with password and TOTP, open the case list; return (errors, seconds)."""
+    from django_otp.oath import totp
+
+    started = time.perf_counter()
+    browser = Browser(base)
+    status, _, html = browser.request("GET", "/accounts/login/")
+    status, location, _ = browser.request(
+        "POST",
+        "/accounts/login/?next=/backoffice/cases/",
+        {
+            "csrfmiddlewaretoken": browser.csrf(html),
+            "username": email,
+            "password": BACKOFFICE_PASSWORD,
+        },
+    )
+    if status != 302:
+        return 1, time.perf_counter() - started
+    status, _, html = browser.request("GET", location)
+    status, location, _ = browser.request(
+        "POST",
+        location,
+        {"csrfmiddlewaretoken": browser.csrf(html), "token": f"{totp(key):06d}"},
+    )
+    if status != 302:
+        return 1, time.perf_counter() - started
+    status, _, _html = browser.request("GET", "/backoffice/cases/")
+    errors = 0 if status == 200 else 1
+    return errors, time.perf_counter() - started
+
+
+def backoffice_drill(base: str, count: int) -> int:
+    """`count` back-office users log in at the same moment and open their case lists."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    users = backoffice_users(count)
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        results = list(pool.map(lambda u: backoffice_session(base, *u), users))
+    errors = sum(e for e, _ in results)
+    times = sorted(t for _, t in results)
+    print(
+        f"back office: {count} users log in (password + TOTP) and open their case lists at once: "
+        f"{errors} errors, slowest {times[-1] * 1000:.0f} ms, median {times[len(times) // 2] * 1000:.0f} ms"
+    )
+    return errors
+
+
 def run(seconds: int, connections: int) -> int:
     env = dict(os.environ)
     tmp = tempfile.mkdtemp(prefix="wegweiser-load-")
@@ -150,6 +256,7 @@ def run(seconds: int, connections: int) -> int:
             print(
                 f"{label:20} {r['rps']:8.1f} {r['p50'] or 0:8.1f} {r['p95'] or 0:8.1f} {r['p99'] or 0:8.1f} {errors:7d}"
             )
+        failures += backoffice_drill(base, 10)
         return 1 if failures else 0
     finally:
         server.send_signal(signal.SIGTERM)

@@ -6,6 +6,8 @@ from django.urls import include, path
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
 from wegweiser.cases.urls import backoffice_urlpatterns as cases_backoffice
 from wegweiser.core.views import DashboardView
+from wegweiser.editorial.urls import backoffice_urlpatterns as editorial_backoffice
+from wegweiser.hsds.urls import backoffice_urlpatterns as hsds_backoffice
 from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 from wegweiser.privacy.urls_consent import backoffice_urlpatterns as privacy_consent_backoffice
 from wegweiser.privacy.urls_subject_rights import backoffice_urlpatterns as privacy_backoffice
@@ -20,6 +22,8 @@ backoffice_patterns = (
         *cases_backoffice,
         path("privacy/", include(privacy_consent_backoffice)),
         *privacy_backoffice,
+        *editorial_backoffice,
+        *hsds_backoffice,
     ],
     "backoffice",
 )
@@ -30,6 +34,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Health, readiness and metrics: outside i18n_patterns, never cached.
     path("", include("wegweiser.ops.urls")),
+    # HSDS 3.0 open data and /api/openapi.json first; the search API (/api/v1/) after it.
+    path("api/", include("wegweiser.hsds.urls")),
     path("api/", include("wegweiser.api.urls")),
     path("accounts/", include("wegweiser.accounts.urls")),
     path("backoffice/", include(backoffice_patterns)),

@@ -4,17 +4,29 @@ import re
 
 from django.utils.html import escape
 
+from wegweiser.search.selectors import STOPWORDS
 from wegweiser.search.text import fold, term, tokens
 
 WINDOW = 160
+_WORD = re.compile(r"[^\W_]+")
 
 
 def highlight(text: str, query: str) -> str:
     text = " ".join((text or "").split())
-    wanted = {term(w) for w in tokens(query) if len(w) > 2}
+    wanted = {term(w) for w in tokens(query[:1000]) if len(w) > 2}
+    wanted = (wanted - STOPWORDS) or wanted
     if not text or not wanted:
         return escape(text[:WINDOW])
-    matches = [m for m in re.finditer(r"[^\W_]+", text) if _hit(m.group(0), wanted)]
+    # Scan only until the window after the first hit is full (long pages, many words).
+    matches = []
+    end = None
+    for match in _WORD.finditer(text):
+        if end is not None and match.start() >= end:
+            break
+        if _hit(match.group(0), wanted):
+            matches.append(match)
+            if end is None:
+                end = max(0, match.start() - WINDOW // 3) + WINDOW
     start = max(0, matches[0].start() - WINDOW // 3) if matches else 0
     end = min(len(text), start + WINDOW)
     out, position = [], start

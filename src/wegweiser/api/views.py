@@ -5,6 +5,7 @@ The public pages use the same selectors, so results agree with what a visitor se
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import F
 from django.http import JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils import translation
@@ -16,6 +17,7 @@ from wegweiser.offers import selectors as offer_selectors
 from wegweiser.offers.constants import MAX_QUERY_LENGTH
 from wegweiser.pages import selectors as page_selectors
 from wegweiser.pages.services import plain_text
+from wegweiser.search import geo
 from wegweiser.search.selectors import search_ranked, suggest_titles
 
 from .problems import problem
@@ -60,23 +62,94 @@ class SearchApi(PublicViewMixin, View):
                 detail=_("limit is 1 to %(max)s, page is 1 or more.") % {"max": MAX_LIMIT},
             )
         query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+        place, radius, geo_problem = self._place(params)
+        if geo_problem is not None:
+            return geo_problem
         with translation.override(language):
             if kind == "offer":
-                body = self._offers(params, query, language, limit, page_number)
+                body = self._offers(params, query, language, limit, page_number, place, radius)
             else:
                 body = self._pages(query, language, limit, page_number)
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
+    def _place(self, params: QueryDict):
+        """The point to measure distances from (near= town or postcode, or lat/lon) and the
+        radius; a problem response when they are given but unusable."""
+        place = None
+        if params.get("lat") or params.get("lon"):
+            place = geo.place_from_coordinates(params.get("lat"), params.get("lon"))
+            if place is None:
+                return (
+                    None,
+                    None,
+                    problem(
+                        status=400,
+                        title=_("Invalid position"),
+                        detail=_("lat is -90 to 90 and lon is -180 to 180, both in degrees."),
+                    ),
+                )
+        elif params.get("near"):
+            place = geo.place_from_text(params["near"])
+            if place is None:
+                return (
+                    None,
+                    None,
+                    problem(
+                        status=400,
+                        title=_("Unknown place"),
+                        detail=_("near is a town of the district or one of its postcodes."),
+                    ),
+                )
+        try:
+            radius = geo.parse_radius(params.get("radius_km"))
+        except (ValueError, ArithmeticError):
+            return (
+                None,
+                None,
+                problem(
+                    status=400,
+                    title=_("Invalid radius"),
+                    detail=_("radius_km is a number of kilometres up to %(max)s.")
+                    % {"max": int(geo.MAX_RADIUS_KM)},
+                ),
+            )
+        if radius is not None and place is None:
+            return (
+                None,
+                None,
+                problem(
+                    status=400,
+                    title=_("Radius without a place"),
+                    detail=_("Give near= (town or postcode) or lat and lon with radius_km."),
+                ),
+            )
+        return place, radius, None
+
     def _offers(
-        self, params: QueryDict, query: str, language: str, limit: int, page_number: int
+        self,
+        params: QueryDict,
+        query: str,
+        language: str,
+        limit: int,
+        page_number: int,
+        place: geo.Place | None = None,
+        radius: float | None = None,
     ) -> dict:
         cleaned = QueryDict(mutable=True)
         cleaned["q"] = query
-        for key in ("town", "life_area"):
+        for key in ("town", "life_area", "target_group", "language", "cost", "access"):
             for value in params.getlist(key):
                 cleaned.appendlist(key, value)
+        for key in ("open_now", "online"):
+            if params.get(key) == "1":
+                cleaned[key] = "1"
         filters = offer_selectors.offer_filters_from_query(cleaned)
         offers = offer_selectors.offer_search_public(filters=filters, language=language)
+        by_distance = place is not None and (params.get("sort") == "distance" or not query)
+        if place is not None:
+            offers = geo.with_distance(offers, place, radius_km=radius)
+            if by_distance:
+                offers = offers.order_by(F("distance_sq").asc(nulls_last=True), "name")
         paginator = Paginator(offers, limit)
         try:
             page = paginator.page(page_number)
@@ -98,9 +171,12 @@ class SearchApi(PublicViewMixin, View):
                     "url": reverse("offers:offer-detail", kwargs={"uuid": offer.uuid}),
                 }
             )
+            if place is not None:
+                results[-1]["distance_km"] = geo.distance_km(getattr(offer, "distance_sq", None))
         facets = offer_selectors.offer_facets_public(filters=filters, language=language)
         return {
             "count": paginator.count,
+            "near": place.label if place else None,
             "did_you_mean": filters.did_you_mean or None,
             "results": results,
             "facets": {

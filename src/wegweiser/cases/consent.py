@@ -75,3 +75,10 @@ def coverage_checker(*, person_ids: list[Any]):
         return bool(record is not None and record.covers(organisation, purpose))
 
     return covers
+
+
+def consent_for_person(*, person: Any):
+    """The person's latest consent (shown on the case page), or None."""
+    from wegweiser.privacy.selectors import consent_for_subject
+
+    return consent_for_subject(person.id)

@@ -7,11 +7,11 @@ writes through `services`; each model with personal data declares its `Privacy` 
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+
+from wegweiser.privacy.storage import private_storage
 
 from .constants import (
     BarrierKind,
@@ -28,19 +28,6 @@ from .constants import (
 THREE_YEARS = 3 * 365
 CASE_PURPOSE = "case_management"
 CONSENT_BASIS = "Art. 6(1)(a) GDPR, Art. 9(2)(a) GDPR"
-
-
-class PrivateStorage(LazyObject):
-    """Case documents live outside MEDIA_ROOT: never served by the web server, only by a view."""
-
-    def _setup(self):
-        location = getattr(settings, "WEGWEISER_PRIVATE_MEDIA_ROOT", None) or (
-            settings.MEDIA_ROOT.parent / "private"
-        )
-        self._wrapped = FileSystemStorage(location=location, base_url=None)
-
-
-private_storage = PrivateStorage()
 
 
 class Person(models.Model):
@@ -65,6 +52,12 @@ class Person(models.Model):
     # "Auskunftssperre": the registration office blocks information about the address.
     address_block = models.BooleanField(_("address block (Auskunftssperre)"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When the retention period starts: set while nobody works with the person (intake not
+    # distributed, consent refused, all cases closed), cleared while a case is open. The
+    # services keep it; a person with an open case never expires.
+    retention_from = models.DateTimeField(
+        _("retention period starts"), null=True, blank=True, editable=False, db_index=True
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -84,7 +77,7 @@ class Person(models.Model):
             "arrival_date",
         ]
         files: list[str] = []
-        retention = {"start": "created_at", "days": THREE_YEARS, "action": "delete"}
+        retention = {"start": "retention_from", "days": THREE_YEARS, "action": "delete"}
         purpose = CASE_PURPOSE
         legal_basis = CONSENT_BASIS
 

@@ -198,6 +198,12 @@ def note_get_for_user(*, request: HttpRequest, case_id: Any, note_id: Any) -> tu
     )
 
 
+def goal_get_for_user(*, request: HttpRequest, case_id: Any, goal_id: Any) -> tuple[Case, Any]:
+    from .models import Goal
+
+    return _nested_get(request=request, case_id=case_id, model=Goal, object_id=goal_id)
+
+
 def document_get_for_user(
     *, request: HttpRequest, case_id: Any, document_id: Any
 ) -> tuple[Case, Document]:

@@ -123,6 +123,8 @@ def intake_record(
         arrival_date=arrival_date,
         household_size=household_size or 1,
         address_block=address_block,
+        # Nobody works with the person yet: the retention period runs until a case opens.
+        retention_from=timezone.now(),
     )
     if consent_given:
         person.email = email.strip()
@@ -177,6 +179,7 @@ def intake_assign(*, actor: Any, intake: Intake, organisation: Organisation) -> 
     case = Case(person=intake.person, intake=intake, organisation=organisation)
     case.full_clean()
     case.save()
+    _person_retention_update(intake.person)
     intake.status = IntakeStatus.ASSIGNED
     intake.assigned_organisation = organisation
     intake.assigned_at = timezone.now()
@@ -233,8 +236,21 @@ def case_status_change(*, actor: Any, case: Case, status: str, outcome: str = ""
     case.status = status
     case.full_clean()
     case.save(update_fields=fields)
+    _person_retention_update(case.person)
     _audit(actor=actor, action=f"cases.case.{status}", obj=case, fields=fields)
     return case
+
+
+def _person_retention_update(person: Person) -> None:
+    """Start the person's retention period when their last case closes; stop it while one is open."""
+    cases = list(Case.objects.filter(person=person).values_list("status", "closed_at"))
+    if any(status != CaseStatus.CLOSED for status, _closed in cases):
+        start = None
+    else:
+        start = max((closed for _status, closed in cases if closed), default=timezone.now())
+    if person.retention_from != start:
+        person.retention_from = start
+        person.save(update_fields=["retention_from"])
 
 
 def _add(actor: Any, case: Case, obj: Any, fields: list[str]) -> Any:
@@ -257,6 +273,15 @@ def goal_add(*, actor: Any, case: Case, description: str, target_date: date | No
     return _add(
         actor, case, Goal(description=description, target_date=target_date), ["description"]
     )
+
+
+@transaction.atomic
+def goal_achieve(*, actor: Any, goal: Goal) -> Goal:
+    _require_case_manager(actor, goal.case)
+    goal.achieved_at = timezone.localdate()
+    goal.save(update_fields=["achieved_at"])
+    _audit(actor=actor, action="cases.goal.achieved", obj=goal, fields=["achieved_at"])
+    return goal
 
 
 @transaction.atomic

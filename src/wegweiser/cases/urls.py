@@ -40,6 +40,11 @@ backoffice_urlpatterns = [
     path(f"cases/{C}needs/new/", v.NeedCreateView.as_view(), name="need-create"),
     path(f"cases/{C}goals/new/", v.GoalCreateView.as_view(), name="goal-create"),
     path(
+        f"cases/{C}goals/<uuid:goal_id>/achieved/",
+        v.GoalAchieveView.as_view(),
+        name="goal-achieve",
+    ),
+    path(
         f"cases/{C}appointments/new/", v.AppointmentCreateView.as_view(), name="appointment-create"
     ),
     path(f"cases/{C}notes/new/", v.NoteCreateView.as_view(), name="note-create"),

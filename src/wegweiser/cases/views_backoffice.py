@@ -17,7 +17,7 @@ from wegweiser.core.access import PermissionRequiredMixin
 from wegweiser.offers.models import Offer
 from wegweiser.privacy.selectors import access_log_for_object
 
-from . import forms, selectors, services
+from . import consent, forms, selectors, services
 from .constants import CASE_TRANSITIONS, CaseStatus
 from .importer import REQUIRED_COLUMNS, intakes_import
 
@@ -241,6 +241,7 @@ class CaseDetailView(CaseMixin, View):
                 "outcome_form": forms.ReferralOutcomeForm(),
                 "offers": offers.order_by("name")[:300],
                 "transfer_targets": transfer_targets,
+                "consent": consent.consent_for_person(person=case.person),
                 "access_events": access_log_for_object(
                     object_type="cases.case", object_id=case.pk, limit=50
                 ),
@@ -303,6 +304,13 @@ class NeedCreateView(CaseContentCreateView):
 class GoalCreateView(CaseContentCreateView):
     form_class = forms.GoalForm
     service = staticmethod(services.goal_add)
+
+
+class GoalAchieveView(CaseMixin, View):
+    def post(self, request, case_id, goal_id):
+        case, goal = selectors.goal_get_for_user(request=request, case_id=case_id, goal_id=goal_id)
+        services.goal_achieve(actor=request.user, goal=goal)
+        return self.back(case)
 
 
 class AppointmentCreateView(CaseContentCreateView):

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
 from wegweiser.accounts.models import Organisation
 from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
-from wegweiser.search.selectors import search_ranked
+from wegweiser.search.selectors import ids_subquery, rank_position, search_ranked
 
 from .constants import (
     ACCESSIBILITY_FEATURES,
@@ -153,7 +153,7 @@ def _apply(
 ) -> QuerySet[Offer]:
     """Apply all filters but `skip`: AND across facets, OR within one facet."""
     if filters.q:
-        qs = qs.filter(pk__in=_ranking(filters))
+        qs = qs.filter(pk__in=ids_subquery(_ranking(filters)))
     if filters.life_areas and skip != "life_area":
         qs = qs.filter(
             pk__in=Offer.objects.filter(life_areas__slug__in=filters.life_areas).values("pk")
@@ -219,11 +219,7 @@ def _ordered(qs: QuerySet[Offer], filters: OfferFilters) -> QuerySet[Offer]:
     if filters.q:
         ranking = _ranking(filters)[:RANKED_ORDER_LIMIT]
         return qs.annotate(
-            rank=Case(
-                *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ranking)],
-                default=Value(RANKED_ORDER_LIMIT),
-                output_field=IntegerField(),
-            )
+            rank=rank_position(ranking, table=Offer._meta.db_table, missing=RANKED_ORDER_LIMIT)
         ).order_by("rank", "name")
     return qs.order_by("-is_good_practice", "name")
 

@@ -3,10 +3,10 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from wegweiser.core.storage import CleanFileSystemStorage
 
 
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(CleanFileSystemStorage):
     """A file system storage without a base URL: files leave it only through permissioned views."""
 
     def __init__(self) -> None:

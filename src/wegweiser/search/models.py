@@ -71,3 +71,37 @@ class SynonymGroup(models.Model):
 
     def __str__(self) -> str:
         return self.members
+
+
+class SearchPassage(models.Model):
+    """A passage of a document (its title and ~150 words) with its multilingual embedding.
+
+    Long pages answer many questions further down; one vector per passage finds them, and a
+    document scores with its best passage. `vector` is float32 bytes (384 dimensions), empty
+    until `manage.py embed` or the after-commit hook has computed it.
+    """
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    text_hash = models.CharField(max_length=64, db_index=True)
+    vector = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="search_passage_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}#{self.position}"
+
+
+class SearchGeneration(models.Model):
+    """Counters that change whenever vectors change, so that each process knows when its cached
+    vector matrix is stale (one cheap query instead of reloading the vectors)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

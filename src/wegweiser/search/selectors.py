@@ -7,13 +7,18 @@ match every word; when none does, the best partial matches are returned (natural
 Scores are BM25 over term weights (title terms weigh more).
 """
 
+import json
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import Count, IntegerField, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
+from . import embeddings
 from .models import SearchDocument, SearchPosting, SearchTerm, SynonymGroup
 from .text import edit_distance, fold, term, terms, tokens
 
@@ -21,6 +26,8 @@ K1 = 1.2
 B = 0.75
 MAX_WORDS = 10
 MAX_RESULTS = 1000
+QUESTION_WORDS = 4
+KEYWORD_WORDS = 2
 STOPWORDS = {
     term(w)
     for w in [
@@ -123,11 +130,39 @@ STOPWORDS = {
 }
 
 
+_STATS: dict[str, tuple[float, int, float]] = {}
+STATS_SECONDS = 60
+
+
+def _collection_stats(kind: str) -> tuple[int, float]:
+    """Number of documents and their average length for BM25, refreshed once a minute per
+    process (two full scans per query cost more than the rest at 100,000 documents; BM25
+    does not need them exact)."""
+    now = time.monotonic()
+    cached = _STATS.get(kind)
+    if cached and now - cached[0] < STATS_SECONDS:
+        return cached[1], cached[2]
+    row = SearchDocument.objects.filter(kind=kind).aggregate(n=Count("pk"), s=Sum("length"))
+    total = row["n"] or 1
+    average = (row["s"] or 1) / total
+    _STATS[kind] = (now, total, average)
+    return total, average
+
+
+def stats_forget() -> None:
+    """Called by every index write of this process; other processes catch up within a minute."""
+    _STATS.clear()
+
+
 @dataclass
 class SearchResult:
     ranked: list[tuple[str, float]] = field(default_factory=list)
     did_you_mean: str = ""
     all_words_matched: bool = True
+    # A question in natural language (ranked by BM25 over all words, not "every word").
+    question: bool = False
+    # Meaningful words of the query (stop words left out).
+    words: int = 0
 
 
 def _synonym_terms(word_term: str) -> set[str]:
@@ -188,8 +223,15 @@ def _expand(word_term: str, word_length: int) -> tuple[dict[str, float], str]:
     return expansion, correction
 
 
-def search_ranked(*, kind: str, query: str, limit: int = MAX_RESULTS) -> SearchResult:
-    """Object ids of `kind` ranked for `query` (best first), with a "did you mean" when useful."""
+def lexical_ranked(
+    *, kind: str, query: str, limit: int = MAX_RESULTS, require_all: bool | None = None
+) -> SearchResult:
+    """Object ids of `kind` ranked by full text (BM25), with a "did you mean" when useful.
+
+    Short queries ("Deutschkurs Herten") want documents with every word. Questions in natural
+    language (QUESTION_WORDS meaningful words or more) rarely share all their words with the
+    answer: they are ranked by BM25 over all words (`require_all` overrides the choice).
+    """
     words = tokens(query)[: MAX_WORDS * 2]
     lengths: dict[str, int] = {}
     originals: dict[str, str] = {}
@@ -215,10 +257,7 @@ def search_ranked(*, kind: str, query: str, limit: int = MAX_RESULTS) -> SearchR
     document_counts = dict(
         SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
     )
-    total = SearchDocument.objects.filter(kind=kind).count() or 1
-    average = (
-        SearchDocument.objects.filter(kind=kind).aggregate(s=Sum("length"))["s"] or 1
-    ) / total
+    total, average = _collection_stats(kind)
     postings = SearchPosting.objects.filter(
         term_id__in=term_rows.values(), document__kind=kind
     ).values_list("term_id", "document_id", "weight", "document__length", "document__object_id")
@@ -242,14 +281,108 @@ def search_ranked(*, kind: str, query: str, limit: int = MAX_RESULTS) -> SearchR
             scores[object_id] += value
             matched_words[object_id] += 1
     complete = {o: s for o, s in scores.items() if matched_words[o] == len(expansions)}
-    pool = complete or scores
-    ranked = sorted(
-        pool.items(), key=lambda item: (-item[1] - 10 * matched_words[item[0]], item[0])
-    )[:limit]
+    if require_all is None:
+        require_all = len(expansions) < QUESTION_WORDS
+    if require_all:
+        pool = complete or scores
+        ranked = sorted(
+            pool.items(), key=lambda item: (-item[1] - 10 * matched_words[item[0]], item[0])
+        )[:limit]
+    else:
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     did_you_mean = ""
     if any(c != originals[t] for c, t in zip(corrections, meaningful, strict=True)):
         did_you_mean = " ".join(corrections)
-    return SearchResult(ranked=ranked, did_you_mean=did_you_mean, all_words_matched=bool(complete))
+    return SearchResult(
+        ranked=ranked,
+        did_you_mean=did_you_mean,
+        all_words_matched=bool(complete),
+        question=not require_all,
+        words=len(expansions),
+    )
+
+
+# Fusion of full text and embeddings (ADR 0009) ----------------------------------------------
+
+RRF_K = 10
+SEMANTIC_CANDIDATES = 100
+# Share of the semantic ranking in the fusion, by query language: German queries meet German
+# texts word for word, other languages mostly through the multilingual model.
+SEMANTIC_WEIGHT_GERMAN = 0.8
+SEMANTIC_WEIGHT_OTHER = 0.8
+# Below this cosine similarity a passage is not taken as an answer on its own (nonsense queries
+# still come close to something); documents that also match the words are kept regardless.
+SEMANTIC_FLOOR = 0.80
+# Queries in other languages meet German passages at lower similarities (0.75-0.80 for good
+# answers in Arabic or Farsi): their floor is lower, the margin to the best passage decides.
+SEMANTIC_FLOOR_OTHER = 0.70
+SEMANTIC_MARGIN_OTHER = 1.0  # off: measured, a margin cost English questions 0.04 Recall@5
+SEMANTIC_MARGIN = 0.05
+
+
+def fuse(
+    lexical: list[tuple[str, float]],
+    semantic: list[tuple[str, float]],
+    *,
+    semantic_weight: float,
+    k: int = RRF_K,
+    floor: float = SEMANTIC_FLOOR,
+    margin: float = SEMANTIC_MARGIN,
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion of two rankings (best first).
+
+    A document found only by the model must be close to the query in absolute terms (`floor`)
+    and compared with the best passage (`margin`): on a small index every document is
+    "nearest" to something.
+    """
+    scores: dict[str, float] = defaultdict(float)
+    for rank, (object_id, _score) in enumerate(lexical, 1):
+        scores[object_id] += (1 - semantic_weight) / (k + rank)
+    lexical_ids = set(scores)
+    threshold = max(floor, (semantic[0][1] - margin) if semantic else 0.0)
+    for rank, (object_id, similarity) in enumerate(semantic, 1):
+        if similarity >= threshold or object_id in lexical_ids:
+            scores[object_id] += semantic_weight / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def semantic_weight_for(language: str) -> float:
+    return SEMANTIC_WEIGHT_GERMAN if language == "de" else SEMANTIC_WEIGHT_OTHER
+
+
+def search_ranked(
+    *, kind: str, query: str, limit: int = MAX_RESULTS, semantic: bool = True
+) -> SearchResult:
+    """Object ids of `kind` ranked for `query` (best first): full text fused with embeddings.
+
+    Without the model or without vectors for `kind`, this is the full-text ranking alone.
+    """
+    result = lexical_ranked(kind=kind, query=query, limit=limit)
+    if not semantic or not query.strip() or not embeddings.has_vectors(kind):
+        return result
+    similar = embeddings.semantic_ranking(kind=kind, query=query, limit=SEMANTIC_CANDIDATES)
+    if not similar:
+        return result
+    language = embeddings.query_language(query)
+    if language == "de" and result.all_words_matched and result.words <= KEYWORD_WORDS:
+        # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
+        # the model only helps to order them.
+        matched = {object_id for object_id, _score in result.ranked}
+        similar = [(o, sim) for o, sim in similar if o in matched]
+    fused = fuse(
+        result.ranked,
+        similar,
+        semantic_weight=semantic_weight_for(language),
+        floor=SEMANTIC_FLOOR if language == "de" else SEMANTIC_FLOOR_OTHER,
+        margin=SEMANTIC_MARGIN if language == "de" else SEMANTIC_MARGIN_OTHER,
+    )
+    return SearchResult(
+        ranked=fused[:limit],
+        did_you_mean=result.did_you_mean if language == "de" else "",
+        all_words_matched=result.all_words_matched,
+        question=result.question,
+        words=result.words,
+    )
 
 
 def suggest_titles(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
@@ -264,3 +397,34 @@ def suggest_titles(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
         .distinct()[:limit]
     )
     return list(titles)
+
+
+# Ranked ids in SQL -------------------------------------------------------------------------
+
+
+def ids_subquery(ids: list[int]) -> RawSQL:
+    """For `pk__in=`: the ranked ids as ONE parameter (a JSON or array value), not one
+    parameter per id – building and sending long IN lists dominated the time of a search
+    with facets (a dozen queries share the same ids)."""
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
+def rank_position(ids: list[int], *, table: str, missing: int) -> RawSQL:
+    """An annotation: the position of the row's id in `ids` (0 = best), `missing` if absent."""
+    ids = [int(i) for i in ids]
+    column = f'{connection.ops.quote_name(table)}."id"'
+    # Only the quoted table name of a model is formatted in; the ids are parameters.
+    if connection.vendor == "postgresql":
+        return RawSQL(  # noqa: S611
+            f"COALESCE(array_position(%s::bigint[], {column}) - 1, %s)",
+            [ids, missing],
+            output_field=IntegerField(),
+        )
+    return RawSQL(  # noqa: S611
+        f"COALESCE((SELECT key FROM json_each(%s) WHERE value = {column}), %s)",  # noqa: S608
+        [json.dumps(ids), missing],
+        output_field=IntegerField(),
+    )

@@ -64,7 +64,9 @@ INSTALLED_APPS = [
     "wegweiser.accounts",
     "wegweiser.search",
     "wegweiser.offers",
+    "wegweiser.editorial",
     "wegweiser.pages",
+    "wegweiser.hsds",
     "wegweiser.api",
     "wegweiser.demo",
     "wegweiser.ops",
@@ -250,6 +252,14 @@ CONTENT_SECURITY_POLICY = {
 WEGWEISER_SITE_NAME = os.environ.get("WEGWEISER_SITE_NAME", "Wegweiser")
 WEGWEISER_DISTRICT_FILE = os.environ.get(
     "WEGWEISER_DISTRICT_FILE", str(SRC_DIR / "core" / "data" / "kreis-recklinghausen.json")
+)
+# Freshness: offers not verified for this many months get a reminder (manage.py remind_stale);
+# the "still correct" link in the mail is valid for this many days.
+# The public address, for links in mails sent by commands (no request to take it from).
+WEGWEISER_BASE_URL = os.environ.get("WEGWEISER_BASE_URL", "http://127.0.0.1:8000")
+WEGWEISER_STALE_MONTHS = int(os.environ.get("WEGWEISER_STALE_MONTHS", "6"))
+WEGWEISER_STILL_CORRECT_MAX_AGE_DAYS = int(
+    os.environ.get("WEGWEISER_STILL_CORRECT_MAX_AGE_DAYS", "30")
 )
 WEGWEISER_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
 # Append-only journal of deletions (no personal data), outside the database and the media

@@ -23,6 +23,7 @@ RESULT = {
         "snippet": {"type": "string"},
         "score": {"type": ["number", "null"]},
         "url": {"type": "string"},
+        "distance_km": {"type": ["number", "null"]},
     },
     "additionalProperties": False,
 }

@@ -144,3 +144,64 @@ def test_distribution_page_queries_constant(login, make_member, clerk, office, t
     for _ in range(4):
         _record(clerk, office, town, notice)
     assert count() == n
+
+
+def test_case_page_shows_consent_and_links_its_detail(
+    login, make_member, clerk, office, town, welfare
+):
+    from django.urls import reverse
+
+    CaseManagementSettingFactory(organisation=welfare)
+    case = services.intake_assign(
+        actor=None, intake=_record(clerk, office, town, make_notice()), organisation=welfare
+    )
+    manager = make_member(Role.CASE_MANAGER, welfare)
+    client = login(manager)
+    page = client.get(reverse("backoffice:case-detail", args=[case.pk])).content.decode()
+    consent_url = reverse(
+        "backoffice:privacy-consent-detail", args=[consent_for_subject(case.person_id).pk]
+    )
+    assert consent_url in page
+    assert client.get(consent_url).status_code == 200
+
+
+def test_referral_closed_loop_through_the_provider_inbox(
+    login, make_member, clerk, office, town, welfare
+):
+    from django.urls import reverse
+
+    provider = OrganisationFactory(kind=OrganisationKind.WELFARE_ASSOCIATION)
+    stranger = OrganisationFactory(kind=OrganisationKind.WELFARE_ASSOCIATION)
+    notice = make_notice(
+        purposes=[Purpose.CONTACT_TRANSFER, Purpose.CASE_MANAGEMENT, Purpose.REFERRAL]
+    )
+    CaseManagementSettingFactory(organisation=welfare)
+    case = services.intake_assign(
+        actor=None, intake=_record(clerk, office, town, notice), organisation=welfare
+    )
+    manager = make_member(Role.CASE_MANAGER, welfare)
+    referral = services.referral_create(
+        actor=manager, case=case, offer=OfferFactory(organisation=provider)
+    )
+    manager_client = login(manager)
+    manager_client.post(reverse("backoffice:referral-send", args=[case.pk, referral.pk]))
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
+
+    outsider = login(make_member(Role.PROVIDER_EDITOR, stranger))
+    assert "Beispiel" not in outsider.get(reverse("backoffice:referral-inbox")).content.decode()
+    confirm = reverse("backoffice:referral-confirm", args=[referral.pk])
+    assert outsider.post(confirm).status_code == 404
+
+    editor = login(make_member(Role.PROVIDER_EDITOR, provider))
+    assert "Beispiel" in editor.get(reverse("backoffice:referral-inbox")).content.decode()
+    assert editor.post(confirm).status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.CONTACTED
+
+    manager_client.post(
+        reverse("backoffice:referral-outcome", args=[case.pk, referral.pk]),
+        {"outcome": "taken_up"},
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.CLOSED and referral.outcome == "taken_up"

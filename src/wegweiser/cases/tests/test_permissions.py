@@ -71,6 +71,12 @@ MATRIX = [
     MatrixRow("backoffice:document-create", CM_POST, method="post", kwargs=case_kw),
     MatrixRow("backoffice:referral-create", CM_POST, method="post", kwargs=case_kw),
     MatrixRow(
+        "backoffice:goal-achieve",
+        CM_POST,
+        method="post",
+        kwargs=lambda o: {"case_id": o["case"].pk, "goal_id": o["goal"].pk},
+    ),
+    MatrixRow(
         "backoffice:note-detail",
         CM,
         kwargs=lambda o: {"case_id": o["case"].pk, "note_id": o["note"].pk},
@@ -121,6 +127,7 @@ def test_cases_permission_matrix(row, role, make_member, login, org_a, grants):
             title="Bescheid",
         ),
         "referral": referral,
+        "goal": services.goal_add(actor=None, case=case, description="Ziel"),
         "sent_referral": sent_referral,
         "intake": Intake.objects.create(person=person, office=org_a, consent_given=True),
         "task": Task.objects.create(organisation=org_a, title="Aufgabe"),

@@ -197,3 +197,19 @@ def test_take_over_by_colleague(case_a, manager_a, manager_a2):
     assert case.case_manager == manager_a2
     with pytest.raises(PermissionDenied):
         services.case_take_over(actor=manager_a, case=case)
+
+
+def test_person_retention_runs_only_while_no_case_is_open(grants, clerk, town, org_a, cm_setting):
+    intake = _intake(clerk, town)
+    person = intake.person
+    assert person.retention_from is not None  # not yet distributed
+    grants.grant(person, org_a, "contact_transfer")
+    case = services.intake_assign(actor=None, intake=intake, organisation=org_a)
+    person.refresh_from_db()
+    assert person.retention_from is None  # a case is open
+    services.case_status_change(actor=None, case=case, status=CaseStatus.CLOSED, outcome="other")
+    person.refresh_from_db()
+    assert person.retention_from == case.closed_at
+    services.case_status_change(actor=None, case=case, status=CaseStatus.ACTIVE)
+    person.refresh_from_db()
+    assert person.retention_from is None

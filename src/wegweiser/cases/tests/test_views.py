@@ -50,6 +50,11 @@ def test_manager_of_a_gets_404_and_audit_on_everything_of_b(
         reverse("backoffice:document-download", args=[a, b_objects["document"].pk]),
         reverse("backoffice:referral-detail", args=[a, b_objects["referral"].pk]),
     ]
+    goal_b = services.goal_add(actor=None, case=case_b, description="b")
+    assert client.post(reverse("backoffice:goal-achieve", args=[a, goal_b.pk])).status_code == 404
+    assert client.post(reverse("backoffice:goal-achieve", args=[b, goal_b.pk])).status_code == 404
+    goal_b.refresh_from_db()
+    assert goal_b.achieved_at is None
     for url in urls:
         before = AuditEvent.objects.filter(action="privacy.access.denied").count()
         assert client.get(url).status_code == 404, url
@@ -265,3 +270,37 @@ def test_coordinator_sets_capacity(login, make_member, org_a, town):
     assert setting.capacity == 12 and list(setting.municipalities.all()) == [town]
     bad = client.post(reverse("backoffice:casemanagement-settings"), {"capacity": "-1"})
     assert bad.status_code == 400
+
+
+def test_intake_form_mass_assignment_changes_nothing(login, make_member, org_a, org_b, town):
+    from wegweiser.cases.constants import IntakeStatus
+    from wegweiser.cases.models import Intake
+    from wegweiser.privacy.tests.consent_factories import make_notice
+
+    notice = make_notice()
+    clerk = make_member(Role.REGISTRATION_CLERK, org_a)
+    response = login(clerk).post(
+        reverse("backoffice:intake-create"),
+        {
+            "given_name": "Amal",
+            "family_name": "Beispiel",
+            "municipality": town.pk,
+            "household_size": "2",
+            "consent_given": "no",
+            "notice": notice.pk,
+            "consent_language": "de",
+            "email": "amal@example.org",
+            # Forged fields: none of them may take effect.
+            "office": org_b.pk,
+            "status": "assigned",
+            "assigned_organisation": org_b.pk,
+            "recorded_by": "",
+            "consent_id": "00000000-0000-0000-0000-000000000000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    intake = Intake.objects.get()
+    assert intake.office == org_a and intake.recorded_by == clerk
+    assert intake.status == IntakeStatus.REFUSED and intake.assigned_organisation is None
+    assert intake.person.email == ""
+    assert str(intake.consent_id) != "00000000-0000-0000-0000-000000000000"

@@ -1,0 +1,399 @@
+#!/usr/bin/env python
+"""Search speed at 100,000 offers, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/search_speed.py                 # both engines (PostgreSQL through
+                                                           # scripts/with_postgres.py's Cluster)
+    .venv/bin/python bench/search_speed.py --engine sqlite # one engine, in this process
+
+Per engine: a fresh database with the demo district, N synthetic published offers (bulk insert:
+names and descriptions from a bank of German service words, life areas, target groups, costs,
+locations in the district's towns) indexed in bulk (`documents_bulk_index`) with SYNTHETIC
+vectors of the model's dimension (384; latency does not depend on their content; the query
+vector comes from the real model). Then p50/p95 of typical API queries with facets (the full
+`/api/v1/search` request through Django's test client: full text, query embedding, cosine over
+all passages, fusion, facets, serialisation) against a naive `icontains` search over name,
+summary and description with the same filters (count + first page), and the resident memory
+of the process. With `wrk` (Debian package; installed by `--install-wrk`, not by `make test`):
+requests/s of `/api/v1/search` under gunicorn with 2 workers, and the workers' RSS.
+
+Targets (issue 4): p95 <= 30 ms with facets on both engines, semantic part included; >= 20x
+faster than the naive baseline; >= 400 requests/s; a worker with 100k offers <= 400 MB.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+WORDS = ["Deutschkurs", "Sprachkurs", "Integrationskurs", "Beratung", "Migrationsberatung", "Wohnungssuche", "Wohnung", "Kita", "Kindergarten", "Krippe", "Hausaufgabenhilfe", "Nachhilfe", "Bewerbungstraining", "Arbeit", "Ausbildung", "Schuldnerberatung", "Frauencafé", "Elterncafé", "Sprachcafé", "Fahrradkurs", "Schwimmkurs", "Fußballtraining", "Gesundheit", "Arzt", "Hebamme", "Schwangerschaft", "Rechtsberatung", "Asyl", "Aufenthalt", "Anerkennung", "Zeugnis", "Jobcenter", "Einbürgerung", "Nähkurs", "Computerkurs", "Seniorentreff", "Jugendtreff", "Begegnung", "Patenschaft", "Dolmetscher", "Übersetzung", "Familienberatung", "Erziehungsberatung", "Suchtberatung", "Sport", "Musik", "Kunst"]
+FILLER = ["Wir", "helfen", "Ihnen", "gerne", "persönlich", "und", "kostenlos", "bei", "allen", "Fragen", "rund", "um", "das", "Thema", "im", "Kreis", "mit", "Terminen", "nach", "Vereinbarung", "offene", "Sprechstunde", "für", "Familien", "Frauen", "Männer", "Jugendliche", "Kinder", "Senioren", "Geflüchtete", "Zugewanderte", "in", "einfacher", "Sprache", "mit", "Kinderbetreuung", "vor", "Ort"]
+QUERIES = [
+    {"q": "Deutschkurs"},
+    {"q": "Deutschkurs", "town": "herten"},
+    {"q": "Beratung Wohnung", "life_area": "wohnen"},
+    {"q": "Kita", "town": "marl", "cost": "free"},
+    {"q": "Wohnug"},  # typo
+    {"q": "Schwimmkurs Kinder", "town": "dorsten"},
+    {"q": "Where can I learn German?"},  # English: mostly semantic
+    {"q": "Як знайти квартиру?"},  # Ukrainian
+    {"q": "Arbeit", "life_area": "arbeit", "town": "herten"},
+    {"q": "Migrationsberatung", "near": "45699", "radius_km": "10"},
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def setup_django(database_url: str, var_dir: str) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="wegweiser.settings.dev",
+        DEBUG="0",
+        WEGWEISER_VAR_DIR=var_dir,
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+    )
+    import django
+
+    django.setup()
+
+
+def generate(n: int, seed: int = 4) -> None:
+    """N published offers with locations, life areas, target groups, languages; bulk indexed."""
+    import numpy as np
+    from django.conf import settings
+    from django.db import transaction
+
+    from wegweiser.accounts.models import Organisation
+    from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
+    from wegweiser.core.services import district_load, vocabulary_load
+    from wegweiser.offers.models import Location, Offer, OfferLocation
+    from wegweiser.offers.search import _all_offers
+    from wegweiser.search.embeddings import DIMENSIONS
+    from wegweiser.search.services import documents_bulk_index, synonyms_load_defaults
+
+    rng = random.Random(seed)
+    vectors_rng = np.random.default_rng(seed)
+    district_load(path=settings.WEGWEISER_DISTRICT_FILE)
+    vocabulary_load()
+    synonyms_load_defaults()
+    towns = list(Municipality.objects.all())
+    areas = list(LifeArea.objects.all())
+    groups = list(TargetGroup.objects.all())
+    languages = list(Language.objects.all())
+    with transaction.atomic():
+        organisations = Organisation.objects.bulk_create(
+            [Organisation(name=f"Träger {i}", kind="club") for i in range(200)]
+        )
+        locations = Location.objects.bulk_create(
+            [
+                Location(
+                    organisation=organisations[i % len(organisations)],
+                    name=f"Standort {i}",
+                    municipality=(town := towns[i % len(towns)]),
+                    postcode=(town.postcodes or [""])[0],
+                    latitude=round(float(town.latitude) + rng.uniform(-0.03, 0.03), 6),
+                    longitude=round(float(town.longitude) + rng.uniform(-0.05, 0.05), 6),
+                )
+                for i in range(2000)
+            ]
+        )
+        started = time.monotonic()
+        for start in range(0, n, 5000):
+            offers = Offer.objects.bulk_create(
+                [
+                    Offer(
+                        organisation=organisations[i % len(organisations)],
+                        name=f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i}",
+                        summary=" ".join(rng.sample(WORDS, 3) + rng.sample(FILLER, 6)),
+                        description=" ".join(rng.sample(WORDS, 5) + rng.sample(FILLER, 25)),
+                        cost=rng.choice(["free", "free", "fee", "reduced"]),
+                        is_published=True,
+                        source_system="bench",
+                        source_id=f"bench-{i}",
+                    )
+                    for i in range(start, min(n, start + 5000))
+                ]
+            )
+            Offer.life_areas.through.objects.bulk_create(
+                [
+                    Offer.life_areas.through(offer_id=o.pk, lifearea_id=a.pk)
+                    for o in offers
+                    for a in rng.sample(areas, 2)
+                ]
+            )
+            Offer.target_groups.through.objects.bulk_create(
+                [
+                    Offer.target_groups.through(offer_id=o.pk, targetgroup_id=g.pk)
+                    for o in offers
+                    for g in rng.sample(groups, min(2, len(groups)))
+                ]
+            )
+            Offer.languages.through.objects.bulk_create(
+                [
+                    Offer.languages.through(offer_id=o.pk, language_id=lang.pk)
+                    for o in offers
+                    for lang in rng.sample(languages, min(2, len(languages)))
+                ]
+            )
+            OfferLocation.objects.bulk_create(
+                [OfferLocation(offer=o, location=rng.choice(locations)) for o in offers]
+            )
+        inserted = time.monotonic()
+
+        def synthetic(texts: list[str]) -> list[bytes]:
+            v = vectors_rng.standard_normal((len(texts), DIMENSIONS)).astype(np.float32)
+            v /= np.linalg.norm(v, axis=1, keepdims=True)
+            return [row.tobytes() for row in v]
+
+        def progress(done: int) -> None:
+            if done % 20000 == 0:
+                print(f"  indexed {done}", flush=True)
+
+        documents_bulk_index(_all_offers(), vectors=synthetic, progress=progress)
+    indexed = time.monotonic()
+    print(
+        f"  {n} offers inserted in {inserted - started:.0f} s, "
+        f"indexed (bulk, synthetic vectors) in {indexed - inserted:.0f} s",
+        flush=True,
+    )
+
+
+def naive(params: dict) -> None:
+    """What a naive search does: icontains on every word, same filters, count + first page."""
+    from django.db.models import Q
+
+    from wegweiser.offers.models import Offer
+
+    qs = Offer.objects.filter(is_published=True)
+    for word in params["q"].split():
+        word = re.sub(r"[^\w]", "", word)
+        if word:
+            qs = qs.filter(
+                Q(name__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+            )
+    if "town" in params:
+        qs = qs.filter(locations__municipality__slug=params["town"])
+    if "life_area" in params:
+        qs = qs.filter(life_areas__slug=params["life_area"])
+    qs = qs.distinct()
+    qs.count()
+    list(qs.order_by("name")[:10])
+
+
+def measure(repeat: int) -> dict:
+    from django.test import Client
+
+    client = Client()
+    for params in QUERIES:  # warm-up: vector matrix, model, caches
+        response = client.get("/api/v1/search", params)
+        assert response.status_code == 200, response.content
+    ours: list[float] = []
+    per_query = {}
+    for params in QUERIES:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            response = client.get("/api/v1/search", params)
+            times.append(time.perf_counter() - t0)
+            assert response.status_code == 200
+        ours += times
+        per_query[json.dumps(params, ensure_ascii=False)] = (
+            percentile(times, 50) * 1000,
+            response.json()["count"],
+        )
+    baseline: list[float] = []
+    for params in QUERIES:
+        for _ in range(max(3, repeat // 5)):
+            t0 = time.perf_counter()
+            naive(params)
+            baseline.append(time.perf_counter() - t0)
+    return {
+        "ours_p50": percentile(ours, 50) * 1000,
+        "ours_p95": percentile(ours, 95) * 1000,
+        "naive_p50": percentile(baseline, 50) * 1000,
+        "naive_p95": percentile(baseline, 95) * 1000,
+        "rss_mb": rss_mb(),
+        "per_query": per_query,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk_run(database_url: str, var_dir: str, seconds: int) -> dict | None:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        print("  wrk not installed (Debian package wrk; --install-wrk): requests/s skipped")
+        return None
+    port = free_port()
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="wegweiser.settings.dev",
+        DEBUG="0",
+        WEGWEISER_VAR_DIR=var_dir,
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONPATH=str(ROOT / "src"),
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "wegweiser.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        import urllib.request
+        from urllib.parse import urlencode
+
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/search?q=Kita", timeout=5).read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        paths = [f"/api/v1/search?{urlencode(p)}" for p in QUERIES]
+        for _ in range(3):  # warm both workers
+            for path in paths:
+                urllib.request.urlopen(base + path, timeout=60).read()  # noqa: S310
+        script = Path(var_dir) / "paths.lua"
+        script.write_text(
+            "local paths = {"
+            + ",".join(json.dumps(p) for p in paths)
+            + "}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+            "  return wrk.format(nil, paths[i])\nend\n"
+        )
+        output = subprocess.run(
+            [wrk, "-t2", "-c8", f"-d{seconds}s", "-s", str(script), base],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        latency = re.search(r"Latency\s+(\S+)", output).group(1)
+        workers = [
+            int(pid)
+            for pid in subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+            ).stdout.split()
+        ]
+        return {
+            "rps": rps,
+            "mean_latency": latency,
+            "worker_rss_mb": [round(rss_mb(pid)) for pid in workers],
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def run_engine(args) -> None:
+    var_dir = tempfile.mkdtemp(prefix="wegweiser-speed-")
+    database_url = os.environ.get("DATABASE_URL") if args.engine == "postgresql" else None
+    database_url = database_url or f"sqlite:///{var_dir}/speed.sqlite3"
+    setup_django(database_url, var_dir)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    print(f"[{connection.vendor}] generating {args.offers} offers ...", flush=True)
+    generate(args.offers)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    figures = measure(args.repeat)
+    figures["engine"] = connection.vendor
+    figures["offers"] = args.offers
+    figures["wrk"] = wrk_run(database_url, var_dir, args.wrk_seconds) if args.wrk else None
+    print(json.dumps(figures, ensure_ascii=False, indent=1), flush=True)
+    print("RESULT " + json.dumps(figures, ensure_ascii=False), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--wrk", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--wrk-seconds", type=int, default=15)
+    parser.add_argument("--install-wrk", action="store_true", help="apt-get install wrk first")
+    args = parser.parse_args()
+    if args.install_wrk:
+        subprocess.run([str(ROOT / "scripts" / "ensure_system_packages.sh"), "wrk"], check=True)
+    if args.engine:
+        run_engine(args)
+        return
+    common = [
+        f"--offers={args.offers}",
+        f"--repeat={args.repeat}",
+        f"--wrk-seconds={args.wrk_seconds}",
+    ]
+    common.append("--wrk" if args.wrk else "--no-wrk")
+    results = []
+    for engine, prefix in [
+        ("sqlite", []),
+        ("postgresql", [PYTHON, str(ROOT / "scripts" / "with_postgres.py"), "--"]),
+    ]:
+        output = subprocess.run(
+            [*prefix, PYTHON, __file__, f"--engine={engine}", *common],
+            capture_output=True,
+            text=True,
+        )
+        sys.stdout.write(output.stdout[-4000:])
+        sys.stderr.write(output.stderr[-4000:])
+        results += [
+            json.loads(line[7:])
+            for line in output.stdout.splitlines()
+            if line.startswith("RESULT ")
+        ]
+    print(
+        "\n| engine | offers | p50 ms | p95 ms | naive p50 ms | naive p95 ms | speed-up (p50) | RSS MB | req/s (wrk) | worker RSS MB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in results:
+        w = r.get("wrk") or {}
+        print(
+            f"| {r['engine']} | {r['offers']} | {r['ours_p50']:.1f} | {r['ours_p95']:.1f} | "
+            f"{r['naive_p50']:.1f} | {r['naive_p95']:.1f} | {r['naive_p50'] / r['ours_p50']:.1f}× | "
+            f"{r['rss_mb']:.0f} | {w.get('rps', '–')} | {w.get('worker_rss_mb', '–')} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

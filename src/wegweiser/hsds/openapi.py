@@ -1,0 +1,463 @@
+"""The OpenAPI 3.1 document at /api/openapi.json: the HSDS API and the search API.
+
+The HSDS record schemas are the official compiled ones, moved into `components` (their
+`#/definitions/...` references rewritten) and stripped of the Table Schema keywords that
+are not JSON Schema (name, path, core, constraints ...).
+"""
+
+from functools import cache
+
+from django.conf import settings
+
+from .constants import HSDS_VERSION, MAX_PER_PAGE, MAX_PROXIMITY_METRES, PROFILE_URI
+from .schemas import compiled, page_schema
+
+# Query text never contains NUL (PostgreSQL refuses it in strings).
+TEXT = {"type": "string", "pattern": "^[^\\x00]*$"}
+NOT_SCHEMA = {
+    "name",
+    "path",
+    "datapackage_metadata",
+    "core",
+    "constraints",
+    "example",
+    "tabular_required",
+}
+PREFIX = "hsds_"
+
+
+def _clean(schema):
+    if isinstance(schema, list):
+        return [_clean(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key in NOT_SCHEMA or key == "definitions":
+            continue
+        if key == "$ref" and isinstance(value, str) and value.startswith("#/definitions/"):
+            out[key] = "#/components/schemas/" + PREFIX + value.removeprefix("#/definitions/")
+        elif key == "properties":
+            out[key] = {name: _clean(sub) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
+            out[key] = _clean(value)
+        else:
+            out[key] = value
+    # The HSDS "format" values that JSON Schema does not know are only hints.
+    if out.get("format") == "datetime":
+        out["format"] = "date-time"
+    return out
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+PROFILE_SERVICE_ADDITIONS = {
+    "summary": {"type": "string", "description": "Short summary (German), profile addition."},
+    "translations": {
+        "type": "array",
+        "description": "Texts in other languages with their state, profile addition.",
+        "items": {
+            "type": "object",
+            "required": ["language", "name"],
+            "properties": {
+                "language": {"type": "string"},
+                "name": {"type": "string"},
+                "summary": {"type": "string"},
+                "description": {"type": "string"},
+                "state": {"type": "string", "enum": ["current", "outdated", "machine", "missing"]},
+            },
+        },
+    },
+    "wegweiser": {
+        "type": "object",
+        "description": "Wegweiser fields without an HSDS home, profile addition.",
+    },
+}
+
+
+def _page(item: dict) -> dict:
+    return {
+        "allOf": [_ref("Page")],
+        "type": "object",
+        "required": ["total_items", "total_pages", "page_number", "size", "contents"],
+        "properties": {"contents": {"type": "array", "items": item}},
+    }
+
+
+def _query(name: str, description: str, schema: dict, **extra) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    } | extra
+
+
+PAGING = [
+    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 100000}),
+    _query(
+        "per_page",
+        "Results per page.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    ),
+]
+BOOLEAN = {"type": "string", "enum": ["true", "false"]}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag from an earlier answer: 304 when nothing changed.",
+    "schema": {"type": "string"},
+}
+
+
+def _responses(schema: dict, *, not_found: bool = False) -> dict:
+    responses = {
+        "200": {
+            "description": "OK",
+            "headers": {"ETag": {"schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": schema}},
+        },
+        "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+        "400": {
+            "description": "Invalid parameter",
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        },
+    }
+    if not_found:
+        responses["404"] = {
+            "description": "No published record with this id",
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        }
+    return responses
+
+
+def _get(
+    operation_id: str, summary: str, schema: dict, parameters=(), not_found=False, tags=("HSDS",)
+) -> dict:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "tags": list(tags),
+            "parameters": [*parameters, IF_NONE_MATCH],
+            "responses": _responses(schema, not_found=not_found),
+        }
+    }
+
+
+ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+@cache
+def openapi_document() -> dict:
+    full = compiled("service_with_definitions")
+    schemas: dict = {
+        PREFIX + name: _clean(definition) for name, definition in full["definitions"].items()
+    }
+    service_full = _clean({k: v for k, v in full.items() if k != "definitions"})
+    service_full["properties"] |= PROFILE_SERVICE_ADDITIONS
+    service_full["properties"]["service_areas"] = {
+        "type": "array",
+        "items": {
+            "allOf": [_ref(PREFIX + "service_area")],
+            "properties": {"ags": {"type": "string", "pattern": "^[0-9]{5}([0-9]{3})?$"}},
+        },
+    }
+    service_list = _clean(compiled("service_list"))
+    organization_list = _clean(compiled("organization_list"))
+    sal_list = _clean(compiled("service_at_location_list"))
+    organization_full = {
+        "allOf": [_ref(PREFIX + "organization")],
+        "type": "object",
+        "properties": {
+            "services": {
+                "type": "array",
+                "items": {"anyOf": [_ref("service_list_item"), _ref("service_full")]},
+            }
+        },
+    }
+    schemas |= {
+        "Page": page_schema(),
+        "Problem": {
+            "type": "object",
+            "required": ["type", "title", "status"],
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+            },
+        },
+        "service_full": service_full,
+        "service_list_item": service_list,
+        "service_minimal": {
+            "type": "object",
+            "required": ["id", "name", "status"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "name": {"type": "string"},
+                "status": {"type": "string"},
+                "last_modified": {"type": "string", "format": "date-time"},
+            },
+        },
+        "organization_list_item": organization_list,
+        "organization_full": organization_full,
+        "service_at_location_list_item": sal_list,
+        "SearchResponse": _search_response(),
+        "SuggestResponse": {
+            "type": "object",
+            "required": ["suggestions"],
+            "properties": {"suggestions": {"type": "array", "items": {"type": "string"}}},
+        },
+    }
+    languages = [code for code, _name in settings.LANGUAGES]
+    paths = {
+        "/api/hsds/": _get(
+            "getAPIMetaInformation",
+            "Version, profile and OpenAPI URL of this HSDS API.",
+            {
+                "type": "object",
+                "required": ["version", "profile", "openapi_url"],
+                "properties": {
+                    "version": {"type": "string", "const": HSDS_VERSION},
+                    "profile": {"type": "string", "format": "uri"},
+                    "openapi_url": {"type": "string", "format": "uri"},
+                },
+            },
+        ),
+        "/api/hsds/services": _get(
+            "getPaginatedListOfServices",
+            "Published services; full=true nests everything, minimal=true only id, name, status.",
+            _page(
+                {
+                    "anyOf": [
+                        _ref("service_list_item"),
+                        _ref("service_full"),
+                        _ref("service_minimal"),
+                    ]
+                }
+            ),
+            parameters=[
+                _query(
+                    "search",
+                    "Full-text search (the Wegweiser search engine).",
+                    TEXT | {"maxLength": 200},
+                ),
+                *PAGING,
+                _query(
+                    "taxonomy_term_id", "Only services with this taxonomy term.", {"type": "string"}
+                ),
+                _query(
+                    "taxonomy_id", "Only services with a term of this taxonomy.", {"type": "string"}
+                ),
+                _query(
+                    "organization_id", "Only services of this organisation.", {"type": "string"}
+                ),
+                _query(
+                    "modified_after",
+                    "Only services changed on or after this ISO 8601 date or date-time.",
+                    {"type": "string", "format": "date-time"},
+                ),
+                _query("minimal", "Only id, name, status and last_modified.", BOOLEAN),
+                _query("full", "Fully nested services.", BOOLEAN),
+            ],
+        ),
+        "/api/hsds/services/{id}": _get(
+            "getServiceById",
+            "One published service, fully nested.",
+            _ref("service_full"),
+            parameters=[ID_PARAM],
+            not_found=True,
+        ),
+        "/api/hsds/organizations": _get(
+            "getPaginatedListOfOrganizations",
+            "Organisations with at least one published service.",
+            _page(_ref("organization_list_item")),
+            parameters=PAGING,
+        ),
+        "/api/hsds/organizations/{id}": _get(
+            "getOrganizationById",
+            "One organisation with its published services.",
+            _ref("organization_full"),
+            parameters=[ID_PARAM, _query("full_service", "Fully nested services.", BOOLEAN)],
+            not_found=True,
+        ),
+        "/api/hsds/taxonomies": _get(
+            "getPaginatedListOfTaxonomies",
+            "The Wegweiser taxonomies (life areas, target groups).",
+            _page(_ref(PREFIX + "taxonomy")),
+            parameters=PAGING,
+        ),
+        "/api/hsds/taxonomy_terms": _get(
+            "getPaginatedListOfTaxonomyTerms",
+            "Life areas and target groups as taxonomy terms.",
+            _page(_ref(PREFIX + "taxonomy_term")),
+            parameters=[
+                *PAGING,
+                _query("taxonomy_id", "Only terms of this taxonomy.", {"type": "string"}),
+            ],
+        ),
+        "/api/hsds/service_at_locations": _get(
+            "getPaginatedListOfServiceAtLocations",
+            "Where published services are held; near a postcode with proximity in metres.",
+            _page(_ref("service_at_location_list_item")),
+            parameters=[
+                *PAGING,
+                _query(
+                    "postcode",
+                    "A German postcode (five digits).",
+                    {"type": "string", "pattern": "^[0-9]{5}$"},
+                ),
+                _query(
+                    "proximity",
+                    "Metres from the centre of the postcode's town (needs postcode).",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_PROXIMITY_METRES},
+                ),
+            ],
+        ),
+        "/api/v1/search": {
+            "get": {
+                "operationId": "search",
+                "summary": "The public search of offers or information pages.",
+                "tags": ["Search"],
+                "parameters": [
+                    _query("q", "Search words.", TEXT | {"maxLength": 200}),
+                    _query(
+                        "type", "What to search.", {"type": "string", "enum": ["offer", "page"]}
+                    ),
+                    _query("lang", "Language of the texts.", {"type": "string", "enum": languages}),
+                    _query(
+                        "limit",
+                        "Results per page.",
+                        {"type": "integer", "minimum": 1, "maximum": 50},
+                    ),
+                    _query(
+                        "page", "Page number.", {"type": "integer", "minimum": 1, "maximum": 10000}
+                    ),
+                    _query(
+                        "town",
+                        "Town slug (repeatable).",
+                        {"type": "array", "items": {"type": "string"}},
+                        style="form",
+                        explode=True,
+                    ),
+                    _query(
+                        "life_area",
+                        "Life-area slug (repeatable).",
+                        {"type": "array", "items": {"type": "string"}},
+                        style="form",
+                        explode=True,
+                    ),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {"application/json": {"schema": _ref("SearchResponse")}},
+                    },
+                    "400": {
+                        "description": "Invalid parameter",
+                        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+                    },
+                },
+            }
+        },
+        "/api/v1/suggest": {
+            "get": {
+                "operationId": "suggest",
+                "summary": "Titles for the autocomplete of the search box.",
+                "tags": ["Search"],
+                "parameters": [
+                    _query("q", "The typed text.", TEXT | {"maxLength": 60}),
+                    _query(
+                        "type", "What to suggest.", {"type": "string", "enum": ["offer", "page"]}
+                    ),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {"application/json": {"schema": _ref("SuggestResponse")}},
+                    },
+                    "400": {
+                        "description": "Invalid parameter",
+                        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+                    },
+                },
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Wegweiser open data and search API",
+            "version": "1.0.0",
+            "description": (
+                "HSDS 3.0 (Open Referral) with the Wegweiser German-integration profile "
+                f"({PROFILE_URI}), and the public search. HSDS schemas: Human Services Data "
+                "Specification, an Open Referral resource (https://openreferral.org/), CC BY-SA 4.0."
+            ),
+            "license": {"name": "EUPL-1.2 (software); CC BY-SA 4.0 (HSDS schemas)"},
+        },
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def _search_response() -> dict:
+    facet = {
+        "type": "object",
+        "required": ["value", "label", "count", "selected"],
+        "properties": {
+            "value": {"type": "string"},
+            "label": {"type": "string"},
+            "count": {"type": "integer"},
+            "selected": {"type": "boolean"},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["count", "did_you_mean", "results", "facets"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0},
+            "did_you_mean": {"type": ["string", "null"]},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["type", "id", "title", "snippet", "url"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["offer", "page"]},
+                        "id": {"type": "string", "format": "uuid"},
+                        "source_id": {"type": ["string", "null"]},
+                        "title": {"type": "string"},
+                        "snippet": {"type": "string"},
+                        "score": {"type": ["number", "null"]},
+                        "url": {"type": "string"},
+                    },
+                },
+            },
+            "facets": {"type": "object", "additionalProperties": {"type": "array", "items": facet}},
+        },
+    }
+
+
+def profile_document() -> dict:
+    """A machine-readable summary of docs/hsds-profile.md."""
+    return {
+        "name": "Wegweiser German-integration profile for HSDS 3.0",
+        "uri": PROFILE_URI,
+        "hsds_version": HSDS_VERSION,
+        "documentation": "docs/hsds-profile.md",
+        "required": {"service": ["assured_date", "summary", "service_areas"]},
+        "additions": {
+            "service.summary": "short summary in German",
+            "service.translations": "per-language texts (language, name, summary, description, state)",
+            "service.wegweiser": "cost, registration_required, childcare, is_online, is_on_site, valid_from, valid_until, last_verified_at",
+            "service_area.ags": "official municipality key (Amtlicher Gemeindeschlüssel), 5 or 8 digits; also uri urn:de:ags:<AGS>",
+            "location.external_identifier": "AGS of the town (external_identifier_type 'ags')",
+        },
+        "taxonomies": ["wegweiser-life-areas", "wegweiser-target-groups"],
+    }

