@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+
 from wegweiser.core.storage import CleanFileSystemStorage
 
 

@@ -25,6 +25,8 @@ EXEMPT = {
     # A derived index of public offers and pages, rebuilt from them; the retention run removes
     # the documents of deleted objects through search.services.document_delete.
     "search.searchdocument": "derived search index",
+    # Passages of those documents with their embeddings; deleted with their document.
+    "search.searchpassage": "derived search index",
 }
 
 
