@@ -14,6 +14,7 @@ from wegweiser.accounts.services import membership_add, organisation_create
 from wegweiser.cases.demo import cases_seed
 from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.editorial.demo import editorial_seed
 from wegweiser.offers.demo import offers_seed
 from wegweiser.pages.demo import pages_seed
 from wegweiser.search.services import indexing_deferred
@@ -30,6 +31,7 @@ class SeedReport:
     offers_created: int = 0
     pages_created: int = 0
     cases_created: int = 0
+    revisions_created: int = 0
     accounts: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -98,6 +100,8 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
         report.pages_created = pages_seed()
     # After the offers: demo cases refer people to some of them.
     report.cases_created = cases_seed()
+    # Proposed changes by providers, waiting in the district's review queue.
+    report.revisions_created = editorial_seed()
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,12 @@ def test_seed_demo_is_idempotent_covers_every_role_and_accounts_log_in(client, s
 
     assert Offer.objects.filter(source_system="demo").count() == 600
     assert search_ranked(kind="offer", query="Deutschkurs Herten").ranked
+    from wegweiser.editorial.constants import RevisionState
+    from wegweiser.editorial.models import OfferRevision
+
+    # The KI editors find proposed changes of three providers in their review queue, once.
+    assert OfferRevision.objects.count() == 3
+    assert OfferRevision.objects.filter(state=RevisionState.SUBMITTED).count() == 2
     response = client.post(
         "/accounts/login/", {"username": accounts[0]["email"], "password": accounts[0]["password"]}
     )
