@@ -231,6 +231,8 @@ class Case(models.Model):
 
     class Privacy:
         subject = "person"
+        # Each case-management organisation is the controller of its cases.
+        controller = "organisation"
         personal_fields = ["outcome"]
         files: list[str] = []
         retention = {"start": "closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -280,6 +282,7 @@ class Need(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "case__organisation"
         personal_fields = ["description"]
         files: list[str] = []
         retention = {"start": "case__closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -300,6 +303,7 @@ class Goal(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "case__organisation"
         personal_fields = ["description"]
         files: list[str] = []
         retention = {"start": "case__closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -320,6 +324,7 @@ class Appointment(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "case__organisation"
         personal_fields = ["place", "purpose"]
         files: list[str] = []
         retention = {"start": "case__closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -341,6 +346,7 @@ class Note(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "case__organisation"
         personal_fields = ["text"]
         files: list[str] = []
         retention = {"start": "case__closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -367,6 +373,7 @@ class Document(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "case__organisation"
         personal_fields = ["title", "file"]
         files = ["file"]
         retention = {"start": "case__closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -408,6 +415,7 @@ class Referral(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "case__organisation"
         personal_fields = ["comment", "outcome"]
         files: list[str] = []
         retention = {"start": "case__closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -443,6 +451,7 @@ class Transfer(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "case__organisation"
         personal_fields = ["reason"]
         files: list[str] = []
         retention = {"start": "case__closed_at", "days": THREE_YEARS, "action": "delete"}
@@ -473,6 +482,7 @@ class Task(CaseContent):
 
     class Privacy:
         subject = "case__person"
+        controller = "organisation"
         personal_fields = ["description"]
         files: list[str] = []
         retention = {"start": "created_at", "days": THREE_YEARS, "action": "delete"}

@@ -15,6 +15,10 @@ A declaration (see docs/adr/0005-retention-and-subject-rights.md):
         subject_description = "..."   # optional: who the data is about when subject is None
         subject_type = "cases.person" # only when `subject` is a plain id field, not a relation
         search_kind = "..."           # optional: the row is indexed under this search kind
+        controller = "case__organisation"  # optional: ORM path to the accounts.Organisation that
+                                      # is the controller of the row (each welfare association
+                                      # is its own); a subject export by a user covers only rows
+                                      # of the user's organisations and rows without controller
 
 A declaration with empty `personal_fields` and `files` needs no retention rule: it documents that
 the model matched the personal-data heuristic but holds none (or only references).
@@ -45,6 +49,7 @@ KNOWN_ATTRIBUTES = {
     "categories",
     "subject_description",
     "subject_type",
+    "controller",
 }
 RETENTION_KEYS = {"start", "days", "action", "where", "reason"}
 
@@ -62,6 +67,7 @@ class Declaration:
     search_kind: str = ""
     subject_description: str = ""
     subject_type: str = ""
+    controller: str = ""
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -187,6 +193,9 @@ def _build(model: type[models.Model]) -> Declaration:
             _subject_target(model, subject, subject_type)
         except ValueError as error:
             errors.append(f"subject path {subject!r}: {error}")
+    controller = getattr(spec, "controller", "") or ""
+    if controller and (problem := _check_field_path(model, controller)) is not None:
+        errors.append(f"controller path {controller!r}: {problem}")
     if (personal or files) and not retention:
         errors.append("holds personal data but declares no retention rule")
     if retention:
@@ -237,6 +246,7 @@ def _build(model: type[models.Model]) -> Declaration:
         search_kind=getattr(spec, "search_kind", ""),
         subject_description=getattr(spec, "subject_description", ""),
         subject_type=subject_type,
+        controller=controller,
         errors=tuple(errors),
     )
 

@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from wegweiser.accounts.models import Organisation
+
 from .constants_subject_rights import (
     EXTENSION_MONTHS,
     OPEN_REQUEST_STATES,
@@ -92,13 +94,34 @@ def _row_data(obj: models.Model, declaration) -> dict[str, Any]:
     return data
 
 
-def subject_export_data(*, subject: models.Model) -> dict[str, Any]:
-    """Everything the registry knows about a subject: per model, ids, dates, personal fields."""
+def _actor_organisation_ids(actor: Any) -> set[int] | None:
+    """The organisations whose rows an export by `actor` covers (None: every controller)."""
+    if actor is None:  # commands and tests on behalf of the operator
+        return None
+    return set(actor.memberships.values_list("organisation_id", flat=True))
+
+
+def subject_export_data(*, subject: models.Model, actor: Any = None) -> dict[str, Any]:
+    """Everything the registry knows about a subject: per model, ids, dates, personal fields.
+
+    Each welfare association is its own controller: rows whose declaration names a `controller`
+    are exported only for users of that organisation. The export lists the other controllers
+    that hold data about the subject (by name, nothing of their content), so that the request
+    can be passed on to them.
+    """
     key = subject_key(subject)
+    own = _actor_organisation_ids(actor)
     records = []
+    other_controllers: set[int] = set()
     for declaration in declarations_for_subject(type(subject)):
         lookup = declaration.subject_key_lookup()
         rows = declaration.model._default_manager.filter(**{lookup: key}).order_by("pk")
+        if declaration.controller and own is not None:
+            controller_id = f"{declaration.controller}_id"
+            other_controllers |= set(
+                rows.exclude(**{f"{controller_id}__in": own}).values_list(controller_id, flat=True)
+            )
+            rows = rows.filter(**{f"{controller_id}__in": own})
         rows_data = [_row_data(obj, declaration) for obj in rows]
         if not rows_data:
             continue
@@ -121,12 +144,17 @@ def subject_export_data(*, subject: models.Model) -> dict[str, Any]:
         "generated_at": timezone.now(),
         "restricted": subject_is_restricted(key),
         "records": records,
+        "other_controllers": sorted(
+            Organisation.objects.filter(pk__in=other_controllers - {None}).values_list(
+                "name", flat=True
+            )
+        ),
     }
 
 
 def subject_export(*, actor: Any, subject: models.Model) -> str:
     """The subject's data as JSON (Art. 15, 20); the export is audited."""
-    data = subject_export_data(subject=subject)
+    data = subject_export_data(subject=subject, actor=actor)
     _audit(
         action="privacy.subject.exported",
         actor=actor,
@@ -181,7 +209,7 @@ def subject_export_pdf(*, actor: Any, subject: models.Model) -> bytes:
     """A readable PDF of the export: one part in German, one in the subject's language."""
     from wegweiser.core.pdf import pdf_from_html
 
-    data = subject_export_data(subject=subject)
+    data = subject_export_data(subject=subject, actor=actor)
     parts = []
     for language in subject_languages(subject):
         with translation.override(language):

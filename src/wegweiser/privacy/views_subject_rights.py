@@ -83,10 +83,11 @@ class RequestDetailView(PermissionRequiredMixin, View):
     def get(self, request, uuid):
         dsr = selectors.request_get_for_user(user=request.user, uuid=uuid)
         subject = services.request_subject(dsr)
-        summary = []
+        summary, other_controllers = [], []
         if subject is not None:
-            data = services.subject_export_data(subject=subject)
+            data = services.subject_export_data(subject=subject, actor=request.user)
             summary = [(r["name"], len(r["rows"])) for r in data["records"]]
+            other_controllers = data["other_controllers"]
             services._audit(
                 action="privacy.request.viewed",
                 actor=request.user,
@@ -101,6 +102,7 @@ class RequestDetailView(PermissionRequiredMixin, View):
                 "dsr": dsr,
                 "subject": subject,
                 "summary": summary,
+                "other_controllers": other_controllers,
                 "restricted": services.subject_is_restricted(dsr.subject_id),
                 "kinds": RequestKind,
                 "statuses": RequestStatus,
