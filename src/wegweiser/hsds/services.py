@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wegweiser.accounts.constants import OrganisationKind
 from wegweiser.accounts.models import Organisation
@@ -449,8 +450,14 @@ def import_offers(
     mapping: dict[str, str] | None = None,
     publish: bool = True,
     progress=None,
+    skip_rejected: bool = False,
 ) -> ImportReport:
-    """Import a file; returns the report (its `failed` says why nothing was imported)."""
+    """Import a file; returns the report (its `failed` says why nothing was imported).
+
+    All or nothing: when any row is rejected, nothing is imported – unless the editor decided,
+    after seeing the rejected rows, to import the others (`skip_rejected`). A dry run reports
+    what would happen either way.
+    """
     started = time.monotonic()
     path = Path(path)
     source_system = (source_system or DEFAULT_SOURCE.get(fmt, fmt))[:50]
@@ -474,6 +481,17 @@ def import_offers(
                 continue
             seen.add(record["source_id"])
             prepared.append((record, fields))
+        if report.rejected and not (skip_rejected or dry_run):
+            raise ImportFailed(
+                ngettext(
+                    "%(count)s row was rejected, so nothing was imported. Correct the file, or "
+                    "import the other rows and skip the rejected one.",
+                    "%(count)s rows were rejected, so nothing was imported. Correct the file, or "
+                    "import the other rows and skip the rejected ones.",
+                    len(report.rejected),
+                )
+                % {"count": len(report.rejected)}
+            )
         writer = _Writer(actor=actor, source_system=source_system, report=report, publish=publish)
         with transaction.atomic():
             with indexing_deferred():

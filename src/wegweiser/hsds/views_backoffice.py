@@ -144,7 +144,8 @@ class ImportPreviewView(PermissionRequiredMixin, View):
             _forget(request, token)
             messages.info(request, _("The upload was discarded."))
             return redirect("backoffice:import-upload")
-        dry_run = request.POST.get("action") != "run"
+        action = request.POST.get("action")
+        dry_run = action not in ("run", "run-skip-rejected")
         mapping = None
         if upload["format"] in ("csv", "xlsx"):
             context = self._context(upload, token)
@@ -161,6 +162,7 @@ class ImportPreviewView(PermissionRequiredMixin, View):
             dry_run=dry_run,
             source_system="",
             mapping=mapping,
+            skip_rejected=action == "run-skip-rejected",
         )
         if not dry_run and report.ok:
             _forget(request, token)

@@ -57,6 +57,14 @@ def test_check_reports_rejected_rows(editor):
     report = check.context["report"]
     assert [r.line for r in report.rejected] == [2]
     assert "2" in check.content.decode()
+    mapping = {"map-0": "name", "map-1": "organisation"}
+    # "Import now" would import nothing: the editor must choose to leave the row out.
+    refused = editor.post(preview_url, {"action": "run", **mapping})
+    assert refused.status_code == 400 and Offer.objects.count() == 0
+    assert 'value="run-skip-rejected"' in check.content.decode()
+    run = editor.post(preview_url, {"action": "run-skip-rejected", **mapping})
+    assert run.status_code == 200 and run.context["report"].created == 1
+    assert Offer.objects.filter(name="Gut").exists()
 
 
 def test_hsds_upload_needs_no_mapping(editor):

@@ -138,16 +138,21 @@ def test_latin1_file_is_read(tmp_path, district):
 def test_invalid_rows_are_reported_with_line_and_reason(tmp_path, district):
     path = write(tmp_path, "bad.csv", "\n".join([HEADER, ROWS[0], *BAD_ROWS]))
     report = import_offers(actor=None, fmt="csv", path=path)
-    assert report.ok
-    assert report.created == 1
+    # All or nothing: one valid row, five rejected, nothing imported – every reason reported.
+    assert not report.ok and "5 rows were rejected" in report.failed
+    assert Offer.objects.count() == 0
     lines = {r.line: r.reason for r in report.rejected}
     assert sorted(lines) == [3, 4, 5, 6, 7]
     assert "Träger" in lines[3]
     assert "Berlin" in lines[5]
     assert "32.13.2020" in lines[6]
-    assert Offer.objects.count() == 1
     text = report.as_text()
     assert "3" in text and "Berlin" in text
+
+    # After seeing the reasons, the editor may import the valid row on purpose.
+    report = import_offers(actor=None, fmt="csv", path=path, skip_rejected=True)
+    assert report.ok and report.created == 1 and len(report.rejected) == 5
+    assert Offer.objects.count() == 1
 
 
 def test_missing_required_column_fails_clearly(tmp_path, district):
@@ -219,7 +224,7 @@ def test_xlsx_import(tmp_path, district):
 
 
 def test_ohana_sample_imports_and_is_searchable(district):
-    report = import_offers(actor=None, fmt="ohana", path=OHANA_SAMPLE)
+    report = import_offers(actor=None, fmt="ohana", path=OHANA_SAMPLE, skip_rejected=True)
     assert report.ok, report.as_text()
     assert report.created == 20
     assert [(r.line, r.name) for r in report.rejected] == [(258, "good food 4 u")]

@@ -21,6 +21,11 @@ class Command(BaseCommand):
             "--source", default="", help="Name of the source system (idempotency key)."
         )
         parser.add_argument("--unpublished", action="store_true", help="Import as drafts.")
+        parser.add_argument(
+            "--skip-rejected",
+            action="store_true",
+            help="Import the valid rows even when others are rejected (default: all or nothing).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args, **options):
@@ -31,6 +36,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             source_system=options["source"],
             publish=not options["unpublished"],
+            skip_rejected=options["skip_rejected"],
         )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
