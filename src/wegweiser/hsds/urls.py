@@ -50,4 +50,9 @@ backoffice_urlpatterns = [
         views_backoffice.ImportPreviewView.as_view(),
         name="import-preview",
     ),
+    path(
+        "imports/<str:token>/progress/",
+        views_backoffice.ImportJobView.as_view(),
+        name="import-job",
+    ),
 ]

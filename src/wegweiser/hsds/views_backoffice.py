@@ -1,9 +1,8 @@
 """Back office: upload → preview and column mapping → check (dry run) → import → report.
 
 The upload is kept in a private folder (not under MEDIA_ROOT) and named in the session only, so
-an editor sees nothing but their own uploads. The import runs synchronously within the request
-and ends on the report page (docs/imports.md); very large files are better imported with
-`manage.py import_offers`.
+an editor sees nothing but their own uploads. The check runs within the request; the import runs
+in the background with a progress bar that ends on the report (hsds/jobs.py, docs/imports.md).
 """
 
 import secrets
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,10 +22,14 @@ from wegweiser.core.access import PermissionRequiredMixin
 
 from .constants import PREVIEW_ROWS
 from .forms import ImportUploadForm
+from .jobs import JobState, import_job_start, import_job_status
 from .parsers import SPREADSHEET_COLUMNS, ImportFailed, guess_mapping, table_preview
 from .services import import_offers
 
 SESSION_KEY = "hsds_imports"
+ERROR_JOB_INTERRUPTED = gettext_lazy(
+    "The import was interrupted (the server restarted). Nothing was imported; please start it again."
+)
 FIELD_LABELS = {
     "source_id": gettext_lazy("ID"),
     "name": gettext_lazy("Name"),
@@ -155,17 +158,25 @@ class ImportPreviewView(PermissionRequiredMixin, View):
             for column in context["columns"]:
                 value = request.POST.get(f"map-{column['index']}", "")
                 mapping[column["header"]] = value if value in SPREADSHEET_COLUMNS else ""
+        if not dry_run:
+            # Large files take minutes: the import runs in the background (hsds/jobs.py).
+            import_job_start(
+                actor=request.user,
+                folder=Path(upload["path"]).parent,
+                fmt=upload["format"],
+                path=upload["path"],
+                mapping=mapping,
+                skip_rejected=action == "run-skip-rejected",
+            )
+            return redirect("backoffice:import-job", token=token)
         report = import_offers(
             actor=request.user,
             fmt=upload["format"],
             path=upload["path"],
-            dry_run=dry_run,
+            dry_run=True,
             source_system="",
             mapping=mapping,
-            skip_rejected=action == "run-skip-rejected",
         )
-        if not dry_run and report.ok:
-            _forget(request, token)
         return render(
             request,
             "hsds/import_report.html",
@@ -174,8 +185,39 @@ class ImportPreviewView(PermissionRequiredMixin, View):
                 "upload": upload,
                 "token": token,
                 "mapping": mapping or {},
-                "can_run": dry_run and report.ok,
+                "can_run": report.ok,
                 "hidden": [(k, v) for k, v in request.POST.items() if k.startswith("map-")],
             },
             status=200 if report.ok else 400,
+        )
+
+
+class ImportJobView(PermissionRequiredMixin, View):
+    """Progress of a running import (the page reloads itself), then its report."""
+
+    permission = "hsds.import_offers"
+
+    def get(self, request, token):
+        upload = _upload_for(request, token)
+        job = import_job_status(Path(upload["path"]).parent)
+        if job is None:
+            raise Http404
+        if job["state"] == JobState.RUNNING:
+            template = (
+                "hsds/partials/import_progress.html" if request.htmx else "hsds/import_job.html"
+            )
+            return render(request, template, {"job": job, "upload": upload, "token": token})
+        if request.htmx:
+            # The bar has reached its end: load the whole page, which shows the report.
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        report = job.get("report")
+        if report is None:  # the worker died: the transaction was rolled back
+            report = {"format": upload["format"], "failed": str(ERROR_JOB_INTERRUPTED)}
+        if not report.get("failed"):
+            _forget(request, token)
+        return render(
+            request,
+            "hsds/import_report.html",
+            {"report": report, "upload": upload, "token": token, "can_run": False},
+            status=200 if not report.get("failed") else 400,
         )

@@ -26,3 +26,6 @@ WEGWEISER_DELETION_JOURNAL = (
 )
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Imports from the upload page run in the request, not in a background thread.
+WEGWEISER_IMPORT_IN_BACKGROUND = False

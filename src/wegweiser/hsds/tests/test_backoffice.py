@@ -1,7 +1,11 @@
 """The upload page for KI editors: upload → preview and mapping → check → import → report."""
 
+import json
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from wegweiser.accounts.constants import Role
 from wegweiser.hsds import forms as import_forms
@@ -45,7 +49,10 @@ def test_upload_preview_mapping_check_and_run(editor):
     assert Offer.objects.count() == 0
     assert 'name="map-1" value="organisation"' in check.content.decode()
     run = editor.post(preview_url, {"action": "run", **mapping})
-    assert run.status_code == 200 and run.context["report"].created == 2
+    # The import runs as a job (inline in the tests); its page shows progress, then the report.
+    assert run.status_code == 302 and run["Location"].endswith("/progress/")
+    report = editor.get(run["Location"])
+    assert report.status_code == 200 and report.context["report"]["created"] == 2
     assert Offer.objects.count() == 2
     # The upload is gone after a successful import.
     assert editor.get(preview_url).status_code == 404
@@ -59,11 +66,14 @@ def test_check_reports_rejected_rows(editor):
     assert "2" in check.content.decode()
     mapping = {"map-0": "name", "map-1": "organisation"}
     # "Import now" would import nothing: the editor must choose to leave the row out.
-    refused = editor.post(preview_url, {"action": "run", **mapping})
+    refused = editor.get(editor.post(preview_url, {"action": "run", **mapping})["Location"])
     assert refused.status_code == 400 and Offer.objects.count() == 0
+    assert "rejected" in refused.context["report"]["failed"]
     assert 'value="run-skip-rejected"' in check.content.decode()
-    run = editor.post(preview_url, {"action": "run-skip-rejected", **mapping})
-    assert run.status_code == 200 and run.context["report"].created == 1
+    run = editor.get(
+        editor.post(preview_url, {"action": "run-skip-rejected", **mapping})["Location"]
+    )
+    assert run.status_code == 200 and run.context["report"]["created"] == 1
     assert Offer.objects.filter(name="Gut").exists()
 
 
@@ -71,8 +81,8 @@ def test_hsds_upload_needs_no_mapping(editor):
     content = (EXAMPLES_DIR / "service_full.json").read_bytes()
     preview_url = upload(editor, content, name="service.json", fmt="hsds")["Location"]
     assert editor.get(preview_url).status_code == 200
-    run = editor.post(preview_url, {"action": "run"})
-    assert run.context["report"].created == 1
+    run = editor.get(editor.post(preview_url, {"action": "run"})["Location"])
+    assert run.context["report"]["created"] == 1
 
 
 def test_bad_uploads_are_refused_with_a_message(editor, monkeypatch):
@@ -106,3 +116,50 @@ def test_other_roles_cannot_upload(make_member, login, org_a, district, role):
     client = login(make_member(role, org_a))
     assert upload(client, CSV.encode()).status_code == 404
     assert Offer.objects.count() == 0
+
+
+def test_import_job_shows_progress_while_running_and_survives_a_dead_worker(editor, tmp_path):
+    import time
+
+    from wegweiser.hsds import jobs
+
+    preview_url = upload(editor, b"Name;Tr\xc3\xa4ger;Ort\nKurs;AWO;Herten\n")["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    folder = Path(editor.session["hsds_imports"][token]["path"]).parent
+    job_url = reverse("backoffice:import-job", kwargs={"token": token})
+    assert editor.get(job_url).status_code == 404  # no job yet
+
+    jobs._write(folder, state=jobs.JobState.RUNNING, done=50, total=200)
+    page = editor.get(job_url)
+    assert page.status_code == 200
+    assert '<progress id="import-progress-bar" max="200" value="50">' in page.content.decode()
+    assert editor.get(job_url, headers={"HX-Request": "true"}).templates[0].name == (
+        "hsds/partials/import_progress.html"
+    )
+
+    # A job whose progress stopped long ago died with its worker: nothing was imported.
+    state = (folder / jobs.JOB_FILE).read_text()
+    (folder / jobs.JOB_FILE).write_text(
+        state.replace(str(json.loads(state)["updated"]), str(time.time() - 3600))
+    )
+    done = editor.get(job_url, headers={"HX-Request": "true"})
+    assert done.headers["HX-Refresh"] == "true"
+    report = editor.get(job_url)
+    assert report.status_code == 400 and "interrupted" in report.context["report"]["failed"]
+    assert Offer.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_runs_in_a_background_thread(editor, settings):
+    import time
+
+    settings.WEGWEISER_IMPORT_IN_BACKGROUND = True
+    preview_url = upload(editor, b"Name;Tr\xc3\xa4ger;Ort\nKurs;AWO;Herten\n")["Location"]
+    mapping = {"map-0": "name", "map-1": "organisation", "map-2": "town"}
+    job_url = editor.post(preview_url, {"action": "run", **mapping})["Location"]
+    deadline = time.monotonic() + 60
+    while (page := editor.get(job_url)).templates[0].name == "hsds/import_job.html":
+        assert time.monotonic() < deadline, "the import did not finish"
+        time.sleep(0.2)
+    assert page.status_code == 200 and page.context["report"]["created"] == 1
+    assert Offer.objects.filter(name="Kurs").exists()

@@ -33,6 +33,7 @@ MATRIX = [
     MatrixRow(
         "backoffice:import-preview", {}, method="post", kwargs=lambda o: {"token": "unknown"}
     ),
+    MatrixRow("backoffice:import-job", {}, kwargs=lambda o: {"token": "unknown"}),
 ]
 
 
