@@ -68,7 +68,7 @@ def test_check_reports_rejected_rows(editor):
     # "Import now" would import nothing: the editor must choose to leave the row out.
     refused = editor.get(editor.post(preview_url, {"action": "run", **mapping})["Location"])
     assert refused.status_code == 400 and Offer.objects.count() == 0
-    assert "rejected" in refused.context["report"]["failed"]
+    assert "abgelehnt" in refused.context["report"]["failed"]
     assert 'value="run-skip-rejected"' in check.content.decode()
     run = editor.get(
         editor.post(preview_url, {"action": "run-skip-rejected", **mapping})["Location"]
@@ -145,7 +145,7 @@ def test_import_job_shows_progress_while_running_and_survives_a_dead_worker(edit
     done = editor.get(job_url, headers={"HX-Request": "true"})
     assert done.headers["HX-Refresh"] == "true"
     report = editor.get(job_url)
-    assert report.status_code == 400 and "interrupted" in report.context["report"]["failed"]
+    assert report.status_code == 400 and "unterbrochen" in report.context["report"]["failed"]
     assert Offer.objects.count() == 0
 
 
