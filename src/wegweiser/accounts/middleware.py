@@ -58,3 +58,24 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+# Pages that can show personal data to a signed-in user.
+PRIVATE_PREFIXES = ("/backoffice/", "/accounts/")
+
+
+class PrivatePagesNotCachedMiddleware:
+    """Back-office and account pages are never stored by a browser or proxy cache.
+
+    A case page left in the cache of a shared office computer could be reopened with the back
+    button after sign-out. Responses that set their own `Cache-Control` keep it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(PRIVATE_PREFIXES) and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -366,6 +366,8 @@ class DocumentDownloadView(CaseMixin, View):
         # Always a download, never rendered inline: an upload cannot run in our origin.
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["X-Content-Type-Options"] = "nosniff"
+        # Personal data: no copy in any browser or proxy cache.
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "wegweiser.accounts.middleware.UserLanguageMiddleware",
     "wegweiser.accounts.middleware.TwoFactorRequiredMiddleware",
+    "wegweiser.accounts.middleware.PrivatePagesNotCachedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

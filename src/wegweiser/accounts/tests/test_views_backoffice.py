@@ -234,3 +234,12 @@ def test_organisation_logo_upload_accepts_images_only(alice, login, org_b):
     assert good.status_code == 302
     org_b.refresh_from_db()
     assert org_b.logo.name.startswith(f"organisations/{org_b.uuid}/")
+
+
+def test_back_office_pages_are_never_cached(alice, login, client):
+    response = login(alice).get(reverse("backoffice:dashboard"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert "no-store" in client.get(reverse("accounts:login"))["Cache-Control"]
+    # Public pages stay cacheable (ETag / 304).
+    assert "no-store" not in client.get("/de/").get("Cache-Control", "")
