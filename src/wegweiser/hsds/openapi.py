@@ -151,6 +151,71 @@ def _get(
 
 ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 
+# Downloads of every published offer: (path, operation id, summary, media type, schema).
+EXPORTS = (
+    (
+        "services.json",
+        "exportHsdsJson",
+        "All services, fully nested (HSDS JSON).",
+        "application/json",
+        {"type": "array", "items": {"type": "object"}},
+    ),
+    (
+        "hsds-tabular.zip",
+        "exportHsdsTabular",
+        "The HSDS tabular package: one CSV file per table and datapackage.json.",
+        "application/zip",
+        {"type": "string", "format": "binary"},
+    ),
+    (
+        "offers.xlsx",
+        "exportXlsx",
+        "Spreadsheet in the import template's layout (formulas escaped).",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        {"type": "string", "format": "binary"},
+    ),
+    (
+        "offers.ics",
+        "exportIcal",
+        "iCalendar feed of the dated offers.",
+        "text/calendar",
+        {"type": "string"},
+    ),
+    (
+        "offers.geojson",
+        "exportGeojson",
+        "GeoJSON FeatureCollection of the offers' locations.",
+        "application/geo+json",
+        {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}},
+        },
+    ),
+)
+
+
+def _export_paths() -> dict:
+    return {
+        f"/api/hsds/export/{filename}": {
+            "get": {
+                "operationId": operation_id,
+                "summary": summary,
+                "tags": ["Exports"],
+                "parameters": [IF_NONE_MATCH],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "headers": {"ETag": {"schema": {"type": "string"}}},
+                        "content": {media_type: {"schema": schema}},
+                    },
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+                },
+            }
+        }
+        for filename, operation_id, summary, media_type, schema in EXPORTS
+    }
+
 
 @cache
 def openapi_document() -> dict:
@@ -319,6 +384,7 @@ def openapi_document() -> dict:
                 ),
             ],
         ),
+        **_export_paths(),
         "/api/v1/search": {
             "get": {
                 "operationId": "search",
