@@ -411,7 +411,7 @@ def wrk_run(database_url: str, var_dir: str, seconds: int) -> dict | None:
 
 
 def run_engine(args) -> None:
-    var_dir = tempfile.mkdtemp(prefix="wegweiser-speed-")
+    var_dir = args.existing or tempfile.mkdtemp(prefix="wegweiser-speed-")
     database_url = os.environ.get("DATABASE_URL") if args.engine == "postgresql" else None
     database_url = database_url or f"sqlite:///{var_dir}/speed.sqlite3"
     setup_django(database_url, var_dir)
@@ -419,8 +419,11 @@ def run_engine(args) -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    print(f"[{connection.vendor}] generating {args.offers} offers ...", flush=True)
-    generate(args.offers)
+    if args.existing:
+        print(f"[{connection.vendor}] measuring the existing database in {var_dir}", flush=True)
+    else:
+        print(f"[{connection.vendor}] generating {args.offers} offers ...", flush=True)
+        generate(args.offers)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -439,6 +442,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--wrk", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--wrk-seconds", type=int, default=15)
+    parser.add_argument(
+        "--existing", metavar="DIR", help="SQLite: measure the database a previous run left in DIR"
+    )
     parser.add_argument("--install-wrk", action="store_true", help="apt-get install wrk first")
     args = parser.parse_args()
     if args.install_wrk:

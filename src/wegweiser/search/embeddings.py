@@ -39,6 +39,7 @@ PASSAGE_WORDS = 150
 PASSAGE_STRIDE = 120
 MAX_PASSAGES = 40  # per document: very long texts are cut (the beginning matters most)
 GENERATION = "vectors"
+AFTER_COMMIT_PASSAGES = 20
 
 _model: Any = None
 _model_lock = threading.Lock()
@@ -200,7 +201,9 @@ def embed_after_commit() -> None:
     if not getattr(settings, "SEARCH_EMBED_ON_SAVE", True):
         return
     try:
-        embed_missing(limit=200)
+        # A bounded amount per save (an editor waits for it); a backlog from bulk work is
+        # for `manage.py embed`.
+        embed_missing(limit=AFTER_COMMIT_PASSAGES)
     except Exception:  # the data is saved; `manage.py embed` catches up later
         logger.exception("search: embedding after commit failed")
 

@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
 from . import embeddings
-from .models import SearchDocument, SearchPosting, SearchTerm, SynonymGroup
+from .models import SearchDocument, SearchTerm, SynonymGroup
 from .text import edit_distance, fold, term, terms, tokens
 
 K1 = 1.2
@@ -223,6 +223,47 @@ def _expand(word_term: str, word_length: int) -> tuple[dict[str, float], str]:
     return expansion, correction
 
 
+def _bm25_rows(
+    kind: str,
+    factors: list[tuple[int, int, float]],
+    average: float,
+    *,
+    limit: int,
+    coverage_first: bool,
+) -> list[tuple[str, float, int]]:
+    """BM25 in SQL: per document the best expansion of each word, summed over the words.
+
+    Only numbers computed here (term ids, word numbers, factors, BM25 constants) are written
+    into the statement; the kind and the limit are parameters. The same SQL runs on SQLite
+    and PostgreSQL; posting lists of common words no longer travel into Python.
+    """
+    expansion_rows = " UNION ALL ".join(
+        f"SELECT {term_id} AS term_id, {word} AS word, {factor!r} AS factor"
+        for term_id, word, factor in factors
+    )
+    norm = f"{K1!r} * (1 - {B!r} + {B!r} * d.length / {float(average)!r})"
+    order = "words DESC, score DESC" if coverage_first else "score DESC"
+    sql = f"""
+        SELECT d2.object_id, SUM(w.best) AS score, COUNT(*) AS words
+        FROM (
+            SELECT p.document_id AS document_id, x.word AS word,
+                   MAX(x.factor * p.weight * {K1 + 1!r} / (p.weight + {norm})) AS best
+            FROM search_searchposting p
+            JOIN ({expansion_rows}) x ON x.term_id = p.term_id
+            JOIN search_searchdocument d ON d.id = p.document_id
+            WHERE d.kind = %s
+            GROUP BY p.document_id, x.word
+        ) w
+        JOIN search_searchdocument d2 ON d2.id = w.document_id
+        GROUP BY d2.object_id
+        ORDER BY {order}, d2.object_id
+        LIMIT %s
+    """  # noqa: S608 - numbers only, see the docstring
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, limit])
+        return list(cursor.fetchall())
+
+
 def lexical_ranked(
     *, kind: str, query: str, limit: int = MAX_RESULTS, require_all: bool | None = None
 ) -> SearchResult:
@@ -258,45 +299,33 @@ def lexical_ranked(
         SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
     )
     total, average = _collection_stats(kind)
-    postings = SearchPosting.objects.filter(
-        term_id__in=term_rows.values(), document__kind=kind
-    ).values_list("term_id", "document_id", "weight", "document__length", "document__object_id")
-    by_term: dict[int, list[tuple[int, int, int, str]]] = defaultdict(list)
-    for term_id, document_id, weight, length, object_id in postings:
-        by_term[term_id].append((document_id, weight, length, object_id))
-    scores: dict[str, float] = defaultdict(float)
-    matched_words: dict[str, int] = defaultdict(int)
-    for expansion in expansions:
-        best: dict[str, float] = {}
+    if require_all is None:
+        require_all = len(expansions) < QUESTION_WORDS
+    # (term id, word number, confidence × idf) for every expansion of every word.
+    factors: list[tuple[int, int, float]] = []
+    for word_number, expansion in enumerate(expansions):
         for t, confidence in expansion.items():
             term_id = term_rows.get(t)
             if term_id is None:
                 continue
             df = document_counts.get(term_id, 0)
             idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-            for _document_id, weight, length, object_id in by_term.get(term_id, []):
-                tf = weight * (K1 + 1) / (weight + K1 * (1 - B + B * length / average))
-                best[object_id] = max(best.get(object_id, 0.0), confidence * idf * tf)
-        for object_id, value in best.items():
-            scores[object_id] += value
-            matched_words[object_id] += 1
-    complete = {o: s for o, s in scores.items() if matched_words[o] == len(expansions)}
-    if require_all is None:
-        require_all = len(expansions) < QUESTION_WORDS
-    if require_all:
-        pool = complete or scores
-        ranked = sorted(
-            pool.items(), key=lambda item: (-item[1] - 10 * matched_words[item[0]], item[0])
-        )[:limit]
+            factors.append((int(term_id), word_number, float(confidence * idf)))
+    if not factors:
+        ranked, complete = [], False
     else:
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        rows = _bm25_rows(kind, factors, average, limit=limit, coverage_first=require_all)
+        complete = bool(rows) and rows[0][2] == len(expansions)
+        if require_all and complete:
+            rows = [row for row in rows if row[2] == len(expansions)]
+        ranked = [(object_id, float(score)) for object_id, score, _words in rows]
     did_you_mean = ""
     if any(c != originals[t] for c, t in zip(corrections, meaningful, strict=True)):
         did_you_mean = " ".join(corrections)
     return SearchResult(
         ranked=ranked,
         did_you_mean=did_you_mean,
-        all_words_matched=bool(complete),
+        all_words_matched=complete,
         question=not require_all,
         words=len(expansions),
     )

