@@ -1,6 +1,7 @@
 """`seed_demo`: deterministic synthetic demo data, created through the apps' services."""
 
 import json
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from wegweiser.accounts.services import membership_add, organisation_create
 from wegweiser.cases.demo import cases_seed
 from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.demo.vectors import demo_vectors_apply
 from wegweiser.editorial.demo import editorial_seed
 from wegweiser.offers.demo import offers_seed
 from wegweiser.pages.demo import pages_seed
@@ -32,6 +34,7 @@ class SeedReport:
     pages_created: int = 0
     cases_created: int = 0
     revisions_created: int = 0
+    vectors_loaded: int = 0
     accounts: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -102,6 +105,9 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
     report.cases_created = cases_seed()
     # Proposed changes by providers, waiting in the district's review queue.
     report.revisions_created = editorial_seed()
+    # Cross-language search from the start: the demo texts' embeddings ship with the code.
+    if not os.environ.get("WEGWEISER_DEMO_SKIP_VECTORS"):
+        report.vectors_loaded = demo_vectors_apply()
 
     target = Path(accounts_file or settings.WEGWEISER_DEMO_ACCOUNTS_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,10 @@ def test_seed_demo_is_idempotent_covers_every_role_and_accounts_log_in(client, s
     from wegweiser.editorial.constants import RevisionState
     from wegweiser.editorial.models import OfferRevision
 
+    from wegweiser.search.models import SearchPassage
+
+    # The shipped demo vectors cover every demo passage: cross-language search from the start.
+    assert not SearchPassage.objects.filter(vector__isnull=True).exists()
     # The KI editors find proposed changes of three providers in their review queue, once.
     assert OfferRevision.objects.count() == 3
     assert OfferRevision.objects.filter(state=RevisionState.SUBMITTED).count() == 2

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         report = demo_seed()
         self.stdout.write(
             f"Demo data ready: {report.organisations_created} organisations and "
-            f"{report.users_created} accounts, {report.offers_created} offers, {report.pages_created} info pages, {report.cases_created} demo cases, {report.revisions_created} proposed changes created. Accounts: {settings.WEGWEISER_DEMO_ACCOUNTS_FILE}"
+            f"{report.users_created} accounts, {report.offers_created} offers, {report.pages_created} info pages, {report.cases_created} demo cases, {report.revisions_created} proposed changes created, {report.vectors_loaded} search vectors loaded. Accounts: {settings.WEGWEISER_DEMO_ACCOUNTS_FILE}"
         )
         for account in report.accounts:
             self.stdout.write(
