@@ -34,7 +34,6 @@ def test_seed_demo_is_idempotent_covers_every_role_and_accounts_log_in(client, s
     assert search_ranked(kind="offer", query="Deutschkurs Herten").ranked
     from wegweiser.editorial.constants import RevisionState
     from wegweiser.editorial.models import OfferRevision
-
     from wegweiser.search.models import SearchPassage
 
     # The shipped demo vectors cover every demo passage: cross-language search from the start.

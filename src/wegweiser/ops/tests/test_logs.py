@@ -164,3 +164,39 @@ def test_sentinel_person_never_reaches_a_log_line(production_logs, make_member, 
     assert not_found["request_id"]
     assert not_found["status"] == 404
     assert request_context.get() is None
+
+
+@pytest.mark.django_db
+def test_sentinel_name_in_a_case_never_reaches_a_log_line(
+    production_logs, make_member, login, org_a, monkeypatch
+):
+    """A person's name in a case file: read, listed, searched, exported, noted – and an error."""
+    from django.urls import reverse
+
+    from wegweiser.cases import selectors as case_selectors
+    from wegweiser.cases import services as case_services
+    from wegweiser.cases.tests.factories import CaseFactory, PersonFactory
+
+    given, family = SENTINEL.split()
+    manager = make_member(Role.CASE_MANAGER, org_a, email="fm@example.org")
+    person = PersonFactory(given_name=given, family_name=family, email=SENTINEL_EMAIL)
+    case = CaseFactory(person=person, organisation=org_a, case_manager=manager)
+    case_services.note_add(actor=manager, case=case, text=f"Gespräch mit {SENTINEL}")
+    staff = login(manager)
+    staff.raise_request_exception = False
+    detail = reverse("backoffice:case-detail", kwargs={"case_id": case.pk})
+    assert staff.get(detail).status_code == 200
+    assert SENTINEL in staff.get(reverse("backoffice:case-list"), {"q": family}).content.decode()
+    assert staff.get(reverse("backoffice:case-export")).status_code == 200
+
+    # An error whose message carries the name, raised while the case page is built.
+    def broken(**kwargs):
+        raise ValueError(f"cannot render {SENTINEL} <{SENTINEL_EMAIL}>")
+
+    monkeypatch.setattr(case_selectors, "case_get_for_user", broken)
+    assert staff.get(detail).status_code == 500
+
+    text = production_logs.getvalue().lower()
+    assert "sentinelperson" not in text and "zyxwvu" not in text
+    errors = [e for e in _lines(production_logs) if e["logger"] == "django.request"]
+    assert any(e.get("exception", {}).get("type") == "builtins.ValueError" for e in errors)
