@@ -17,10 +17,12 @@ def offer_document(offer: Offer) -> Document:
         offer.cost_description,
         offer.organisation.name,
     ]
+    # Translations in a fixed language order: PostgreSQL's jsonb does not keep the key order,
+    # and the passage texts (and their embeddings' cache keys) must not depend on the database.
     for area in offer.life_areas.all():
-        texts += [area.name, *area.name_translations.values()]
+        texts += [area.name, *(name for _code, name in sorted(area.name_translations.items()))]
     for group in offer.target_groups.all():
-        texts += [group.name, *group.name_translations.values()]
+        texts += [group.name, *(name for _code, name in sorted(group.name_translations.items()))]
     texts += [location.municipality.name for location in offer.locations.all()]
     for translation in offer.translations.all():
         texts += [translation.name, translation.summary, translation.description]
