@@ -52,9 +52,10 @@ def parse_wrk(output: str) -> dict:
     result = {"p50": None, "p95": None, "p99": None, "rps": 0.0, "errors": 0, "non2xx": 0}
     for line in output.splitlines():
         line = line.strip()
-        for pct in ("50", "90", "99"):
-            if line.startswith(f"{pct}%"):
-                result["p95" if pct == "90" else f"p{pct}"] = ms(line.split()[1])
+        # From bench/wrk_percentiles.lua, in microseconds.
+        if line.startswith("PERCENTILE "):
+            _, pct, micros = line.split()
+            result[f"p{pct}"] = int(micros) / 1000
         if line.startswith("Requests/sec:"):
             result["rps"] = float(line.split()[1])
         if line.startswith("Socket errors:"):
@@ -238,7 +239,7 @@ def run(seconds: int, connections: int) -> int:
         print(
             f"gunicorn 2 workers × 4 threads, PostgreSQL, {connections} connections, {seconds} s per URL"
         )
-        print(f"{'url':20} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(f"{'url':20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
         failures = 0
         for label, path in urls.items():
             out = subprocess.run(
@@ -250,6 +251,8 @@ def run(seconds: int, connections: int) -> int:
                     "--timeout",
                     "10s",
                     "--latency",
+                    "--script",
+                    str(ROOT / "bench" / "wrk_percentiles.lua"),
                     base + path,
                 ],
                 capture_output=True,
