@@ -450,3 +450,35 @@ def gap_report(*, min_cell: int = GAP_MIN_CELL) -> list[GapCell]:
         ]
         report.append(GapCell(town, quarter, total, visible))
     return report
+
+
+# Lookups the case views need from other apps, kept here so that views hold no queries.
+
+
+def organisation_first_with_role(*, user: Any, role: str) -> Organisation | None:
+    """The user's first organisation (by name) in which they hold `role`."""
+    ids = user.organisation_ids_with_role(role)
+    return Organisation.objects.filter(pk__in=ids).order_by("name").first()
+
+
+def organisation_get_by_uuid(*, uuid: Any) -> Organisation | None:
+    return Organisation.objects.filter(uuid=uuid).first()
+
+
+def offers_for_referral() -> QuerySet:
+    """Active offers a case manager can refer to, with only the columns the picker shows."""
+    from wegweiser.offers.models import Offer
+
+    return (
+        Offer.objects.filter(status="active")
+        .select_related("organisation")
+        .only("uuid", "name", "organisation__name")
+        .order_by("name")
+    )
+
+
+def offer_for_referral(*, uuid: Any) -> Any:
+    """The active offer with this uuid, or None."""
+    from wegweiser.offers.models import Offer
+
+    return Offer.objects.filter(uuid=uuid, status="active").first()

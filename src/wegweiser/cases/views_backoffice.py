@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from wegweiser.accounts.constants import Role
-from wegweiser.accounts.models import Organisation
 from wegweiser.core.access import PermissionRequiredMixin
-from wegweiser.offers.models import Offer
 from wegweiser.privacy.selectors import access_log_for_object
 
 from . import consent, forms, selectors, services
@@ -30,8 +28,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 def _first_org(user, role):
-    ids = user.organisation_ids_with_role(role)
-    return Organisation.objects.filter(pk__in=ids).order_by("name").first()
+    return selectors.organisation_first_with_role(user=user, role=role)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,7 +134,7 @@ class IntakeAssignView(PermissionRequiredMixin, View):
         intake = selectors.intake_get_for_distribution(request=request, intake_id=intake_id)
         form = forms.AssignForm(request.POST)
         organisation = (
-            Organisation.objects.filter(uuid=form.cleaned_data["organisation"]).first()
+            selectors.organisation_get_by_uuid(uuid=form.cleaned_data["organisation"])
             if form.is_valid()
             else None
         )
@@ -219,7 +216,7 @@ class CaseMixin(PermissionRequiredMixin):
 class CaseDetailView(CaseMixin, View):
     def get(self, request, case_id):
         case = self.case(request, case_id, audit=True)
-        offers = Offer.objects.filter(status="active").select_related("organisation")
+        offers = selectors.offers_for_referral()
         transfer_targets = selectors.transfer_targets_for_case(case=case)
         return render(
             request,
@@ -336,7 +333,7 @@ class ReferralCreateView(CaseContentCreateView):
     form_class = forms.ReferralForm
 
     def call(self, request, case, data):
-        offer = Offer.objects.filter(uuid=data["offer"], status="active").first()
+        offer = selectors.offer_for_referral(uuid=data["offer"])
         if offer is None:
             raise ValidationError(_("Choose an offer from the directory."))
         return services.referral_create(
@@ -418,7 +415,7 @@ class CaseTransferView(CaseMixin, View):
         case = self.case(request, case_id)
         form = forms.TransferForm(request.POST)
         organisation = (
-            Organisation.objects.filter(uuid=form.cleaned_data["organisation"]).first()
+            selectors.organisation_get_by_uuid(uuid=form.cleaned_data["organisation"])
             if form.is_valid()
             else None
         )

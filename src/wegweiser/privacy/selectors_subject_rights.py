@@ -9,7 +9,7 @@ from django.http import Http404
 
 from wegweiser.accounts.constants import Role
 
-from .models_subject_rights import DataSubjectRequest
+from .models_subject_rights import DataSubjectRequest, LegalHold
 from .registry import subject_models
 from .subject_rights import subject_is_restricted  # noqa: F401  (public API)
 
@@ -43,3 +43,8 @@ def request_get_for_user(*, user, uuid) -> DataSubjectRequest:
     if request is None:
         raise Http404
     return request
+
+
+def legal_hold_list():
+    """Every legal hold, the longest-running first (for the admins' page)."""
+    return LegalHold.objects.select_related("created_by").order_by("-until")

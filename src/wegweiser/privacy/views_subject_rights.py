@@ -183,7 +183,7 @@ class LegalHoldListView(PermissionRequiredMixin, View):
         return [(d.label, str(d.model._meta.verbose_name)) for d in declarations()]
 
     def _render(self, request, form, status=200):
-        holds = LegalHold.objects.select_related("created_by").order_by("-until")
+        holds = selectors.legal_hold_list()
         page = Paginator(holds, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
