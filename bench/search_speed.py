@@ -410,6 +410,13 @@ def wrk_run(database_url: str, var_dir: str, seconds: int) -> dict | None:
         server.wait(timeout=30)
 
 
+def _pg(tool: str, arguments: list[str]) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from with_postgres import pg_bin
+
+    subprocess.run([pg_bin(tool), *arguments], check=True)
+
+
 def run_engine(args) -> None:
     var_dir = args.existing or tempfile.mkdtemp(prefix="wegweiser-speed-")
     database_url = os.environ.get("DATABASE_URL") if args.engine == "postgresql" else None
@@ -418,12 +425,39 @@ def run_engine(args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    cache = Path(args.db_cache) if args.db_cache else None
+    cached_file = None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        suffix = "sqlite3" if connection.vendor == "sqlite" else "pgdump"
+        cached_file = cache / f"speed-{args.offers}.{suffix}"
+    restored = False
+    if cached_file is not None and cached_file.exists() and not args.existing:
+        t0 = time.monotonic()
+        connection.close()
+        if connection.vendor == "sqlite":
+            shutil.copyfile(cached_file, f"{var_dir}/speed.sqlite3")
+        else:
+            _pg("pg_restore", ["--no-owner", "-j", "2", "-d", database_url, str(cached_file)])
+        restored = True
+        print(f"  restored {cached_file} in {time.monotonic() - t0:.0f} s", flush=True)
     call_command("migrate", verbosity=0)
     if args.existing:
         print(f"[{connection.vendor}] measuring the existing database in {var_dir}", flush=True)
+    elif restored:
+        print(f"[{connection.vendor}] measuring the cached database", flush=True)
     else:
         print(f"[{connection.vendor}] generating {args.offers} offers ...", flush=True)
         generate(args.offers)
+        if cached_file is not None:
+            connection.close()
+            if connection.vendor == "sqlite":
+                shutil.copyfile(f"{var_dir}/speed.sqlite3", cached_file)
+            else:
+                _pg("pg_dump", ["-Fc", "-f", str(cached_file), database_url])
+            print(f"  kept the database in {cached_file} (--db-cache)", flush=True)
+    if args.generate_only:
+        return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -445,6 +479,12 @@ def main() -> None:
     parser.add_argument(
         "--existing", metavar="DIR", help="SQLite: measure the database a previous run left in DIR"
     )
+    parser.add_argument(
+        "--db-cache",
+        metavar="DIR",
+        help="keep the generated database in DIR (SQLite file, pg_dump) and reuse it next time",
+    )
+    parser.add_argument("--generate-only", action="store_true", help="build (and cache), no timing")
     parser.add_argument("--install-wrk", action="store_true", help="apt-get install wrk first")
     args = parser.parse_args()
     if args.install_wrk:
@@ -458,6 +498,8 @@ def main() -> None:
         f"--wrk-seconds={args.wrk_seconds}",
     ]
     common.append("--wrk" if args.wrk else "--no-wrk")
+    if args.db_cache:
+        common.append(f"--db-cache={args.db_cache}")
     results = []
     for engine, prefix in [
         ("sqlite", []),

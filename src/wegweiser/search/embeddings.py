@@ -21,10 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
-from .models import SearchGeneration, SearchPassage
+from .models import SearchPassage
 from .text import tokens
+from .tokens import VECTORS, token_bump, token_read
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ MODEL_NAME = "multilingual-e5-small"
 PASSAGE_WORDS = 150
 PASSAGE_STRIDE = 120
 MAX_PASSAGES = 40  # per document: very long texts are cut (the beginning matters most)
-GENERATION = "vectors"
+GENERATION = VECTORS
 AFTER_COMMIT_PASSAGES = 20
 
 _model: Any = None
@@ -158,16 +158,12 @@ def embed_query(text: str):
 
 
 def generation_bump() -> None:
-    updated = SearchGeneration.objects.filter(name=GENERATION).update(value=F("value") + 1)
-    if not updated:
-        SearchGeneration.objects.get_or_create(name=GENERATION, defaults={"value": 1})
+    """A new RANDOM token (not a counter: see tokens.py – rolled-back transactions)."""
+    token_bump(GENERATION)
 
 
-def generation() -> int:
-    return (
-        SearchGeneration.objects.filter(name=GENERATION).values_list("value", flat=True).first()
-        or 0
-    )
+def generation() -> int | None:
+    return token_read(GENERATION)
 
 
 def embed_missing(

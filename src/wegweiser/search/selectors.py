@@ -19,9 +19,13 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
 from . import embeddings
+from . import snapshot as _snapshot
 from .models import SearchDocument, SearchTerm, SynonymGroup
+from .snapshot import LexicalSnapshot
 from .text import edit_distance, fold, term, terms, tokens
 
+# "memory": rank on the per-process snapshot (search/snapshot.py); "sql": in the database.
+LEXICAL_ENGINE = "memory"
 K1 = 1.2
 B = 0.75
 MAX_WORDS = 10
@@ -192,30 +196,46 @@ def _typo_terms(word_term: str) -> list[tuple[str, str]]:
     return [(t, display or t) for _d, _c, t, display in best[:5]]
 
 
-def _expand(word_term: str, word_length: int) -> tuple[dict[str, float], str]:
-    """Index terms for one query word with their confidence, and a correction if it was a typo."""
+def _expand(
+    word_term: str, word_length: int, snap: LexicalSnapshot | None = None
+) -> tuple[dict[str, float], str]:
+    """Index terms for one query word with their confidence, and a correction if it was a typo.
+
+    With a snapshot the vocabulary lookups run in memory, without it in SQL (the reference).
+    """
     expansion: dict[str, float] = {}
-    vocabulary = dict(
-        SearchTerm.objects.filter(term=word_term, document_count__gt=0).values_list("term", "pk")
-    )
-    if vocabulary:
+    if snap is not None:
+        known = snap.index(word_term) is not None
+    else:
+        known = SearchTerm.objects.filter(term=word_term, document_count__gt=0).exists()
+    if known:
         expansion[word_term] = 1.0
     for synonym in _synonym_terms(word_term):
         expansion.setdefault(synonym, 0.9)
     # Compounds and longer forms: "Kurs" (stem "kur") finds "Deutschkurs"; short words would
     # match too much, so the typed word needs four letters.
     if word_length >= 4 and len(word_term) >= 3:
-        compounds = SearchTerm.objects.filter(document_count__gt=0).filter(term__endswith=word_term)
-        prefixed = SearchTerm.objects.filter(document_count__gt=0).filter(
-            term__startswith=word_term
-        )
-        for t in list(compounds.values_list("term", flat=True)[:50]) + list(
-            prefixed.values_list("term", flat=True)[:50]
-        ):
+        if snap is not None:
+            longer = snap.with_suffix(word_term, 50) + snap.with_prefix(word_term, 50)
+        else:
+            compounds = SearchTerm.objects.filter(document_count__gt=0).filter(
+                term__endswith=word_term
+            )
+            prefixed = SearchTerm.objects.filter(document_count__gt=0).filter(
+                term__startswith=word_term
+            )
+            longer = list(compounds.order_by("pk").values_list("term", flat=True)[:50]) + list(
+                prefixed.order_by("pk").values_list("term", flat=True)[:50]
+            )
+        for t in longer:
             expansion.setdefault(t, 0.7)
     correction = ""
     if not expansion and len(word_term) >= 4:
-        typos = _typo_terms(word_term)
+        if snap is not None:
+            limit = 1 if len(word_term) < 8 else 2
+            typos = snap.typo_candidates(word_term, limit)
+        else:
+            typos = _typo_terms(word_term)
         for t, _display in typos:
             expansion.setdefault(t, 0.6)
         if typos:
@@ -265,14 +285,23 @@ def _bm25_rows(
 
 
 def lexical_ranked(
-    *, kind: str, query: str, limit: int = MAX_RESULTS, require_all: bool | None = None
+    *,
+    kind: str,
+    query: str,
+    limit: int = MAX_RESULTS,
+    require_all: bool | None = None,
+    engine: str | None = None,
 ) -> SearchResult:
     """Object ids of `kind` ranked by full text (BM25), with a "did you mean" when useful.
 
     Short queries ("Deutschkurs Herten") want documents with every word. Questions in natural
     language (QUESTION_WORDS meaningful words or more) rarely share all their words with the
     answer: they are ranked by BM25 over all words (`require_all` overrides the choice).
+
+    `engine` "memory" (default, LEXICAL_ENGINE) ranks on the in-memory snapshot, "sql" in the
+    database (the reference the snapshot is tested against).
     """
+    snap = _snapshot.current() if (engine or LEXICAL_ENGINE) == "memory" else None
     words = tokens(query)[: MAX_WORDS * 2]
     lengths: dict[str, int] = {}
     originals: dict[str, str] = {}
@@ -288,17 +317,24 @@ def lexical_ranked(
     expansions = []
     corrections = []
     for word_term in meaningful:
-        expansion, correction = _expand(word_term, lengths[word_term])
+        expansion, correction = _expand(word_term, lengths[word_term], snap)
         expansions.append(expansion)
         corrections.append(correction or originals[word_term])
     all_terms = {t for e in expansions for t in e}
     if not all_terms:
         return SearchResult()
-    term_rows = dict(SearchTerm.objects.filter(term__in=all_terms).values_list("term", "pk"))
-    document_counts = dict(
-        SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
-    )
-    total, average = _collection_stats(kind)
+    if snap is not None:
+        term_rows = {t: i for t in all_terms if (i := snap.index(t)) is not None}
+        document_counts = {term_rows[t]: int(snap.counts[term_rows[t]]) for t in term_rows}
+        kind_index = snap.kinds.get(kind)
+        total = kind_index.total if kind_index else 1
+        average = kind_index.average if kind_index else 1.0
+    else:
+        term_rows = dict(SearchTerm.objects.filter(term__in=all_terms).values_list("term", "pk"))
+        document_counts = dict(
+            SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
+        )
+        total, average = _collection_stats(kind)
     if require_all is None:
         require_all = len(expansions) < QUESTION_WORDS
     # (term id, word number, confidence × idf) for every expansion of every word.
@@ -314,7 +350,19 @@ def lexical_ranked(
     if not factors:
         ranked, complete = [], False
     else:
-        rows = _bm25_rows(kind, factors, average, limit=limit, coverage_first=require_all)
+        if snap is not None:
+            rows = snap.bm25(
+                kind,
+                factors,
+                average,
+                words=len(expansions),
+                limit=limit,
+                coverage_first=require_all,
+                k1=K1,
+                b=B,
+            )
+        else:
+            rows = _bm25_rows(kind, factors, average, limit=limit, coverage_first=require_all)
         complete = bool(rows) and rows[0][2] == len(expansions)
         if require_all and complete:
             rows = [row for row in rows if row[2] == len(expansions)]

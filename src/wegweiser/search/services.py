@@ -14,6 +14,7 @@ from .models import SearchDocument, SearchPassage, SearchPosting, SearchTerm, Sy
 from .registry import PROVIDERS, Document
 from .selectors import stats_forget
 from .text import term, tokens
+from .tokens import LEXICAL, token_bump
 
 TITLE_WEIGHT = 3
 DEFAULT_SYNONYMS = [
@@ -79,6 +80,7 @@ def document_upsert(document: Document) -> SearchDocument:
     )
     _passages_replace(row, document)
     stats_forget()
+    token_bump(LEXICAL)
     return row
 
 
@@ -154,6 +156,7 @@ def document_delete(*, kind: str, object_id: str) -> None:
     row.delete()
     embeddings.generation_bump()
     stats_forget()
+    token_bump(LEXICAL)
 
 
 @transaction.atomic
@@ -283,4 +286,5 @@ def documents_bulk_index(
             )
     embeddings.generation_bump()
     stats_forget()
+    token_bump(LEXICAL)
     return total

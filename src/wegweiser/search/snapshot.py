@@ -1,0 +1,258 @@
+"""An in-memory snapshot of the full-text index, for ranking without SQL (ADR 0004, addendum).
+
+The tables (SearchDocument, SearchTerm, SearchPosting) stay the transactional source of truth.
+Each process keeps numpy arrays built from them: per kind the documents (object ids, lengths)
+and the postings in CSR form (term → document indices, weights); the vocabulary sorted, so
+that exact, prefix, suffix (compound) and typo lookups need no query. The snapshot is rebuilt
+when the `lexical` change token moved (one cheap query per search; see tokens.py).
+"""
+
+import bisect
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+
+from . import tokens
+from .text import edit_distance
+
+CHUNK = 200_000
+
+
+@dataclass
+class KindIndex:
+    object_ids: list[str]
+    lengths: np.ndarray  # float64 per document
+    order_rank: np.ndarray  # position of each document when sorted by object id (as text)
+    indptr: np.ndarray  # CSR over the vocabulary (sorted terms)
+    documents: np.ndarray  # int32 document indices
+    weights: np.ndarray  # float32 posting weights
+
+    @property
+    def total(self) -> int:
+        return len(self.object_ids) or 1
+
+    @property
+    def average(self) -> float:
+        return (float(self.lengths.sum()) or 1.0) / self.total
+
+
+@dataclass
+class LexicalSnapshot:
+    token: int | None
+    terms: list[str]  # sorted, only terms with document_count > 0
+    pks: np.ndarray  # SearchTerm pk per term
+    counts: np.ndarray  # document_count per term
+    displays: list[str]
+    lengths: np.ndarray  # len(term)
+    reversed_terms: list[str]  # sorted reversed terms, for suffix lookups
+    reversed_index: np.ndarray  # term index of each reversed term
+    kinds: dict[str, KindIndex] = field(default_factory=dict)
+    built_seconds: float = 0.0
+
+    def index(self, term: str) -> int | None:
+        i = bisect.bisect_left(self.terms, term)
+        return i if i < len(self.terms) and self.terms[i] == term else None
+
+    def _by_pk(self, indices, limit: int) -> list[str]:
+        indices = np.asarray(indices, dtype=np.int64)
+        if indices.size > limit:
+            indices = indices[np.argsort(self.pks[indices], kind="stable")][:limit]
+        else:
+            indices = indices[np.argsort(self.pks[indices], kind="stable")]
+        return [self.terms[i] for i in indices]
+
+    def with_prefix(self, prefix: str, limit: int) -> list[str]:
+        """Terms starting with `prefix`, in the order of their ids (like the SQL did)."""
+        start = bisect.bisect_left(self.terms, prefix)
+        end = bisect.bisect_left(self.terms, prefix + "\U0010ffff")
+        return self._by_pk(np.arange(start, end), limit)
+
+    def with_suffix(self, suffix: str, limit: int) -> list[str]:
+        key = suffix[::-1]
+        start = bisect.bisect_left(self.reversed_terms, key)
+        end = bisect.bisect_left(self.reversed_terms, key + "\U0010ffff")
+        return self._by_pk(self.reversed_index[start:end], limit)
+
+    def typo_candidates(self, word_term: str, limit: int) -> list[tuple[str, str]]:
+        """Terms within `limit` edits that start with the same letter, most common first."""
+        start = bisect.bisect_left(self.terms, word_term[0])
+        end = bisect.bisect_left(self.terms, word_term[0] + "\U0010ffff")
+        span = np.arange(start, end)
+        near = span[np.abs(self.lengths[start:end] - len(word_term)) <= limit]
+        scored = []
+        for i in near.tolist():
+            t = self.terms[i]
+            distance = edit_distance(word_term, t, limit)
+            if distance <= limit:
+                scored.append((distance, -int(self.counts[i]), t, self.displays[i]))
+        return [(t, display or t) for _d, _c, t, display in sorted(scored)[:5]]
+
+    def bm25(
+        self,
+        kind: str,
+        factors: list[tuple[int, int, float]],
+        average: float,
+        *,
+        words: int,
+        limit: int,
+        coverage_first: bool,
+        k1: float,
+        b: float,
+    ) -> list[tuple[str, float, int]]:
+        """Like the SQL ranking: per document the best expansion of each word, summed."""
+        index = self.kinds.get(kind)
+        if index is None or not factors:
+            return []
+        n = len(index.object_ids)
+        norm = k1 * ((1 - b) + (b * index.lengths) / float(average))
+        score = np.zeros(n)
+        covered = np.zeros(n, dtype=np.int16)
+        for word in range(words):
+            best = None
+            for term_index, word_number, factor in factors:
+                if word_number != word:
+                    continue
+                start, end = index.indptr[term_index], index.indptr[term_index + 1]
+                if start == end:
+                    continue
+                docs = index.documents[start:end]
+                weight = index.weights[start:end].astype(np.float64)
+                value = factor * weight * (k1 + 1) / (weight + norm[docs])
+                if best is None:
+                    best = np.full(n, -np.inf)
+                best[docs] = np.maximum(best[docs], value)
+            if best is None:
+                continue
+            hit = np.flatnonzero(best > -np.inf)
+            score[hit] += best[hit]
+            covered[hit] += 1
+        candidates = np.flatnonzero(covered > 0)
+        if candidates.size == 0:
+            return []
+        chosen: list[np.ndarray] = []
+        if coverage_first:
+            need = limit
+            for level in range(int(covered[candidates].max()), 0, -1):
+                at_level = candidates[covered[candidates] == level]
+                part = self._top(index, at_level, score, need)
+                chosen.append(part)
+                need -= part.size
+                if need <= 0:
+                    break
+        else:
+            chosen.append(self._top(index, candidates, score, limit))
+        top = np.concatenate(chosen)
+        return [(index.object_ids[i], float(score[i]), int(covered[i])) for i in top.tolist()]
+
+    @staticmethod
+    def _top(index: KindIndex, candidates: np.ndarray, score: np.ndarray, need: int):
+        if need <= 0 or candidates.size == 0:
+            return candidates[:0]
+        values = score[candidates]
+        if candidates.size > need:
+            kth = np.partition(-values, need - 1)[need - 1]
+            keep = -values <= kth
+            candidates, values = candidates[keep], values[keep]
+        order = np.lexsort((index.order_rank[candidates], -values))
+        return candidates[order][:need]
+
+
+_snapshot: LexicalSnapshot | None = None
+_lock = threading.Lock()
+
+
+def _fetch(sql: str, columns: int, dtype=np.int64) -> np.ndarray:
+    """Rows of numbers straight into one array, a chunk at a time (no list of all rows)."""
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                break
+            parts.append(np.array(rows, dtype=dtype).reshape(len(rows), columns))
+    if not parts:
+        return np.zeros((0, columns), dtype=dtype)
+    return np.concatenate(parts)
+
+
+def build(token: int | None) -> LexicalSnapshot:
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, term, display, document_count FROM search_searchterm "
+            "WHERE document_count > 0"
+        )
+        vocabulary = sorted(cursor.fetchall(), key=lambda row: row[1])
+        cursor.execute("SELECT id, kind, object_id, length FROM search_searchdocument ORDER BY id")
+        documents = cursor.fetchall()
+    terms = [row[1] for row in vocabulary]
+    pks = np.array([row[0] for row in vocabulary], dtype=np.int64)
+    reversed_pairs = sorted((t[::-1], i) for i, t in enumerate(terms))
+    snap = LexicalSnapshot(
+        token=token,
+        terms=terms,
+        pks=pks,
+        counts=np.array([row[3] for row in vocabulary], dtype=np.int64),
+        displays=[row[2] for row in vocabulary],
+        lengths=np.array([len(t) for t in terms], dtype=np.int64),
+        reversed_terms=[r for r, _i in reversed_pairs],
+        reversed_index=np.array([i for _r, i in reversed_pairs], dtype=np.int64),
+    )
+    document_ids = np.array([row[0] for row in documents], dtype=np.int64)
+    kinds = sorted({row[1] for row in documents})
+    document_kind = np.array([kinds.index(row[1]) for row in documents], dtype=np.int32)
+    postings = _fetch("SELECT term_id, document_id, weight FROM search_searchposting", 3)
+    # Term pk → vocabulary position; postings of terms outside the vocabulary are dropped.
+    pk_order = np.argsort(pks)
+    sorted_pks = pks[pk_order]
+    where = np.searchsorted(sorted_pks, postings[:, 0])
+    where = np.minimum(where, max(len(sorted_pks) - 1, 0))
+    known = sorted_pks[where] == postings[:, 0] if len(sorted_pks) else np.zeros(0, bool)
+    postings = postings[known]
+    term_index = pk_order[where[known]]
+    document_index = np.searchsorted(document_ids, postings[:, 1])
+    for number, kind in enumerate(kinds):
+        members = np.flatnonzero(document_kind == number)
+        local = np.full(len(documents), -1, dtype=np.int64)
+        local[members] = np.arange(members.size)
+        mine = document_kind[document_index] == number
+        kind_terms = term_index[mine]
+        order = np.argsort(kind_terms, kind="stable")
+        counts = np.bincount(kind_terms, minlength=len(terms))
+        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        object_ids = [documents[i][2] for i in members.tolist()]
+        order_rank = np.empty(len(object_ids), dtype=np.int64)
+        order_rank[sorted(range(len(object_ids)), key=object_ids.__getitem__)] = np.arange(
+            len(object_ids)
+        )
+        snap.kinds[kind] = KindIndex(
+            object_ids=object_ids,
+            lengths=np.array([documents[i][3] for i in members.tolist()], dtype=np.float64),
+            order_rank=order_rank,
+            indptr=indptr,
+            documents=local[document_index[mine][order]].astype(np.int32),
+            weights=postings[mine, 2][order].astype(np.float32),
+        )
+    snap.built_seconds = time.monotonic() - started
+    return snap
+
+
+def current() -> LexicalSnapshot:
+    """The snapshot of the index as this transaction sees it (rebuilt when the token moved)."""
+    global _snapshot
+    token = tokens.token_read(tokens.LEXICAL)
+    snap = _snapshot
+    if snap is not None and snap.token == token:
+        return snap
+    with _lock:
+        snap = _snapshot
+        if snap is not None and snap.token == token:
+            return snap
+        snap = build(token)
+        _snapshot = snap
+    return snap

@@ -1,0 +1,112 @@
+"""The in-memory snapshot ranks exactly like the SQL reference; change tokens are random."""
+
+import random
+
+import pytest
+from django.db import transaction
+
+from wegweiser.search import snapshot, tokens
+from wegweiser.search.registry import Document
+from wegweiser.search.selectors import lexical_ranked
+from wegweiser.search.services import document_delete, document_upsert, synonyms_load_defaults
+
+pytestmark = pytest.mark.django_db
+
+WORDS = [
+    "Deutschkurs",
+    "Sprachkurs",
+    "Beratung",
+    "Migrationsberatung",
+    "Schuldnerberatung",
+    "Wohnung",
+    "Wohnungssuche",
+    "Kita",
+    "Kindergarten",
+    "Schwimmkurs",
+    "Arbeit",
+    "Ausbildung",
+    "Frauencafé",
+    "Hilfe",
+    "Familien",
+    "Kinder",
+    "kostenlos",
+    "Anerkennung",
+]
+QUERIES = [
+    "Deutschkurs",
+    "Beratung",
+    "Beratung Wohnung",
+    "Kurs",
+    "Kita kostenlos",
+    "Wohnug",
+    "Schwimkurs",
+    "Wie finde ich eine Wohnung für meine Familie mit Kindern",
+    "Hilfe Arbeit Ausbildung Anerkennung Familien",
+    "Job",
+    "nichtsdergleichen",
+    "12",
+]
+
+
+@pytest.fixture
+def corpus(db):
+    synonyms_load_defaults()
+    rng = random.Random(7)
+    for i in range(120):
+        title = " ".join(rng.sample(WORDS, 2))
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 25))) + f" {i % 13}"
+        document_upsert(Document(kind="offer", object_id=str(i), title=title, texts=[text]))
+    for i in range(10):
+        document_upsert(
+            Document(kind="page", object_id=str(i), title=rng.choice(WORDS), texts=["Beratung"])
+        )
+
+
+def _rounded(result):
+    return (
+        [(object_id, round(score, 9)) for object_id, score in result.ranked],
+        result.did_you_mean,
+        result.all_words_matched,
+        result.question,
+        result.words,
+    )
+
+
+def test_memory_ranking_equals_sql(corpus):
+    for kind in ("offer", "page", "nothing"):
+        for query in QUERIES:
+            for limit in (1000, 7):
+                memory = lexical_ranked(kind=kind, query=query, limit=limit, engine="memory")
+                sql = lexical_ranked(kind=kind, query=query, limit=limit, engine="sql")
+                assert _rounded(memory) == _rounded(sql), (kind, query, limit)
+                if kind == "offer" and limit == 1000 and query != "nichtsdergleichen":
+                    assert memory.ranked
+
+
+def test_every_write_is_seen_by_the_next_search(corpus):
+    assert lexical_ranked(kind="offer", query="Zebrastreifen").ranked == []
+    document_upsert(Document(kind="offer", object_id="new", title="Zebrastreifen", texts=[]))
+    assert [o for o, _s in lexical_ranked(kind="offer", query="Zebrastreifen").ranked] == ["new"]
+    document_delete(kind="offer", object_id="new")
+    assert lexical_ranked(kind="offer", query="Zebrastreifen").ranked == []
+
+
+def test_a_rolled_back_write_never_leaves_a_stale_snapshot(corpus):
+    before = tokens.token_read(tokens.LEXICAL)
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        document_upsert(Document(kind="offer", object_id="gone", title="Zebrastreifen", texts=[]))
+        assert lexical_ranked(kind="offer", query="Zebrastreifen").ranked
+        transaction.savepoint_rollback(sid)
+    assert tokens.token_read(tokens.LEXICAL) == before
+    assert lexical_ranked(kind="offer", query="Zebrastreifen").ranked == []
+    assert snapshot.current().token == before
+
+
+def test_tokens_are_random_not_counters(db):
+    seen = set()
+    for _ in range(5):
+        tokens.token_bump("test")
+        seen.add(tokens.token_read("test"))
+    assert len(seen) == 5
+    assert max(seen) > 1000

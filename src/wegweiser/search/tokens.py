@@ -1,0 +1,34 @@
+"""Change tokens: one small row per cached structure, read once per search.
+
+Every write that changes what a cache holds sets its token to a NEW RANDOM value inside the
+writing transaction. Each process compares the token with the one its cache was built from.
+A random value (not a counter) matters: a rolled-back transaction (every test, a failed
+import) brings a counter back to an old value while another process may already have cached
+the data written in between; a random token never comes back.
+"""
+
+import secrets
+
+from .models import SearchGeneration
+
+LEXICAL = "lexical"
+VECTORS = "vectors"
+OFFERS = "offers"
+
+
+def token_read(name: str) -> int | None:
+    return SearchGeneration.objects.filter(name=name).values_list("value", flat=True).first()
+
+
+def tokens_read(*names: str) -> dict[str, int | None]:
+    """Several tokens in one query."""
+    found = dict(SearchGeneration.objects.filter(name__in=names).values_list("name", "value"))
+    return {name: found.get(name) for name in names}
+
+
+def token_bump(name: str) -> None:
+    value = secrets.randbits(62) + 1
+    if not SearchGeneration.objects.filter(name=name).update(value=value):
+        _row, created = SearchGeneration.objects.get_or_create(name=name, defaults={"value": value})
+        if not created:
+            SearchGeneration.objects.filter(name=name).update(value=value)
