@@ -9,6 +9,8 @@ class OffersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules)
+        from .facets import connect_signals
         from .search import register
 
         register()
+        connect_signals()

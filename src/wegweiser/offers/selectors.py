@@ -16,6 +16,7 @@ from wegweiser.accounts.models import Organisation
 from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
 from wegweiser.search.selectors import ids_subquery, rank_position, search_ranked
 
+from . import facets
 from .constants import (
     ACCESSIBILITY_FEATURES,
     MAX_QUERY_LENGTH,
@@ -49,12 +50,17 @@ class OfferFilters:
     near: str = ""
     sort: str = Sort.RELEVANCE
     ignored: list[str] = field(default_factory=list)
+    # A point (latitude, longitude) and a radius in km (the API's near/lat/lon + radius_km).
+    point: tuple[float, float] | None = None
+    radius_km: float | None = None
     # Filled by the search engine on first use.
     ranking: list[int] | None = None
     did_you_mean: str = ""
+    # (offer arrays, one mask per active filter): computed once per request (offers/facets.py).
+    masks: tuple | None = None
 
     def as_dict(self) -> dict:
-        skip = {"q", "ignored", "sort", "ranking", "did_you_mean"}
+        skip = {"q", "ignored", "sort", "ranking", "did_you_mean", "masks", "point", "radius_km"}
         return {k: v for k, v in self.__dict__.items() if v and k not in skip}
 
 
@@ -148,10 +154,50 @@ def _open_now_filter(now: datetime) -> Q:
     return Q(pk__in=weekly) | Q(pk__in=dated)
 
 
+def _narrows(filters: OfferFilters) -> bool:
+    return bool(
+        filters.q
+        or filters.life_areas
+        or filters.towns
+        or filters.target_groups
+        or filters.languages
+        or filters.costs
+        or filters.accessibility
+        or filters.open_now
+        or filters.online
+        or filters.good_practice
+        or filters.organisation
+        or (filters.point is not None and filters.radius_km)
+    )
+
+
+def _masks(filters: OfferFilters, now: datetime | None) -> tuple:
+    if filters.masks is None:
+        arrays = facets.offer_arrays()
+        ranking = _ranking(filters) if filters.q else None
+        filters.masks = (arrays, facets.filter_masks(arrays, filters, ranking, now))
+    return filters.masks
+
+
 def _apply(
+    qs: QuerySet[Offer], filters: OfferFilters, *, now: datetime | None = None
+) -> QuerySet[Offer]:
+    """The published offers matching all filters, by their ids from the in-memory snapshot
+    (offers/facets.py); `qs` is `_published()` or narrower."""
+    if not _narrows(filters):
+        return qs
+    arrays, masks = _masks(filters, now)
+    ids = arrays.pks[facets.combined(arrays, masks)]
+    return qs.filter(pk__in=ids_subquery(ids.tolist()))
+
+
+def _apply_sql(
     qs: QuerySet[Offer], filters: OfferFilters, *, skip: str = "", now: datetime | None = None
 ) -> QuerySet[Offer]:
-    """Apply all filters but `skip`: AND across facets, OR within one facet."""
+    """Apply all filters but `skip` in SQL: AND across facets, OR within one facet.
+
+    The reference the snapshot is tested against (tests/test_facets.py); the radius is not
+    part of it."""
     if filters.q:
         qs = qs.filter(pk__in=ids_subquery(_ranking(filters)))
     if filters.life_areas and skip != "life_area":
@@ -231,6 +277,43 @@ def offer_search_public(
     return _with_display(_ordered(_apply(_published(), filters, now=now), filters), language)
 
 
+def _facet_counts_sql(*, filters: OfferFilters, now: datetime | None = None) -> dict:
+    """The facet counts in SQL, one grouped query per facet: the reference for the snapshot
+    (tests/test_facets.py), shaped like `facets.facet_counts`."""
+    base = _published()
+
+    def counts(skip: str, key: str) -> dict[str, int]:
+        rows = (
+            _apply_sql(base, filters, skip=skip, now=now)
+            .values(key)
+            .annotate(n=Count("pk", distinct=True))
+        )
+        return {row[key]: row["n"] for row in rows if row[key] is not None and row["n"]}
+
+    access_base = _apply_sql(base, filters, skip="access", now=now)
+    return {
+        "life_area": counts("life_area", "life_areas__slug"),
+        "town": counts("town", "locations__municipality__slug"),
+        "target_group": counts("target_group", "target_groups__slug"),
+        "language": counts("language", "languages__code"),
+        "cost": counts("cost", "cost"),
+        "access": {
+            feature: access_base.filter(
+                pk__in=Location.objects.filter(**{feature: True}).values("offers")
+            ).count()
+            for feature in ACCESSIBILITY_FEATURES
+        },
+        "open_now": {
+            "1": _apply_sql(base, filters, skip="open_now", now=now)
+            .filter(_open_now_filter(now or timezone.now()))
+            .count()
+        },
+        "online": {
+            "1": _apply_sql(base, filters, skip="online", now=now).filter(is_online=True).count()
+        },
+    }
+
+
 @dataclass
 class FacetValue:
     value: str
@@ -242,35 +325,18 @@ class FacetValue:
 def offer_facets_public(
     *, filters: OfferFilters, language: str, now: datetime | None = None
 ) -> dict[str, list[FacetValue]]:
-    """Counts per facet value, each counted with all other facets applied (so OR within a facet works)."""
-    base = _published()
-
-    def counts(skip: str, key: str) -> dict[str, int]:
-        rows = (
-            _apply(base, filters, skip=skip, now=now)
-            .values(key)
-            .annotate(n=Count("pk", distinct=True))
-        )
-        return {row[key]: row["n"] for row in rows if row[key] is not None}
-
-    life = counts("life_area", "life_areas__slug")
-    towns = counts("town", "locations__municipality__slug")
-    groups = counts("target_group", "target_groups__slug")
-    langs = counts("language", "languages__code")
-    costs = counts("cost", "cost")
-    access_base = _apply(base, filters, skip="access", now=now)
-    access = {
-        feature: access_base.filter(
-            pk__in=Location.objects.filter(**{feature: True}).values("offers")
-        ).count()
-        for feature in ACCESSIBILITY_FEATURES
-    }
-    open_now = (
-        _apply(base, filters, skip="open_now", now=now)
-        .filter(_open_now_filter(now or timezone.now()))
-        .count()
-    )
-    online = _apply(base, filters, skip="online", now=now).filter(is_online=True).count()
+    """Counts per facet value, each counted with all other facets applied (so OR within a
+    facet works), over the in-memory snapshot (offers/facets.py): no query per facet."""
+    arrays, masks = _masks(filters, now)
+    counted = facets.facet_counts(arrays, masks, now)
+    life = counted["life_area"]
+    towns = counted["town"]
+    groups = counted["target_group"]
+    langs = counted["language"]
+    costs = counted["cost"]
+    access = counted["access"]
+    open_now = counted["open_now"]["1"]
+    online = counted["online"]["1"]
 
     def build(objects, key, counted, selected, label):
         return [

@@ -1,0 +1,331 @@
+"""Filters and facet counts over an in-memory snapshot of the published offers (numpy).
+
+Per published offer: cost, online, good practice, organisation; per (offer, value) pairs for
+life areas, target groups, languages and towns; per (offer, location) pairs the accessibility
+features (AND within ONE location) and the coordinates (radius). A search computes one boolean
+mask per active filter; the counts of a facet are taken over the AND of all OTHER masks (OR
+within a facet, AND across facets, as `offer_facets_public` always did). Only the page of
+results is then loaded through the ORM.
+
+The arrays are rebuilt when the `offers` change token moved: signals on offers, locations,
+their links and the vocabularies set a new random token inside the writing transaction
+(see wegweiser.search.tokens).
+"""
+
+import math
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from wegweiser.search import tokens
+
+from .constants import ACCESSIBILITY_FEATURES, Cost
+
+KM_PER_DEGREE = 111.32
+FEATURES = list(ACCESSIBILITY_FEATURES)
+COSTS = list(Cost.values)
+MULTI = ("life_area", "target_group", "language", "town")
+
+
+@dataclass
+class Pairs:
+    offers: np.ndarray  # int32 offer positions
+    values: np.ndarray  # int32 value positions in `names`
+    names: list[str]
+    lookup: dict[str, int]
+
+
+@dataclass
+class OfferArrays:
+    token: int | None
+    pks: np.ndarray  # sorted offer pks (published, not inactive)
+    cost: np.ndarray  # int8 position in COSTS, -1 unknown
+    online: np.ndarray
+    good_practice: np.ndarray
+    organisation: np.ndarray  # organisation pk
+    organisations: dict[str, int]  # uuid → pk
+    pairs: dict[str, Pairs]
+    location_offers: np.ndarray  # int32 offer position per (offer, location)
+    location_access: np.ndarray  # uint8 feature bits per (offer, location)
+    location_lat: np.ndarray  # float64, NaN without coordinates
+    location_lon: np.ndarray
+    built_seconds: float = 0.0
+
+    @property
+    def size(self) -> int:
+        return int(self.pks.size)
+
+    def mask_of(self, ids) -> np.ndarray:
+        """Offer pks → a mask over the snapshot (unknown pks are ignored)."""
+        mask = np.zeros(self.size, dtype=bool)
+        ids = np.asarray(list(ids), dtype=np.int64)
+        if ids.size and self.size:
+            where = np.minimum(np.searchsorted(self.pks, ids), self.size - 1)
+            mask[where[self.pks[where] == ids]] = True
+        return mask
+
+    def positions_of(self, mask: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(mask)
+
+
+def _pairs(rows) -> Pairs:
+    rows = [(o, v) for o, v in rows if v is not None]
+    names = sorted({v for _o, v in rows})
+    lookup = {name: i for i, name in enumerate(names)}
+    if not rows:
+        return Pairs(np.zeros(0, np.int32), np.zeros(0, np.int32), names, lookup)
+    data = np.unique(np.array([(o, lookup[v]) for o, v in rows], dtype=np.int64), axis=0)
+    return Pairs(data[:, 0].astype(np.int32), data[:, 1].astype(np.int32), names, lookup)
+
+
+def build(token: int | None) -> OfferArrays:
+    from .models import OfferLocation
+    from .selectors import _published
+
+    started = time.monotonic()
+    rows = list(
+        _published()
+        .order_by("pk")
+        .values_list("pk", "cost", "is_online", "is_good_practice", "organisation_id")
+    )
+    pks = np.array([r[0] for r in rows], dtype=np.int64)
+    position = {pk: i for i, pk in enumerate(pks.tolist())}
+    cost_code = {c: i for i, c in enumerate(COSTS)}
+    from wegweiser.accounts.models import Organisation
+
+    organisation = np.array([r[4] for r in rows], dtype=np.int64)
+    organisations = {
+        str(u): pk
+        for u, pk in Organisation.objects.filter(pk__in=set(organisation.tolist())).values_list(
+            "uuid", "pk"
+        )
+    }
+    published = _published().values("pk")
+
+    def links(path: str):
+        return [
+            (position[o], v)
+            for o, v in _published().values_list("pk", path).iterator(chunk_size=20_000)
+        ]
+
+    pairs = {
+        "life_area": _pairs(links("life_areas__slug")),
+        "target_group": _pairs(links("target_groups__slug")),
+        "language": _pairs(links("languages__code")),
+    }
+    location_rows = list(
+        OfferLocation.objects.filter(offer__in=published)
+        .values_list(
+            "offer_id",
+            "location__municipality__slug",
+            *(f"location__{f}" for f in FEATURES),
+            "location__latitude",
+            "location__longitude",
+        )
+        .iterator(chunk_size=20_000)
+    )
+    pairs["town"] = _pairs([(position[r[0]], r[1]) for r in location_rows])
+    access = [
+        sum(1 << bit for bit, on in enumerate(r[2 : 2 + len(FEATURES)]) if on)
+        for r in location_rows
+    ]
+
+    def coordinate(value) -> float:
+        return float(value) if value is not None else math.nan
+
+    arrays = OfferArrays(
+        token=token,
+        pks=pks,
+        cost=np.array([cost_code.get(r[1], -1) for r in rows], dtype=np.int8),
+        online=np.array([bool(r[2]) for r in rows], dtype=bool),
+        good_practice=np.array([bool(r[3]) for r in rows], dtype=bool),
+        organisation=organisation,
+        organisations=organisations,
+        pairs=pairs,
+        location_offers=np.array([position[r[0]] for r in location_rows], dtype=np.int32),
+        location_access=np.array(access, dtype=np.uint8),
+        location_lat=np.array([coordinate(r[-2]) for r in location_rows], dtype=np.float64),
+        location_lon=np.array([coordinate(r[-1]) for r in location_rows], dtype=np.float64),
+    )
+    arrays.built_seconds = time.monotonic() - started
+    return arrays
+
+
+_arrays: OfferArrays | None = None
+_lock = threading.Lock()
+
+
+def offer_arrays() -> OfferArrays:
+    """The snapshot as this transaction sees it (rebuilt when the token moved)."""
+    global _arrays
+    token = tokens.token_read(tokens.OFFERS)
+    arrays = _arrays
+    if arrays is not None and arrays.token == token:
+        return arrays
+    with _lock:
+        arrays = _arrays
+        if arrays is None or arrays.token != token:
+            arrays = build(token)
+            _arrays = arrays
+    return arrays
+
+
+def offers_changed(**_kwargs) -> None:
+    tokens.token_bump(tokens.OFFERS)
+
+
+def connect_signals() -> None:
+    from wegweiser.accounts.models import Organisation
+    from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
+
+    from .models import Location, Offer, OfferLocation
+
+    for model in (Offer, Location, OfferLocation, LifeArea, TargetGroup, Language, Municipality):
+        post_save.connect(offers_changed, sender=model, dispatch_uid=f"facets-save-{model}")
+        post_delete.connect(offers_changed, sender=model, dispatch_uid=f"facets-del-{model}")
+    post_delete.connect(offers_changed, sender=Organisation, dispatch_uid="facets-del-org")
+    for through in (
+        Offer.life_areas.through,
+        Offer.target_groups.through,
+        Offer.languages.through,
+        Offer.locations.through,
+    ):
+        m2m_changed.connect(offers_changed, sender=through, dispatch_uid=f"facets-m2m-{through}")
+
+
+# Masks and counts ---------------------------------------------------------------------------
+
+
+def _any_of(arrays: OfferArrays, name: str, chosen: list[str]) -> np.ndarray:
+    pairs = arrays.pairs[name]
+    wanted = np.zeros(len(pairs.names) + 1, dtype=bool)
+    for value in chosen:
+        if value in pairs.lookup:
+            wanted[pairs.lookup[value]] = True
+    mask = np.zeros(arrays.size, dtype=bool)
+    mask[pairs.offers[wanted[pairs.values]]] = True
+    return mask
+
+
+def _locations_to_offers(arrays: OfferArrays, location_mask: np.ndarray) -> np.ndarray:
+    mask = np.zeros(arrays.size, dtype=bool)
+    mask[arrays.location_offers[location_mask]] = True
+    return mask
+
+
+def _within(arrays: OfferArrays, point: tuple[float, float], radius_km: float) -> np.ndarray:
+    latitude, longitude = point
+    cos_lat = math.cos(math.radians(latitude))
+    with np.errstate(invalid="ignore"):
+        dlat = arrays.location_lat - latitude
+        dlon = (arrays.location_lon - longitude) * cos_lat
+        near = dlat * dlat + dlon * dlon <= (radius_km / KM_PER_DEGREE) ** 2
+    return _locations_to_offers(arrays, near)
+
+
+def open_now_ids(now: datetime) -> list[int]:
+    from .models import Schedule
+
+    return list(Schedule.objects.filter(_open_now_q(now)).values_list("offer_id", flat=True))
+
+
+def _open_now_q(now: datetime):
+    from django.db.models import Q
+
+    from .constants import ScheduleKind
+
+    local = timezone.localtime(now)
+    return Q(
+        kind=ScheduleKind.WEEKLY,
+        weekday=local.weekday(),
+        opens_at__lte=local.time(),
+        closes_at__gt=local.time(),
+    ) | Q(
+        kind=ScheduleKind.DATE,
+        date=local.date(),
+        opens_at__lte=local.time(),
+        closes_at__gt=local.time(),
+    )
+
+
+def filter_masks(
+    arrays: OfferArrays, filters, ranking: list[int] | None, now: datetime | None
+) -> dict[str, np.ndarray]:
+    """One mask per active filter, keyed by the facet name that skips it."""
+    masks: dict[str, np.ndarray] = {}
+    if filters.q:
+        masks["q"] = arrays.mask_of(ranking or [])
+    if filters.life_areas:
+        masks["life_area"] = _any_of(arrays, "life_area", filters.life_areas)
+    if filters.towns:
+        masks["town"] = _any_of(arrays, "town", filters.towns)
+    if filters.target_groups:
+        masks["target_group"] = _any_of(arrays, "target_group", filters.target_groups)
+    if filters.languages:
+        masks["language"] = _any_of(arrays, "language", filters.languages)
+    if filters.costs:
+        wanted = np.zeros(len(COSTS) + 1, dtype=bool)
+        wanted[[COSTS.index(c) for c in filters.costs if c in COSTS]] = True
+        masks["cost"] = wanted[arrays.cost]
+    if filters.accessibility:
+        bits = sum(1 << FEATURES.index(f) for f in filters.accessibility if f in FEATURES)
+        masks["access"] = _locations_to_offers(arrays, (arrays.location_access & bits) == bits)
+    if filters.open_now:
+        masks["open_now"] = arrays.mask_of(open_now_ids(now or timezone.now()))
+    if filters.online:
+        masks["online"] = arrays.online.copy()
+    if filters.good_practice:
+        masks["good_practice"] = arrays.good_practice.copy()
+    if filters.organisation:
+        try:
+            key = str(uuid.UUID(str(filters.organisation)))
+        except ValueError:
+            key = ""
+        masks["organisation"] = arrays.organisation == arrays.organisations.get(key, -1)
+    if getattr(filters, "point", None) is not None and getattr(filters, "radius_km", None):
+        masks["radius"] = _within(arrays, filters.point, filters.radius_km)
+    return masks
+
+
+def combined(arrays: OfferArrays, masks: dict[str, np.ndarray], skip: str = "") -> np.ndarray:
+    result = np.ones(arrays.size, dtype=bool)
+    for name, mask in masks.items():
+        if name != skip:
+            result &= mask
+    return result
+
+
+def facet_counts(
+    arrays: OfferArrays, masks: dict[str, np.ndarray], now: datetime | None
+) -> dict[str, dict[str, int]]:
+    """Counts per facet value, each with all other filters applied."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in MULTI:
+        base = combined(arrays, masks, skip=name)
+        pairs = arrays.pairs[name]
+        found = np.bincount(pairs.values[base[pairs.offers]], minlength=len(pairs.names))
+        counts[name] = {v: int(n) for v, n in zip(pairs.names, found.tolist(), strict=True) if n}
+    base = combined(arrays, masks, skip="cost")
+    found = np.bincount(arrays.cost[base & (arrays.cost >= 0)], minlength=len(COSTS))
+    counts["cost"] = {c: int(n) for c, n in zip(COSTS, found.tolist(), strict=False) if n}
+    base = combined(arrays, masks, skip="access")
+    counts["access"] = {
+        feature: int(
+            (base & _locations_to_offers(arrays, (arrays.location_access & (1 << bit)) > 0)).sum()
+        )
+        for bit, feature in enumerate(FEATURES)
+    }
+    base = combined(arrays, masks, skip="open_now")
+    open_mask = masks.get("open_now")
+    if open_mask is None:
+        open_mask = arrays.mask_of(open_now_ids(now or timezone.now()))
+    counts["open_now"] = {"1": int((base & open_mask).sum())}
+    base = combined(arrays, masks, skip="online")
+    counts["online"] = {"1": int((base & arrays.online).sum())}
+    return counts
