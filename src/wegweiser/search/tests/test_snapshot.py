@@ -110,3 +110,27 @@ def test_tokens_are_random_not_counters(db):
         seen.add(tokens.token_read("test"))
     assert len(seen) == 5
     assert max(seen) > 1000
+
+
+def test_ivf_finds_the_nearest_passages_of_clustered_vectors():
+    import numpy as np
+
+    from wegweiser.search import embeddings
+
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((40, embeddings.DIMENSIONS)).astype(np.float32)
+    vectors = centres[rng.integers(0, 40, 4000)] + 0.3 * rng.standard_normal(
+        (4000, embeddings.DIMENSIONS)
+    ).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    documents = np.arange(4000, dtype=np.int32) // 2  # two passages per document
+    index = embeddings.VectorIndex(
+        None, [str(i) for i in range(2000)], documents, vectors.astype(np.float16)
+    )
+    index.cluster()
+    assert index.indptr[-1] == 4000
+    queries = vectors[rng.choice(4000, 20, replace=False)] + 0.1 * rng.standard_normal(
+        (20, embeddings.DIMENSIONS)
+    ).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    assert embeddings.ivf_recall(index, queries, limit=10) >= 0.9
