@@ -291,10 +291,62 @@ def naive(params: dict) -> None:
     list(qs.order_by("name")[:10])
 
 
+def pss_mb(pid: int | str = "self") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def snapshots() -> dict:
+    """Build the in-memory snapshots once, timed (what the first search after a change costs)."""
+    import numpy as np
+
+    from wegweiser.offers import facets
+    from wegweiser.search import embeddings, snapshot
+
+    t0 = time.perf_counter()
+    lexical = snapshot.build(None)
+    t1 = time.perf_counter()
+    arrays = facets.build(None)
+    t2 = time.perf_counter()
+    vectors = embeddings._load_index("offer", None)
+    t3 = time.perf_counter()
+    figures = {
+        "build_lexical_s": round(t1 - t0, 2),
+        "build_facets_s": round(t2 - t1, 2),
+        "build_vectors_s": round(t3 - t2, 2),
+        "postings": int(sum(k.documents.size for k in lexical.kinds.values())),
+        "passages": len(vectors),
+        "ivf_lists": 0 if vectors.centroids is None else len(vectors.centroids),
+        "offers_in_arrays": arrays.size,
+    }
+    del lexical, arrays
+    if vectors.centroids is not None:
+        rng = np.random.default_rng(1)
+        own = vectors.vectors[rng.choice(len(vectors), 20, replace=False)].astype(np.float32)
+        real = [embeddings.embed_query(p["q"]) for p in QUERIES]
+        real = [q for q in real if q is not None]
+        for probe in (8, 16, 32):
+            figures[f"ivf_recall@100_probe{probe}_real_queries"] = round(
+                embeddings.ivf_recall(vectors, real, limit=100, probe=probe), 3
+            )
+            figures[f"ivf_recall@10_probe{probe}_passage_queries"] = round(
+                embeddings.ivf_recall(vectors, own, limit=10, probe=probe), 3
+            )
+    return figures
+
+
 def measure(repeat: int) -> dict:
     from django.test import Client
 
     client = Client()
+    started = time.perf_counter()
+    client.get("/api/v1/search", QUERIES[0])
+    first_request = time.perf_counter() - started
     for params in QUERIES:  # warm-up: vector matrix, model, caches
         response = client.get("/api/v1/search", params)
         assert response.status_code == 200, response.content
@@ -319,11 +371,13 @@ def measure(repeat: int) -> dict:
             naive(params)
             baseline.append(time.perf_counter() - t0)
     return {
+        "first_request_s": round(first_request, 2),
         "ours_p50": percentile(ours, 50) * 1000,
         "ours_p95": percentile(ours, 95) * 1000,
         "naive_p50": percentile(baseline, 50) * 1000,
         "naive_p95": percentile(baseline, 95) * 1000,
         "rss_mb": rss_mb(),
+        "pss_mb": pss_mb(),
         "per_query": per_query,
     }
 
@@ -404,6 +458,7 @@ def wrk_run(database_url: str, var_dir: str, seconds: int) -> dict | None:
             "rps": rps,
             "mean_latency": latency,
             "worker_rss_mb": [round(rss_mb(pid)) for pid in workers],
+            "worker_pss_mb": [round(pss_mb(pid)) for pid in workers],
         }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -462,6 +517,8 @@ def run_engine(args) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     figures = measure(args.repeat)
+    figures.update(snapshots())
+    figures["loadavg"] = [round(x, 1) for x in os.getloadavg()]
     figures["engine"] = connection.vendor
     figures["offers"] = args.offers
     figures["wrk"] = wrk_run(database_url, var_dir, args.wrk_seconds) if args.wrk else None

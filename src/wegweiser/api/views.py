@@ -3,12 +3,15 @@
 The public pages use the same selectors, so results agree with what a visitor sees.
 """
 
+import os
+from collections import OrderedDict
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F
-from django.http import JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -17,13 +20,21 @@ from wegweiser.offers import selectors as offer_selectors
 from wegweiser.offers.constants import MAX_QUERY_LENGTH
 from wegweiser.pages import selectors as page_selectors
 from wegweiser.pages.services import plain_text
-from wegweiser.search import geo
+from wegweiser.search import geo, tokens
 from wegweiser.search.selectors import search_ranked, suggest_titles
 
 from .problems import problem
 from .snippets import highlight
 
 TYPES = ("offer", "page")
+# A per-process cache of offer search responses, keyed by the query string and the change
+# tokens of everything an offer result depends on (a save anywhere gives new tokens, so the
+# next request recomputes). Off by default (0 entries); WEGWEISER_SEARCH_RESPONSE_CACHE or
+# settings.SEARCH_RESPONSE_CACHE sets the number of responses kept per process.
+RESPONSE_CACHE_SIZE = int(
+    getattr(settings, "SEARCH_RESPONSE_CACHE", os.environ.get("WEGWEISER_SEARCH_RESPONSE_CACHE", 0))
+)
+_responses: OrderedDict = OrderedDict()
 MAX_LIMIT = 50
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -65,12 +76,29 @@ class SearchApi(PublicViewMixin, View):
         place, radius, geo_problem = self._place(params)
         if geo_problem is not None:
             return geo_problem
+        cache_key = None
+        if kind == "offer" and RESPONSE_CACHE_SIZE:
+            cache_key = (
+                request.get_full_path(),
+                tuple(tokens.tokens_read(tokens.LEXICAL, tokens.VECTORS, tokens.OFFERS).items()),
+                # open_now depends on the clock
+                timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
+            )
+            cached = _responses.get(cache_key)
+            if cached is not None:
+                _responses.move_to_end(cache_key)
+                return HttpResponse(cached, content_type="application/json")
         with translation.override(language):
             if kind == "offer":
                 body = self._offers(params, query, language, limit, page_number, place, radius)
             else:
                 body = self._pages(query, language, limit, page_number)
-        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+        if cache_key is not None:
+            _responses[cache_key] = response.content
+            while len(_responses) > RESPONSE_CACHE_SIZE:
+                _responses.popitem(last=False)
+        return response
 
     def _place(self, params: QueryDict):
         """The point to measure distances from (near= town or postcode, or lat/lon) and the

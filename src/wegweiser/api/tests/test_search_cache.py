@@ -1,0 +1,55 @@
+"""The search API's per-process snapshots and response cache never serve stale data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wegweiser.api import views
+from wegweiser.offers import services
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[0, 50], ids=["no-cache", "cache"])
+def cache(request, monkeypatch):
+    monkeypatch.setattr(views, "RESPONSE_CACHE_SIZE", request.param)
+    views._responses.clear()
+    yield request.param
+    views._responses.clear()
+
+
+def _search(client, **params):
+    response = client.get("/api/v1/search", params)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_save_is_seen_by_the_next_request(client, district, cache):
+    offer = OfferFactory(name="Nähcafé", locations=[LocationFactory()])
+    assert _search(client, q="Nähcafé")["count"] == 1
+    assert _search(client, q="Nähcafé", town="herten")["count"] == 1
+    services.offer_update(offer=offer, name="Strickcafé")
+    assert _search(client, q="Nähcafé")["count"] == 0
+    assert _search(client, q="Strickcafé", town="herten")["count"] == 1
+    services.offer_update(offer=offer, is_published=False)
+    assert _search(client, q="Strickcafé")["count"] == 0
+
+
+def test_search_queries_do_not_grow_with_the_offers(client, district, cache):
+    def add(n):
+        for i in range(n):
+            OfferFactory(name=f"Deutschkurs {i}", locations=[LocationFactory()])
+
+    params = {"q": "Deutschkurs", "town": "herten", "limit": "20"}
+    add(3)
+    _search(client, **params)
+    with CaptureQueriesContext(connection) as small:
+        _search(client, **params)
+    add(6)
+    _search(client, **params)  # rebuilds the snapshots once (a fixed number of queries)
+    with CaptureQueriesContext(connection) as large:
+        _search(client, **params)
+    assert len(small) == len(large)
+    if cache:
+        assert len(large) == 1  # the change tokens only
