@@ -172,7 +172,7 @@ class SearchApi(PublicViewMixin, View):
             if params.get(key) == "1":
                 cleaned[key] = "1"
         filters = offer_selectors.offer_filters_from_query(cleaned)
-        if place is not None and radius is not None:
+        if place is not None:
             # The radius narrows the results and the facet counts alike.
             filters.point = (place.latitude, place.longitude)
             filters.radius_km = radius

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+import numpy as np
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
@@ -270,10 +271,73 @@ def _ordered(qs: QuerySet[Offer], filters: OfferFilters) -> QuerySet[Offer]:
     return qs.order_by("-is_good_practice", "name")
 
 
+class RankedOffers:
+    """The offers matching a full-text query in relevance order, loaded a page at a time.
+
+    The order is the one `_ordered` gives in SQL (the first RANKED_ORDER_LIMIT positions of
+    the ranking, then by name), computed from the in-memory snapshot: the count needs no
+    query and a page loads only its own rows (Paginator slices it like a queryset).
+    """
+
+    def __init__(self, head: list[int], tail: list[int], language: str) -> None:
+        self.head = head  # matching ids in ranking order (positions < RANKED_ORDER_LIMIT)
+        self.tail = tail  # the other matching ids, ordered by name when first needed
+        self.language = language
+        self._tail_ordered = False
+
+    def count(self) -> int:
+        return len(self.head) + len(self.tail)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _ids(self, start: int, stop: int) -> list[int]:
+        if stop > len(self.head) and self.tail and not self._tail_ordered:
+            self.tail = list(
+                Offer.objects.filter(pk__in=ids_subquery(self.tail))
+                .order_by("name", "pk")
+                .values_list("pk", flat=True)
+            )
+            self._tail_ordered = True
+        return (self.head + self.tail)[start:stop]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count())
+            ids = self._ids(start, stop)[::step]
+            rows = {
+                offer.pk: offer
+                for offer in _with_display(_published().filter(pk__in=ids), self.language)
+            }
+            return [rows[pk] for pk in ids if pk in rows]
+        found = self[index : index + 1] if index >= 0 else self[index:][:1]
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+
 def offer_search_public(
     *, filters: OfferFilters, language: str, now: datetime | None = None
-) -> QuerySet[Offer]:
-    """Published offers matching the filters, ordered, with everything the result list shows."""
+) -> "QuerySet[Offer] | RankedOffers":
+    """Published offers matching the filters, ordered, with everything the result list shows.
+
+    A full-text search in relevance order (no point to measure from) is a `RankedOffers`
+    sequence, everything else a queryset.
+    """
+    if filters.q and filters.sort == Sort.RELEVANCE and filters.point is None:
+        arrays, masks = _masks(filters, now)
+        matching = facets.combined(arrays, masks)
+        ranking = np.asarray(_ranking(filters), dtype=np.int64)
+        if not arrays.size or not ranking.size:
+            return RankedOffers([], [], language)
+        positions = np.minimum(np.searchsorted(arrays.pks, ranking), arrays.size - 1)
+        found = np.flatnonzero((arrays.pks[positions] == ranking) & matching[positions])
+        head = ranking[found[found < RANKED_ORDER_LIMIT]].tolist()
+        tail = ranking[found[found >= RANKED_ORDER_LIMIT]].tolist()
+        return RankedOffers(head, tail, language)
     return _with_display(_ordered(_apply(_published(), filters, now=now), filters), language)
 
 

@@ -101,24 +101,20 @@ def test_counts_and_results_equal_the_sql_reference(offers):
             filters=filters, now=now
         ), filters
         expected = set(_apply_sql(_published(), filters, now=now).values_list("pk", flat=True))
-        found = set(
-            offer_search_public(filters=filters, language="de", now=now).values_list(
-                "pk", flat=True
-            )
-        )
+        found = {o.pk for o in offer_search_public(filters=filters, language="de", now=now)}
         assert found == expected, filters
 
 
 def test_changes_are_seen_by_the_next_search(offers):
     herten = OfferFilters(towns=["herten"])
-    before = offer_search_public(filters=herten, language="de").count()
+    before = len(offer_search_public(filters=herten, language="de"))
     offer = OfferFactory(locations=[LocationFactory()])  # the factory's town is Herten
-    assert offer_search_public(filters=OfferFilters(towns=["herten"]), language="de").count() == (
+    assert len(offer_search_public(filters=OfferFilters(towns=["herten"]), language="de")) == (
         before + 1
     )
     offer.is_published = False
     offer.save()
-    assert offer_search_public(filters=OfferFilters(towns=["herten"]), language="de").count() == (
+    assert len(offer_search_public(filters=OfferFilters(towns=["herten"]), language="de")) == (
         before
     )
 
@@ -136,3 +132,20 @@ def test_the_api_radius_narrows_the_facet_counts(offers):
     fee = {f["value"]: f["count"] for f in everywhere["facets"]["cost"]}
     assert fee["fee"] == 1
     assert {f["value"]: f["count"] for f in near["facets"]["cost"]}["fee"] == 0
+
+
+def test_ranked_pages_keep_the_sql_order(offers, monkeypatch):
+    from wegweiser.offers import selectors
+
+    monkeypatch.setattr(selectors, "RANKED_ORDER_LIMIT", 3)  # exercise the by-name tail
+    for q in ("Beratung", "Deutschkurs Kita", "Kita"):
+        filters = OfferFilters(q=q)
+        ranked = offer_search_public(filters=filters, language="de")
+        expected = list(
+            selectors._ordered(_apply_sql(_published(), filters), filters).values_list(
+                "pk", flat=True
+            )
+        )
+        assert [o.pk for o in ranked] == expected
+        assert len(ranked) == len(expected)
+        assert [o.pk for o in ranked[2:5]] == expected[2:5]
