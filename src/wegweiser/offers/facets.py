@@ -35,10 +35,27 @@ MULTI = ("life_area", "target_group", "language", "town")
 
 @dataclass
 class Pairs:
-    offers: np.ndarray  # int32 offer positions
+    offers: np.ndarray  # int32 offer positions, sorted
     values: np.ndarray  # int32 value positions in `names`
     names: list[str]
     lookup: dict[str, int]
+    indptr: np.ndarray | None = None  # pairs of offer i: indptr[i]:indptr[i + 1]
+
+
+def _indptr(offers: np.ndarray, size: int) -> np.ndarray:
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(offers, minlength=size), out=indptr[1:])
+    return indptr
+
+
+def _gather(indptr: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the pairs of the offers at `positions`, and the (local) owner of each."""
+    starts = indptr[positions]
+    lengths = indptr[positions + 1] - starts
+    total = int(lengths.sum())
+    owners = np.repeat(np.arange(len(positions)), lengths)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets, owners
 
 
 @dataclass
@@ -51,10 +68,14 @@ class OfferArrays:
     organisation: np.ndarray  # organisation pk
     organisations: dict[str, int]  # uuid → pk
     pairs: dict[str, Pairs]
-    location_offers: np.ndarray  # int32 offer position per (offer, location)
+    location_offers: np.ndarray  # int32 offer position per (offer, location), sorted
     location_access: np.ndarray  # uint8 feature bits per (offer, location)
     location_lat: np.ndarray  # float64, NaN without coordinates
     location_lon: np.ndarray
+    location_indptr: np.ndarray | None = None
+    # The facet vocabularies (life areas, towns, target groups, languages) as objects and
+    # their valid values: small, changed only through saves the signals see.
+    vocabulary: dict | None = None
     built_seconds: float = 0.0
 
     @property
@@ -153,6 +174,29 @@ def build(token: int | None) -> OfferArrays:
         location_lat=np.array([coordinate(r[-2]) for r in location_rows], dtype=np.float64),
         location_lon=np.array([coordinate(r[-1]) for r in location_rows], dtype=np.float64),
     )
+    from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
+
+    municipalities = list(Municipality.objects.all())
+    arrays.vocabulary = {
+        "life_area": list(LifeArea.objects.all()),
+        "town": [m for m in municipalities if m.kind == "town"],
+        "target_group": list(TargetGroup.objects.all()),
+        "language": list(Language.objects.all()),
+    }
+    arrays.vocabulary["valid"] = {
+        "life_area": {o.slug for o in arrays.vocabulary["life_area"]},
+        "town": {m.slug for m in municipalities},
+        "target_group": {o.slug for o in arrays.vocabulary["target_group"]},
+        "language": {o.code for o in arrays.vocabulary["language"]},
+    }
+    order = np.argsort(arrays.location_offers, kind="stable")
+    arrays.location_offers = arrays.location_offers[order]
+    arrays.location_access = arrays.location_access[order]
+    arrays.location_lat = arrays.location_lat[order]
+    arrays.location_lon = arrays.location_lon[order]
+    arrays.location_indptr = _indptr(arrays.location_offers, arrays.size)
+    for item in pairs.values():
+        item.indptr = _indptr(item.offers, arrays.size)
     arrays.built_seconds = time.monotonic() - started
     return arrays
 
@@ -304,28 +348,57 @@ def combined(arrays: OfferArrays, masks: dict[str, np.ndarray], skip: str = "") 
 def facet_counts(
     arrays: OfferArrays, masks: dict[str, np.ndarray], now: datetime | None
 ) -> dict[str, dict[str, int]]:
-    """Counts per facet value, each with all other filters applied."""
+    """Counts per facet value, each with all other filters applied.
+
+    With a full-text query only its matches can count: the work runs over those offers
+    (and their pairs) instead of over all offers.
+    """
+    universe = np.flatnonzero(masks["q"]) if "q" in masks else None
+    if universe is not None:
+        masks = {name: mask[universe] for name, mask in masks.items()}
+        size = len(universe)
+    else:
+        size = arrays.size
+
+    def local(values: np.ndarray) -> np.ndarray:
+        return values if universe is None else values[universe]
+
+    def pairs_of(indptr, offers):
+        if universe is None:
+            return slice(None), offers
+        return _gather(indptr, universe)
+
+    def combined_local(skip: str) -> np.ndarray:
+        result = np.ones(size, dtype=bool)
+        for name, mask in masks.items():
+            if name != skip:
+                result &= mask
+        return result
+
     counts: dict[str, dict[str, int]] = {}
     for name in MULTI:
-        base = combined(arrays, masks, skip=name)
+        base = combined_local(name)
         pairs = arrays.pairs[name]
-        found = np.bincount(pairs.values[base[pairs.offers]], minlength=len(pairs.names))
+        index, owners = pairs_of(pairs.indptr, pairs.offers)
+        found = np.bincount(pairs.values[index][base[owners]], minlength=len(pairs.names))
         counts[name] = {v: int(n) for v, n in zip(pairs.names, found.tolist(), strict=True) if n}
-    base = combined(arrays, masks, skip="cost")
-    found = np.bincount(arrays.cost[base & (arrays.cost >= 0)], minlength=len(COSTS))
+    base = combined_local("cost")
+    cost = local(arrays.cost)
+    found = np.bincount(cost[base & (cost >= 0)], minlength=len(COSTS))
     counts["cost"] = {c: int(n) for c, n in zip(COSTS, found.tolist(), strict=False) if n}
-    base = combined(arrays, masks, skip="access")
-    counts["access"] = {
-        feature: int(
-            (base & _locations_to_offers(arrays, (arrays.location_access & (1 << bit)) > 0)).sum()
-        )
-        for bit, feature in enumerate(FEATURES)
-    }
-    base = combined(arrays, masks, skip="open_now")
+    base = combined_local("access")
+    index, owners = pairs_of(arrays.location_indptr, arrays.location_offers)
+    access = arrays.location_access[index]
+    counts["access"] = {}
+    for bit, feature in enumerate(FEATURES):
+        has = np.zeros(size, dtype=bool)
+        has[owners[(access & (1 << bit)) > 0]] = True
+        counts["access"][feature] = int((base & has).sum())
+    base = combined_local("open_now")
     open_mask = masks.get("open_now")
     if open_mask is None:
-        open_mask = arrays.mask_of(open_now_ids(now or timezone.now()))
+        open_mask = local(arrays.mask_of(open_now_ids(now or timezone.now())))
     counts["open_now"] = {"1": int((base & open_mask).sum())}
-    base = combined(arrays, masks, skip="online")
-    counts["online"] = {"1": int((base & arrays.online).sum())}
+    base = combined_local("online")
+    counts["online"] = {"1": int((base & local(arrays.online)).sum())}
     return counts

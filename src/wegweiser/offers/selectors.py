@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from wegweiser.accounts.models import Organisation
-from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
+from wegweiser.core.models import Municipality
 from wegweiser.search.selectors import ids_subquery, rank_position, search_ranked
 
 from . import facets
@@ -80,32 +80,15 @@ def offer_filters_from_query(params) -> OfferFilters:
     """Parse and validate query parameters (a QueryDict) into OfferFilters, never raising."""
     ignored: list[str] = []
     q = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+    valid = facets.offer_arrays().vocabulary["valid"]
     filters = OfferFilters(
         q=q,
-        life_areas=_keep(
-            params.getlist("life_area"),
-            set(LifeArea.objects.values_list("slug", flat=True)),
-            "life_area",
-            ignored,
-        ),
-        towns=_keep(
-            params.getlist("town"),
-            set(Municipality.objects.values_list("slug", flat=True)),
-            "town",
-            ignored,
-        ),
+        life_areas=_keep(params.getlist("life_area"), valid["life_area"], "life_area", ignored),
+        towns=_keep(params.getlist("town"), valid["town"], "town", ignored),
         target_groups=_keep(
-            params.getlist("target_group"),
-            set(TargetGroup.objects.values_list("slug", flat=True)),
-            "target_group",
-            ignored,
+            params.getlist("target_group"), valid["target_group"], "target_group", ignored
         ),
-        languages=_keep(
-            params.getlist("language"),
-            set(Language.objects.values_list("code", flat=True)),
-            "language",
-            ignored,
-        ),
+        languages=_keep(params.getlist("language"), valid["language"], "language", ignored),
         costs=_keep(params.getlist("cost"), set(Cost.values), "cost", ignored),
         accessibility=_keep(
             params.getlist("access"), set(ACCESSIBILITY_FEATURES), "access", ignored
@@ -116,7 +99,7 @@ def offer_filters_from_query(params) -> OfferFilters:
         near=params.get("near", "")[:100],
         sort=params.get("sort") if params.get("sort") in Sort.values else Sort.RELEVANCE,
     )
-    if filters.near and not Municipality.objects.filter(slug=filters.near).exists():
+    if filters.near and filters.near not in valid["town"]:
         ignored.append("near")
         filters.near = ""
     if filters.sort == Sort.DISTANCE and not filters.near:
@@ -413,19 +396,18 @@ def offer_facets_public(
             for o in objects
         ]
 
+    vocabulary = arrays.vocabulary
     return {
         "life_area": build(
-            LifeArea.objects.all(),
+            vocabulary["life_area"],
             "slug",
             life,
             filters.life_areas,
             lambda o: o.translated_name(language),
         ),
-        "town": build(
-            Municipality.objects.filter(kind="town"), "slug", towns, filters.towns, lambda o: o.name
-        ),
+        "town": build(vocabulary["town"], "slug", towns, filters.towns, lambda o: o.name),
         "target_group": build(
-            TargetGroup.objects.all(),
+            vocabulary["target_group"],
             "slug",
             groups,
             filters.target_groups,
@@ -434,7 +416,11 @@ def offer_facets_public(
         "language": [
             f
             for f in build(
-                Language.objects.all(), "code", langs, filters.languages, lambda o: o.native_name
+                vocabulary["language"],
+                "code",
+                langs,
+                filters.languages,
+                lambda o: o.native_name,
             )
             if f.count or f.selected
         ],

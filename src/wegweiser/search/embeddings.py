@@ -213,7 +213,7 @@ def embed_after_commit() -> None:
 # k-means on a sample gives ~sqrt(N) lists; a query looks at the passages of the IVF_PROBE
 # lists whose centroids are nearest (a few thousand passages instead of all).
 IVF_MIN = 20_000
-IVF_PROBE = 16
+IVF_PROBE = 8
 IVF_SAMPLE = 10_000
 IVF_ITERATIONS = 6
 LOAD_CHUNK = 5_000
@@ -228,8 +228,7 @@ class VectorIndex:
         self.documents = documents  # int32 document position per passage
         self.vectors = vectors  # float32 (exact) or float16 (IVF)
         self.centroids = None
-        self.order = None  # passage positions grouped by list
-        self.indptr = None
+        self.indptr = None  # with IVF: passages grouped by list, list i is indptr[i]:indptr[i+1]
         self.seconds = 0.0
 
     def __len__(self) -> int:
@@ -255,25 +254,23 @@ class VectorIndex:
         for start in range(0, count, 20_000):
             part = self.vectors[start : start + 20_000].astype(np.float32)
             assigned[start : start + 20_000] = np.argmax(part @ centroids.T, axis=1)
-        self.order = np.argsort(assigned, kind="stable").astype(np.int32)
+        # Passages grouped by list, so that a probed list is one contiguous block.
+        order = np.argsort(assigned, kind="stable")
+        self.vectors = self.vectors[order]
+        self.documents = self.documents[order]
         self.indptr = np.zeros(lists + 1, dtype=np.int64)
         np.cumsum(np.bincount(assigned, minlength=lists), out=self.indptr[1:])
         self.centroids = centroids
 
-    def candidates(self, query, probe: int = IVF_PROBE):
-        """Passage positions worth comparing with the query (all of them without IVF)."""
-        if self.centroids is None:
-            return None
-        nearest = np.argsort(-(self.centroids @ query))[:probe]
-        return np.concatenate([self.order[self.indptr[i] : self.indptr[i + 1]] for i in nearest])
-
     def scores(self, query, probe: int = IVF_PROBE):
         """(passage positions or None for all, cosine similarities)."""
-        chosen = self.candidates(query, probe)
-        if chosen is None:
+        if self.centroids is None:
             return None, self.vectors @ query
-        chosen.sort()
-        return chosen, self.vectors[chosen].astype(np.float32) @ query
+        nearest = np.argpartition(-(self.centroids @ query), min(probe, len(self.centroids)) - 1)
+        blocks = [(self.indptr[i], self.indptr[i + 1]) for i in sorted(nearest[:probe].tolist())]
+        positions = np.concatenate([np.arange(a, b) for a, b in blocks])
+        scores = np.concatenate([self.vectors[a:b].astype(np.float32) @ query for a, b in blocks])
+        return positions, scores
 
 
 def _load_index(kind: str, token) -> VectorIndex:
@@ -403,10 +400,11 @@ def ivf_recall(index: VectorIndex, queries, *, limit: int = 100, probe: int = IV
     if index.centroids is None:
         return 1.0
     exact = VectorIndex(index.token, index.object_ids, index.documents, index.vectors)
+    exact.vectors = index.vectors.astype(np.float32)
     found = wanted = 0
     for query in queries:
         query = np.asarray(query, dtype=np.float32)
-        truth = {o for o, _s in _best_documents(exact, query.astype(index.vectors.dtype), limit)}
+        truth = {o for o, _s in _best_documents(exact, query, limit)}
         approximate = {o for o, _s in _best_documents(index, query, limit, probe)}
         found += len(truth & approximate)
         wanted += len(truth)
