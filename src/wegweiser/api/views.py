@@ -176,9 +176,11 @@ class SearchApi(PublicViewMixin, View):
             # The radius narrows the results and the facet counts alike.
             filters.point = (place.latitude, place.longitude)
             filters.radius_km = radius
-        offers = offer_selectors.offer_search_public(filters=filters, language=language)
         by_distance = place is not None and (params.get("sort") == "distance" or not query)
-        if place is not None:
+        offers = offer_selectors.offer_search_public(
+            filters=filters, language=language, sequence=not by_distance
+        )
+        if place is not None and not isinstance(offers, offer_selectors.RankedOffers):
             offers = geo.with_distance(offers, place, radius_km=radius)
             if by_distance:
                 offers = offers.order_by(F("distance_sq").asc(nulls_last=True), "name")

@@ -273,6 +273,27 @@ def _within(arrays: OfferArrays, point: tuple[float, float], radius_km: float) -
     return _locations_to_offers(arrays, near)
 
 
+def nearest_distances(
+    arrays: OfferArrays, ids: list[int], point: tuple[float, float]
+) -> dict[int, float | None]:
+    """Per offer the squared distance (degrees, like geo.with_distance) of its nearest
+    location with coordinates; None without one."""
+    latitude, longitude = point
+    cos_lat = math.cos(math.radians(latitude))
+    result: dict[int, float | None] = {}
+    for pk in ids:
+        position = int(np.searchsorted(arrays.pks, pk))
+        if position >= arrays.size or arrays.pks[position] != pk:
+            continue
+        start, end = arrays.location_indptr[position], arrays.location_indptr[position + 1]
+        dlat = arrays.location_lat[start:end] - latitude
+        dlon = (arrays.location_lon[start:end] - longitude) * cos_lat
+        squared = dlat * dlat + dlon * dlon
+        squared = squared[~np.isnan(squared)]
+        result[pk] = float(squared.min()) if squared.size else None
+    return result
+
+
 def open_now_ids(now: datetime) -> list[int]:
     from .models import Schedule
 

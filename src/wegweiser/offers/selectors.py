@@ -4,6 +4,7 @@ Only published offers appear. Every list uses prefetching so that the number of 
 the same whatever the number of offers.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -262,10 +263,18 @@ class RankedOffers:
     query and a page loads only its own rows (Paginator slices it like a queryset).
     """
 
-    def __init__(self, head: list[int], tail: list[int], language: str) -> None:
+    def __init__(
+        self,
+        head: list[int],
+        tail: list[int],
+        language: str,
+        distances: "Callable[[list[int]], dict[int, float | None]] | None" = None,
+    ) -> None:
         self.head = head  # matching ids in ranking order (positions < RANKED_ORDER_LIMIT)
         self.tail = tail  # the other matching ids, ordered by name when first needed
         self.language = language
+        # With a point: offer id → `distance_sq` like geo.with_distance annotates it.
+        self.distances = distances
         self._tail_ordered = False
 
     def count(self) -> int:
@@ -292,6 +301,10 @@ class RankedOffers:
                 offer.pk: offer
                 for offer in _with_display(_published().filter(pk__in=ids), self.language)
             }
+            if self.distances is not None:
+                for pk, distance in self.distances(ids).items():
+                    if pk in rows:
+                        rows[pk].distance_sq = distance
             return [rows[pk] for pk in ids if pk in rows]
         found = self[index : index + 1] if index >= 0 else self[index:][:1]
         if not found:
@@ -303,14 +316,15 @@ class RankedOffers:
 
 
 def offer_search_public(
-    *, filters: OfferFilters, language: str, now: datetime | None = None
+    *, filters: OfferFilters, language: str, now: datetime | None = None, sequence: bool = True
 ) -> "QuerySet[Offer] | RankedOffers":
     """Published offers matching the filters, ordered, with everything the result list shows.
 
-    A full-text search in relevance order (no point to measure from) is a `RankedOffers`
-    sequence, everything else a queryset.
+    A full-text search in relevance order is a `RankedOffers` sequence (its offers carry
+    `distance_sq` when `filters.point` is set), everything else – or with sequence=False – a
+    queryset.
     """
-    if filters.q and filters.sort == Sort.RELEVANCE and filters.point is None:
+    if sequence and filters.q and filters.sort == Sort.RELEVANCE:
         arrays, masks = _masks(filters, now)
         matching = facets.combined(arrays, masks)
         ranking = np.asarray(_ranking(filters), dtype=np.int64)
@@ -320,7 +334,14 @@ def offer_search_public(
         found = np.flatnonzero((arrays.pks[positions] == ranking) & matching[positions])
         head = ranking[found[found < RANKED_ORDER_LIMIT]].tolist()
         tail = ranking[found[found >= RANKED_ORDER_LIMIT]].tolist()
-        return RankedOffers(head, tail, language)
+        distances = None
+        if filters.point is not None:
+            point = filters.point
+
+            def distances(ids: list[int]) -> dict[int, float | None]:
+                return facets.nearest_distances(arrays, ids, point)
+
+        return RankedOffers(head, tail, language, distances)
     return _with_display(_ordered(_apply(_published(), filters, now=now), filters), language)
 
 

@@ -149,3 +149,14 @@ def test_ranked_pages_keep_the_sql_order(offers, monkeypatch):
         assert [o.pk for o in ranked] == expected
         assert len(ranked) == len(expected)
         assert [o.pk for o in ranked[2:5]] == expected[2:5]
+
+
+def test_distances_of_ranked_pages_equal_the_sql_ones(offers):
+    client = Client()
+    params = {"q": "Beratung", "near": "herten", "limit": "50"}
+    ranked = client.get("/api/v1/search", params).json()["results"]
+    by_sql = client.get("/api/v1/search", {**params, "sort": "distance"}).json()["results"]
+    assert ranked
+    assert {r["id"]: r["distance_km"] for r in ranked} == {
+        r["id"]: r["distance_km"] for r in by_sql
+    }
