@@ -325,6 +325,29 @@ def snapshots() -> dict:
         "offers_in_arrays": arrays.size,
     }
     del lexical, arrays
+    # Synthetic vectors are uniform noise (no neighbourhoods, the worst case for IVF);
+    # real embeddings form clusters. Recall on a clustered set of the same size as well:
+    rng = np.random.default_rng(2)
+    centres = rng.standard_normal((1000, embeddings.DIMENSIONS)).astype(np.float32)
+    clustered = centres[rng.integers(0, 1000, len(vectors))]
+    clustered += 0.5 * rng.standard_normal(clustered.shape).astype(np.float32)
+    clustered /= np.linalg.norm(clustered, axis=1, keepdims=True)
+    clustered_index = embeddings.VectorIndex(
+        None,
+        [str(i) for i in range(len(vectors))],
+        np.arange(len(vectors), dtype=np.int32),
+        clustered.astype(np.float16),
+    )
+    clustered_index.cluster()
+    probes = clustered[rng.choice(len(vectors), 20, replace=False)]
+    probes += 0.3 * rng.standard_normal(probes.shape).astype(np.float32)
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    del clustered
+    for probe in (8, 16, 32):
+        figures[f"ivf_recall@10_probe{probe}_clustered"] = round(
+            embeddings.ivf_recall(clustered_index, probes, limit=10, probe=probe), 3
+        )
+    del clustered_index
     if vectors.centroids is not None:
         rng = np.random.default_rng(1)
         own = vectors.vectors[rng.choice(len(vectors), 20, replace=False)].astype(np.float32)
@@ -364,6 +387,19 @@ def measure(repeat: int) -> dict:
             percentile(times, 50) * 1000,
             response.json()["count"],
         )
+    # The same queries with the optional per-process response cache (api.views) switched on.
+    from wegweiser.api import views
+
+    views.RESPONSE_CACHE_SIZE = 256
+    cached: list[float] = []
+    for params in QUERIES:
+        client.get("/api/v1/search", params)
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            client.get("/api/v1/search", params)
+            cached.append(time.perf_counter() - t0)
+    views.RESPONSE_CACHE_SIZE = 0
+    views._responses.clear()
     baseline: list[float] = []
     for params in QUERIES:
         for _ in range(max(3, repeat // 5)):
@@ -374,6 +410,8 @@ def measure(repeat: int) -> dict:
         "first_request_s": round(first_request, 2),
         "ours_p50": percentile(ours, 50) * 1000,
         "ours_p95": percentile(ours, 95) * 1000,
+        "cached_p50": percentile(cached, 50) * 1000,
+        "cached_p95": percentile(cached, 95) * 1000,
         "naive_p50": percentile(baseline, 50) * 1000,
         "naive_p95": percentile(baseline, 95) * 1000,
         "rss_mb": rss_mb(),
@@ -388,7 +426,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wrk_run(database_url: str, var_dir: str, seconds: int) -> dict | None:
+def wrk_run(
+    database_url: str, var_dir: str, seconds: int, extra_env: dict | None = None
+) -> dict | None:
     wrk = shutil.which("wrk")
     if not wrk:
         print("  wrk not installed (Debian package wrk; --install-wrk): requests/s skipped")
@@ -402,6 +442,7 @@ def wrk_run(database_url: str, var_dir: str, seconds: int) -> dict | None:
         DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONPATH=str(ROOT / "src"),
+        **(extra_env or {}),
     )
     server = subprocess.Popen(
         [
@@ -522,6 +563,13 @@ def run_engine(args) -> None:
     figures["engine"] = connection.vendor
     figures["offers"] = args.offers
     figures["wrk"] = wrk_run(database_url, var_dir, args.wrk_seconds) if args.wrk else None
+    if args.wrk and args.wrk_cache:
+        figures["wrk_response_cache"] = wrk_run(
+            database_url,
+            var_dir,
+            args.wrk_seconds,
+            {"WEGWEISER_SEARCH_RESPONSE_CACHE": "256"},
+        )
     print(json.dumps(figures, ensure_ascii=False, indent=1), flush=True)
     print("RESULT " + json.dumps(figures, ensure_ascii=False), flush=True)
 
@@ -533,6 +581,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--wrk", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--wrk-seconds", type=int, default=15)
+    parser.add_argument(
+        "--wrk-cache",
+        action="store_true",
+        help="a second wrk run with the per-process response cache switched on",
+    )
     parser.add_argument(
         "--existing", metavar="DIR", help="SQLite: measure the database a previous run left in DIR"
     )
@@ -557,6 +610,8 @@ def main() -> None:
     common.append("--wrk" if args.wrk else "--no-wrk")
     if args.db_cache:
         common.append(f"--db-cache={args.db_cache}")
+    if args.wrk_cache:
+        common.append("--wrk-cache")
     results = []
     for engine, prefix in [
         ("sqlite", []),
