@@ -213,7 +213,7 @@ def embed_after_commit() -> None:
 # k-means on a sample gives ~sqrt(N) lists; a query looks at the passages of the IVF_PROBE
 # lists whose centroids are nearest (a few thousand passages instead of all).
 IVF_MIN = 20_000
-IVF_PROBE = 8
+IVF_PROBE = 16
 IVF_SAMPLE = 10_000
 IVF_ITERATIONS = 6
 LOAD_CHUNK = 5_000
