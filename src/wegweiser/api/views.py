@@ -51,6 +51,11 @@ def _int(value: str | None, default: int, low: int, high: int) -> int | None:
 
 class SearchApi(PublicViewMixin, View):
     def get(self, request):
+        # The change tokens of the in-memory snapshots, read once for the whole request.
+        with tokens.tokens_scope():
+            return self._get(request)
+
+    def _get(self, request):
         params = request.GET
         kind = params.get("type", "offer")
         language = params.get("lang", settings.LANGUAGE_CODE)
@@ -80,7 +85,7 @@ class SearchApi(PublicViewMixin, View):
         if kind == "offer" and RESPONSE_CACHE_SIZE:
             cache_key = (
                 request.get_full_path(),
-                tuple(tokens.tokens_read(tokens.LEXICAL, tokens.VECTORS, tokens.OFFERS).items()),
+                tuple(tokens.token_read(name) for name in tokens.ALL),
                 # open_now depends on the clock
                 timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
             )
@@ -178,7 +183,7 @@ class SearchApi(PublicViewMixin, View):
             filters.radius_km = radius
         by_distance = place is not None and (params.get("sort") == "distance" or not query)
         offers = offer_selectors.offer_search_public(
-            filters=filters, language=language, sequence=not by_distance
+            filters=filters, language=language, sequence=not by_distance, texts_only=True
         )
         if place is not None and not isinstance(offers, offer_selectors.RankedOffers):
             offers = geo.with_distance(offers, place, radius_km=radius)

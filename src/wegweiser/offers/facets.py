@@ -228,9 +228,18 @@ def connect_signals() -> None:
     from wegweiser.accounts.models import Organisation
     from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
 
-    from .models import Location, Offer, OfferLocation
+    from .models import Location, Offer, OfferLocation, Schedule
 
-    for model in (Offer, Location, OfferLocation, LifeArea, TargetGroup, Language, Municipality):
+    for model in (
+        Offer,
+        Location,
+        OfferLocation,
+        Schedule,
+        LifeArea,
+        TargetGroup,
+        Language,
+        Municipality,
+    ):
         post_save.connect(offers_changed, sender=model, dispatch_uid=f"facets-save-{model}")
         post_delete.connect(offers_changed, sender=model, dispatch_uid=f"facets-del-{model}")
     post_delete.connect(offers_changed, sender=Organisation, dispatch_uid="facets-del-org")
@@ -294,10 +303,20 @@ def nearest_distances(
     return result
 
 
+_open_now: dict = {}
+
+
 def open_now_ids(now: datetime) -> list[int]:
+    """Offers open at `now`: one query per minute and offers token (schedules have minutes)."""
     from .models import Schedule
 
-    return list(Schedule.objects.filter(_open_now_q(now)).values_list("offer_id", flat=True))
+    key = (tokens.token_read(tokens.OFFERS), timezone.localtime(now).strftime("%Y%m%d%H%M"))
+    found = _open_now.get(key)
+    if found is None:
+        found = list(Schedule.objects.filter(_open_now_q(now)).values_list("offer_id", flat=True))
+        _open_now.clear()
+        _open_now[key] = found
+    return found
 
 
 def _open_now_q(now: datetime):

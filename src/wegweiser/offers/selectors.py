@@ -269,7 +269,9 @@ class RankedOffers:
         tail: list[int],
         language: str,
         distances: "Callable[[list[int]], dict[int, float | None]] | None" = None,
+        texts_only: bool = False,
     ) -> None:
+        self.texts_only = texts_only
         self.head = head  # matching ids in ranking order (positions < RANKED_ORDER_LIMIT)
         self.tail = tail  # the other matching ids, ordered by name when first needed
         self.language = language
@@ -297,10 +299,21 @@ class RankedOffers:
         if isinstance(index, slice):
             start, stop, step = index.indices(self.count())
             ids = self._ids(start, stop)[::step]
-            rows = {
-                offer.pk: offer
-                for offer in _with_display(_published().filter(pk__in=ids), self.language)
-            }
+            if self.texts_only:  # what offer_display_texts needs, nothing more
+                rows_qs = (
+                    _published()
+                    .filter(pk__in=ids)
+                    .prefetch_related(
+                        Prefetch(
+                            "translations",
+                            queryset=OfferTranslation.objects.filter(language=self.language),
+                            to_attr="display_translations",
+                        )
+                    )
+                )
+            else:
+                rows_qs = _with_display(_published().filter(pk__in=ids), self.language)
+            rows = {offer.pk: offer for offer in rows_qs}
             if self.distances is not None:
                 for pk, distance in self.distances(ids).items():
                     if pk in rows:
@@ -316,20 +329,25 @@ class RankedOffers:
 
 
 def offer_search_public(
-    *, filters: OfferFilters, language: str, now: datetime | None = None, sequence: bool = True
+    *,
+    filters: OfferFilters,
+    language: str,
+    now: datetime | None = None,
+    sequence: bool = True,
+    texts_only: bool = False,
 ) -> "QuerySet[Offer] | RankedOffers":
     """Published offers matching the filters, ordered, with everything the result list shows.
 
     A full-text search in relevance order is a `RankedOffers` sequence (its offers carry
     `distance_sq` when `filters.point` is set), everything else – or with sequence=False – a
-    queryset.
+    queryset. `texts_only`: a sequence's offers carry only what `offer_display_texts` needs.
     """
     if sequence and filters.q and filters.sort == Sort.RELEVANCE:
         arrays, masks = _masks(filters, now)
         matching = facets.combined(arrays, masks)
         ranking = np.asarray(_ranking(filters), dtype=np.int64)
         if not arrays.size or not ranking.size:
-            return RankedOffers([], [], language)
+            return RankedOffers([], [], language, texts_only=texts_only)
         positions = np.minimum(np.searchsorted(arrays.pks, ranking), arrays.size - 1)
         found = np.flatnonzero((arrays.pks[positions] == ranking) & matching[positions])
         head = ranking[found[found < RANKED_ORDER_LIMIT]].tolist()
@@ -341,7 +359,7 @@ def offer_search_public(
             def distances(ids: list[int]) -> dict[int, float | None]:
                 return facets.nearest_distances(arrays, ids, point)
 
-        return RankedOffers(head, tail, language, distances)
+        return RankedOffers(head, tail, language, distances, texts_only)
     return _with_display(_ordered(_apply(_published(), filters, now=now), filters), language)
 
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Length
 
 from . import embeddings
 from . import snapshot as _snapshot
+from . import tokens as _tokens
 from .models import SearchDocument, SearchTerm, SynonymGroup
 from .snapshot import LexicalSnapshot
 from .text import edit_distance, fold, term, terms, tokens
@@ -169,11 +170,25 @@ class SearchResult:
     words: int = 0
 
 
+_synonyms: tuple = (object(), [])
+
+
+def _synonym_groups() -> list[list[list[str]]]:
+    """The synonym groups as terms, cached per process until the `synonyms` token moves."""
+    global _synonyms
+    token = _tokens.token_read(_tokens.SYNONYMS)
+    if _synonyms[0] != token:
+        groups = []
+        for group in SynonymGroup.objects.all().only("members"):
+            members = [m.strip() for m in group.members.split(",") if m.strip()]
+            groups.append([terms(m) for m in members])
+        _synonyms = (token, groups)
+    return _synonyms[1]
+
+
 def _synonym_terms(word_term: str) -> set[str]:
     found: set[str] = set()
-    for group in SynonymGroup.objects.all().only("members"):
-        members = [m.strip() for m in group.members.split(",") if m.strip()]
-        member_terms = [terms(m) for m in members]
+    for member_terms in _synonym_groups():
         if any(mt == [word_term] for mt in member_terms):
             for mt in member_terms:
                 found.update(t for t in mt if t not in STOPWORDS)

@@ -14,7 +14,7 @@ from .models import SearchDocument, SearchPassage, SearchPosting, SearchTerm, Sy
 from .registry import PROVIDERS, Document
 from .selectors import stats_forget
 from .text import term, tokens
-from .tokens import LEXICAL, token_bump
+from .tokens import LEXICAL, SYNONYMS, token_bump
 
 TITLE_WEIGHT = 3
 DEFAULT_SYNONYMS = [
@@ -189,6 +189,7 @@ def synonyms_load_defaults() -> int:
     SynonymGroup.objects.bulk_create(
         [SynonymGroup(members=members) for members in DEFAULT_SYNONYMS]
     )
+    token_bump(SYNONYMS)
     return len(DEFAULT_SYNONYMS)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from django.db import connection
 
 from . import tokens
+from .models import SearchTerm
 from .text import edit_distance
 
 CHUNK = 200_000
@@ -28,7 +29,7 @@ class KindIndex:
     order_rank: np.ndarray  # position of each document when sorted by object id (as text)
     indptr: np.ndarray  # CSR over the vocabulary (sorted terms)
     documents: np.ndarray  # int32 document indices
-    weights: np.ndarray  # float32 posting weights
+    weights: np.ndarray  # uint16 posting weights (occurrences, title ×3)
 
     @property
     def total(self) -> int:
@@ -45,7 +46,6 @@ class LexicalSnapshot:
     terms: list[str]  # sorted, only terms with document_count > 0
     pks: np.ndarray  # SearchTerm pk per term
     counts: np.ndarray  # document_count per term
-    displays: list[str]
     lengths: np.ndarray  # len(term)
     reversed_terms: list[str]  # sorted reversed terms, for suffix lookups
     reversed_index: np.ndarray  # term index of each reversed term
@@ -87,8 +87,11 @@ class LexicalSnapshot:
             t = self.terms[i]
             distance = edit_distance(word_term, t, limit)
             if distance <= limit:
-                scored.append((distance, -int(self.counts[i]), t, self.displays[i]))
-        return [(t, display or t) for _d, _c, t, display in sorted(scored)[:5]]
+                scored.append((distance, -int(self.counts[i]), t))
+        best = [t for _d, _c, t in sorted(scored)[:5]]
+        # The display forms (for "did you mean") of the few chosen terms only.
+        displays = dict(SearchTerm.objects.filter(term__in=best).values_list("term", "display"))
+        return [(t, displays.get(t) or t) for t in best]
 
     def bm25(
         self,
@@ -220,8 +223,7 @@ def build(token: int | None) -> LexicalSnapshot:
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, term, display, document_count FROM search_searchterm "
-            "WHERE document_count > 0"
+            "SELECT id, term, document_count FROM search_searchterm WHERE document_count > 0"
         )
         vocabulary = sorted(cursor.fetchall(), key=lambda row: row[1])
         cursor.execute("SELECT id, kind, object_id, length FROM search_searchdocument ORDER BY id")
@@ -233,8 +235,7 @@ def build(token: int | None) -> LexicalSnapshot:
         token=token,
         terms=terms,
         pks=pks,
-        counts=np.array([row[3] for row in vocabulary], dtype=np.int64),
-        displays=[row[2] for row in vocabulary],
+        counts=np.array([row[2] for row in vocabulary], dtype=np.int64),
         lengths=np.array([len(t) for t in terms], dtype=np.int64),
         reversed_terms=[r for r, _i in reversed_pairs],
         reversed_index=np.array([i for _r, i in reversed_pairs], dtype=np.int64),
@@ -273,7 +274,7 @@ def build(token: int | None) -> LexicalSnapshot:
             order_rank=order_rank,
             indptr=indptr,
             documents=local[document_index[mine][order]].astype(np.int32),
-            weights=postings[mine, 2][order].astype(np.float32),
+            weights=np.minimum(postings[mine, 2][order], 65535).astype(np.uint16),
         )
     snap.built_seconds = time.monotonic() - started
     return snap

@@ -8,15 +8,39 @@ the data written in between; a random token never comes back.
 """
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from .models import SearchGeneration
 
 LEXICAL = "lexical"
 VECTORS = "vectors"
 OFFERS = "offers"
+SYNONYMS = "synonyms"
+ALL = (LEXICAL, VECTORS, OFFERS, SYNONYMS)
+
+_scope: ContextVar[dict | None] = ContextVar("search_tokens", default=None)
+
+
+@contextmanager
+def tokens_scope() -> Iterator[None]:
+    """Read all tokens in ONE query for the block (a search request) instead of one query per
+    cache; writes inside the block update the values read."""
+    if _scope.get() is not None:
+        yield
+        return
+    reset = _scope.set(tokens_read(*ALL))
+    try:
+        yield
+    finally:
+        _scope.reset(reset)
 
 
 def token_read(name: str) -> int | None:
+    scoped = _scope.get()
+    if scoped is not None and name in scoped:
+        return scoped[name]
     return SearchGeneration.objects.filter(name=name).values_list("value", flat=True).first()
 
 
@@ -28,6 +52,9 @@ def tokens_read(*names: str) -> dict[str, int | None]:
 
 def token_bump(name: str) -> None:
     value = secrets.randbits(62) + 1
+    scoped = _scope.get()
+    if scoped is not None:
+        scoped[name] = value
     if not SearchGeneration.objects.filter(name=name).update(value=value):
         _row, created = SearchGeneration.objects.get_or_create(name=name, defaults={"value": value})
         if not created:

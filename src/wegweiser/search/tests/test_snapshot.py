@@ -134,3 +134,14 @@ def test_ivf_finds_the_nearest_passages_of_clustered_vectors():
     ).astype(np.float32)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     assert embeddings.ivf_recall(index, queries, limit=10) >= 0.9
+
+
+def test_a_new_synonym_is_used_by_the_next_search(corpus):
+    from wegweiser.search.models import SynonymGroup
+
+    document_upsert(Document(kind="offer", object_id="z", title="Zebra", texts=[]))
+    assert lexical_ranked(kind="offer", query="Streifenpferd").ranked == []
+    group = SynonymGroup.objects.create(members="Zebra, Streifenpferd")
+    assert [o for o, _s in lexical_ranked(kind="offer", query="Streifenpferd").ranked] == ["z"]
+    group.delete()
+    assert lexical_ranked(kind="offer", query="Streifenpferd").ranked == []
