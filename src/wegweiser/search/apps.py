@@ -13,8 +13,9 @@ class SearchConfig(AppConfig):
         from . import tokens
         from .models import SynonymGroup
 
-        def synonyms_changed(**_kwargs) -> None:
-            tokens.token_bump(tokens.SYNONYMS)
-
-        post_save.connect(synonyms_changed, sender=SynonymGroup, dispatch_uid="synonyms-save")
-        post_delete.connect(synonyms_changed, sender=SynonymGroup, dispatch_uid="synonyms-del")
+        post_save.connect(
+            tokens.synonyms_changed, sender=SynonymGroup, dispatch_uid="synonyms-save"
+        )
+        post_delete.connect(
+            tokens.synonyms_changed, sender=SynonymGroup, dispatch_uid="synonyms-del"
+        )

@@ -59,3 +59,8 @@ def token_bump(name: str) -> None:
         _row, created = SearchGeneration.objects.get_or_create(name=name, defaults={"value": value})
         if not created:
             SearchGeneration.objects.filter(name=name).update(value=value)
+
+
+def synonyms_changed(**_kwargs) -> None:
+    """Signal receiver: a synonym group was saved or deleted."""
+    token_bump(SYNONYMS)
