@@ -145,3 +145,31 @@ def test_a_new_synonym_is_used_by_the_next_search(corpus):
     assert [o for o, _s in lexical_ranked(kind="offer", query="Streifenpferd").ranked] == ["z"]
     group.delete()
     assert lexical_ranked(kind="offer", query="Streifenpferd").ranked == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql():
+    synonyms_load_defaults()
+    rng = random.Random(5)
+    for i in range(40):
+        text = " ".join(rng.choice(WORDS) for _ in range(10))
+        document_upsert(
+            Document(kind="offer", object_id=str(i), title=rng.choice(WORDS), texts=[text])
+        )
+    assert snapshot.current().source == "full"
+    document_upsert(Document(kind="offer", object_id="3", title="Zebrastreifen", texts=["Kita"]))
+    document_delete(kind="offer", object_id="5")
+    document_upsert(Document(kind="offer", object_id="new", title="Beratung", texts=["Zebra"]))
+    document_upsert(Document(kind="page", object_id="p", title="Wohnung", texts=["Beratung"]))
+    patched = snapshot.current()
+    assert patched.source == "delta"
+    full = snapshot.build(patched.token)
+    for kind in ("offer", "page"):
+        assert patched.kinds[kind].object_ids == full.kinds[kind].object_ids
+        assert (patched.kinds[kind].indptr == full.kinds[kind].indptr).all()
+    for query in [*QUERIES, "Zebrastreifen", "Zebra"]:
+        for kind in ("offer", "page"):
+            memory = lexical_ranked(kind=kind, query=query, engine="memory")
+            sql = lexical_ranked(kind=kind, query=query, engine="sql")
+            assert _rounded(memory) == _rounded(sql), (kind, query)
+    assert "5" not in {o for o, _s in lexical_ranked(kind="offer", query="Beratung").ranked}
