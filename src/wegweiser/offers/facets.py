@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -101,8 +103,9 @@ def _pairs(rows) -> Pairs:
     lookup = {name: i for i, name in enumerate(names)}
     if not rows:
         return Pairs(np.zeros(0, np.int32), np.zeros(0, np.int32), names, lookup)
-    data = np.unique(np.array([(o, lookup[v]) for o, v in rows], dtype=np.int64), axis=0)
-    return Pairs(data[:, 0].astype(np.int32), data[:, 1].astype(np.int32), names, lookup)
+    width = len(names) + 1
+    keys = np.unique(np.fromiter((o * width + lookup[v] for o, v in rows), dtype=np.int64))
+    return Pairs((keys // width).astype(np.int32), (keys % width).astype(np.int32), names, lookup)
 
 
 def build(token: int | None) -> OfferArrays:
@@ -140,14 +143,19 @@ def build(token: int | None) -> OfferArrays:
         "target_group": _pairs(links("target_groups__slug")),
         "language": _pairs(links("languages__code")),
     }
+    # Coordinates as floats in SQL: converting 100,000s of Decimals costs more than the query.
     location_rows = list(
         OfferLocation.objects.filter(offer__in=published)
+        .annotate(
+            lat=Cast("location__latitude", FloatField()),
+            lon=Cast("location__longitude", FloatField()),
+        )
         .values_list(
             "offer_id",
             "location__municipality__slug",
             *(f"location__{f}" for f in FEATURES),
-            "location__latitude",
-            "location__longitude",
+            "lat",
+            "lon",
         )
         .iterator(chunk_size=20_000)
     )
