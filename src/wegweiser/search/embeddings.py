@@ -230,6 +230,9 @@ class VectorIndex:
         self.centroids = None
         self.scales = None  # with IVF: int8 vectors × scales
         self.indptr = None  # with IVF: passages grouped by list, list i is indptr[i]:indptr[i+1]
+        self.passage_ids = None  # SearchPassage pk per passage
+        self.reusable = False  # built outside a transaction: a delta may start from it
+        self.source = "full"
         self.seconds = 0.0
 
     def __len__(self) -> int:
@@ -260,6 +263,8 @@ class VectorIndex:
         # faster than float16; cosine error ~0.005; a quarter of the float32 memory).
         order = np.argsort(assigned, kind="stable")
         self.documents = self.documents[order]
+        if self.passage_ids is not None:
+            self.passage_ids = self.passage_ids[order]
         quantized = np.empty((count, DIMENSIONS), dtype=np.int8)
         self.scales = np.empty(count, dtype=np.float32)
         for start in range(0, count, 20_000):
@@ -294,10 +299,12 @@ def _load_index(kind: str, token) -> VectorIndex:
     dtype = np.float16 if total > IVF_MIN else np.float32
     vectors = np.zeros((total, DIMENSIONS), dtype=dtype)
     documents = np.zeros(total, dtype=np.int32)
+    passage_ids = np.zeros(total, dtype=np.int64)
     positions: dict[str, int] = {}
     object_ids: list[str] = []
     filled = 0
     chunk_ids: list[str] = []
+    chunk_pks: list[int] = []
     chunk_blobs: list[bytes] = []
 
     def flush() -> None:
@@ -308,6 +315,7 @@ def _load_index(kind: str, token) -> VectorIndex:
         block = block.reshape(len(chunk_blobs), DIMENSIONS)
         end = min(total, filled + len(chunk_blobs))
         vectors[filled:end] = block[: end - filled]
+        passage_ids[filled:end] = chunk_pks[: end - filled]
         for i, object_id in enumerate(chunk_ids[: end - filled]):
             if object_id not in positions:
                 positions[object_id] = len(object_ids)
@@ -315,20 +323,97 @@ def _load_index(kind: str, token) -> VectorIndex:
             documents[filled + i] = positions[object_id]
         filled = end
         chunk_ids.clear()
+        chunk_pks.clear()
         chunk_blobs.clear()
 
-    for object_id, blob in rows.values_list("document__object_id", "vector").iterator(
+    for pk, object_id, blob in rows.values_list("pk", "document__object_id", "vector").iterator(
         chunk_size=2000
     ):
         if blob is not None and len(blob) == DIMENSIONS * 4:
+            chunk_pks.append(pk)
             chunk_ids.append(object_id)
             chunk_blobs.append(bytes(blob))
             if len(chunk_blobs) >= LOAD_CHUNK:
                 flush()
     flush()
     index = VectorIndex(token, object_ids, documents[:filled], vectors[:filled])
+    index.passage_ids = passage_ids[:filled]
+    index.reusable = not transaction.get_connection().in_atomic_block
     if filled > IVF_MIN:
         index.cluster()
+    index.seconds = time.monotonic() - started
+    return index
+
+
+VECTOR_DELTA_MAX = 5_000
+
+
+def _delta_index(kind: str, token, previous: VectorIndex) -> VectorIndex | None:
+    """The previous IVF index with the passages added and removed since (same lists):
+    passage vectors never change in place (new text = new passage row), so passages are
+    known by their ids. None when too much changed or the previous index is unusable."""
+    import time
+
+    if (
+        previous.centroids is None
+        or not previous.reusable
+        or transaction.get_connection().in_atomic_block
+    ):
+        return None
+    started = time.monotonic()
+    rows = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False)
+    current = np.sort(np.fromiter(rows.values_list("pk", flat=True), dtype=np.int64))
+    where = np.minimum(np.searchsorted(current, previous.passage_ids), max(current.size - 1, 0))
+    keep = current[where] == previous.passage_ids if current.size else previous.passage_ids < 0
+    new_ids = np.setdiff1d(current, previous.passage_ids)
+    if new_ids.size > VECTOR_DELTA_MAX:
+        return None
+    object_ids = list(previous.object_ids)
+    positions = {o: i for i, o in enumerate(object_ids)}
+    new_documents, new_blobs, new_pks = [], [], []
+    ids = new_ids.tolist()
+    for start in range(0, len(ids), 500):
+        for pk, object_id, blob in rows.filter(pk__in=ids[start : start + 500]).values_list(
+            "pk", "document__object_id", "vector"
+        ):
+            if blob is None or len(blob) != DIMENSIONS * 4:
+                continue
+            if object_id not in positions:
+                positions[object_id] = len(object_ids)
+                object_ids.append(object_id)
+            new_documents.append(positions[object_id])
+            new_blobs.append(bytes(blob))
+            new_pks.append(pk)
+    lists = len(previous.centroids)
+    old_lists = np.repeat(np.arange(lists), np.diff(previous.indptr))[keep]
+    vectors = [previous.vectors[keep]]
+    scales = [previous.scales[keep]]
+    assigned = [old_lists]
+    if new_blobs:
+        block = np.frombuffer(b"".join(new_blobs), dtype=np.float32).reshape(-1, DIMENSIONS)
+        assigned.append(np.argmax(block @ previous.centroids.T, axis=1))
+        scale = np.maximum(np.abs(block).max(axis=1), 1e-12) / 127.0
+        vectors.append(np.round(block / scale[:, None]).astype(np.int8))
+        scales.append(scale.astype(np.float32))
+    assigned_all = np.concatenate(assigned)
+    order = np.argsort(assigned_all, kind="stable")
+    index = VectorIndex(
+        token,
+        object_ids,
+        np.concatenate([previous.documents[keep], np.asarray(new_documents, dtype=np.int32)])[
+            order
+        ],
+        np.concatenate(vectors)[order],
+    )
+    index.scales = np.concatenate(scales)[order]
+    index.passage_ids = np.concatenate(
+        [previous.passage_ids[keep], np.asarray(new_pks, dtype=np.int64)]
+    )[order]
+    index.centroids = previous.centroids
+    index.indptr = np.zeros(lists + 1, dtype=np.int64)
+    np.cumsum(np.bincount(assigned_all, minlength=lists), out=index.indptr[1:])
+    index.reusable = True
+    index.source = "delta"
     index.seconds = time.monotonic() - started
     return index
 
@@ -341,7 +426,8 @@ def _matrix(kind: str) -> VectorIndex:
     with _matrix_lock:
         cached = _matrices.get(kind)
         if cached is None or cached.token != current:
-            cached = _load_index(kind, current)
+            delta = _delta_index(kind, current, cached) if cached is not None else None
+            cached = delta if delta is not None else _load_index(kind, current)
             _matrices[kind] = cached
     return cached
 

@@ -173,3 +173,44 @@ def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql():
             sql = lexical_ranked(kind=kind, query=query, engine="sql")
             assert _rounded(memory) == _rounded(sql), (kind, query)
     assert "5" not in {o for o, _s in lexical_ranked(kind="offer", query="Beratung").ranked}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_save_the_ivf_index_is_patched(settings, monkeypatch):
+    import numpy as np
+
+    from wegweiser.search import embeddings
+    from wegweiser.search.models import SearchPassage
+
+    settings.SEARCH_EMBED_ON_SAVE = False
+    monkeypatch.setattr(embeddings, "IVF_MIN", 5)
+    rng = np.random.default_rng(3)
+
+    def embed_all():
+        for pk in SearchPassage.objects.filter(vector__isnull=True).values_list("pk", flat=True):
+            v = rng.standard_normal(embeddings.DIMENSIONS).astype(np.float32)
+            v /= np.linalg.norm(v)
+            SearchPassage.objects.filter(pk=pk).update(vector=v.tobytes())
+        embeddings.generation_bump()
+
+    for i in range(30):
+        document_upsert(Document(kind="offer", object_id=str(i), title=f"Titel {i}", texts=[]))
+    embed_all()
+    first = embeddings._matrix("offer")
+    assert first.centroids is not None and first.source == "full"
+    document_delete(kind="offer", object_id="3")
+    document_upsert(Document(kind="offer", object_id="new", title="Neu", texts=[]))
+    embed_all()
+    patched = embeddings._matrix("offer")
+    assert patched.source == "delta"
+    rows = SearchPassage.objects.filter(document__kind="offer").values_list(
+        "document__object_id", "vector"
+    )
+    exact = {o: np.frombuffer(bytes(v), dtype=np.float32) for o, v in rows}
+    assert len(patched) == len(exact) == 30
+    query = rng.standard_normal(embeddings.DIMENSIONS).astype(np.float32)
+    query /= np.linalg.norm(query)
+    found = embeddings._best_documents(patched, query, 30, probe=len(patched.centroids))
+    expected = sorted(((o, float(v @ query)) for o, v in exact.items()), key=lambda x: -x[1])
+    assert [o for o, _s in found] == [o for o, _s in expected]
+    assert np.allclose([s for _o, s in found], [s for _o, s in expected], atol=0.01)
