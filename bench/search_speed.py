@@ -4,6 +4,8 @@
     .venv/bin/python bench/search_speed.py                 # both engines (PostgreSQL through
                                                            # scripts/with_postgres.py's Cluster)
     .venv/bin/python bench/search_speed.py --engine sqlite # one engine, in this process
+    ... --db-cache DIR   # build the 100k database once (~20 min per engine), reuse it later
+    ... --wrk-cache      # a second wrk run with the per-process response cache
 
 Per engine: a fresh database with the demo district, N synthetic published offers (bulk insert:
 names and descriptions from a bank of German service words, life areas, target groups, costs,
