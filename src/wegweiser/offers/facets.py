@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from django.db import connection
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -108,21 +109,47 @@ def _pairs(rows) -> Pairs:
     return Pairs((keys // width).astype(np.int32), (keys % width).astype(np.int32), names, lookup)
 
 
+def _raw(queryset) -> list[tuple]:
+    """The rows of a values_list queryset without the ORM's per-value converters (the SQL is
+    still Django's, so the same on both databases)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _numeric_pairs(rows: np.ndarray, pks: np.ndarray, slugs: dict[int, str]) -> Pairs:
+    """(offer pk, value pk) rows → Pairs over offer positions and value slugs."""
+    rows = rows[np.isin(rows[:, 1], list(slugs))] if len(rows) else rows
+    if not len(rows):
+        return _pairs([])
+    names = sorted({slugs[int(v)] for v in np.unique(rows[:, 1])})
+    lookup = {name: i for i, name in enumerate(names)}
+    value_ids = np.array(list(slugs), dtype=np.int64)
+    value_index = np.array([lookup.get(slugs[int(v)], -1) for v in value_ids], dtype=np.int64)
+    order = np.argsort(value_ids)
+    values = value_index[order][np.searchsorted(value_ids[order], rows[:, 1])]
+    offers = np.searchsorted(pks, rows[:, 0])
+    width = len(names) + 1
+    keys = np.unique(offers * width + values)
+    return Pairs((keys // width).astype(np.int32), (keys % width).astype(np.int32), names, lookup)
+
+
 def build(token: int | None) -> OfferArrays:
-    from .models import OfferLocation
+    from wegweiser.accounts.models import Organisation
+    from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
+
+    from .models import Offer, OfferLocation
     from .selectors import _published
 
     started = time.monotonic()
-    rows = list(
+    rows = _raw(
         _published()
         .order_by("pk")
         .values_list("pk", "cost", "is_online", "is_good_practice", "organisation_id")
     )
     pks = np.array([r[0] for r in rows], dtype=np.int64)
-    position = {pk: i for i, pk in enumerate(pks.tolist())}
     cost_code = {c: i for i, c in enumerate(COSTS)}
-    from wegweiser.accounts.models import Organisation
-
     organisation = np.array([r[4] for r in rows], dtype=np.int64)
     organisations = {
         str(u): pk
@@ -131,20 +158,22 @@ def build(token: int | None) -> OfferArrays:
         )
     }
     published = _published().values("pk")
-
-    def links(path: str):
-        return [
-            (position[o], v)
-            for o, v in _published().values_list("pk", path).iterator(chunk_size=20_000)
-        ]
-
-    pairs = {
-        "life_area": _pairs(links("life_areas__slug")),
-        "target_group": _pairs(links("target_groups__slug")),
-        "language": _pairs(links("languages__code")),
+    vocabularies = {
+        "life_area": (Offer.life_areas, {o.pk: o.slug for o in LifeArea.objects.all()}),
+        "target_group": (Offer.target_groups, {o.pk: o.slug for o in TargetGroup.objects.all()}),
+        "language": (Offer.languages, {o.pk: o.code for o in Language.objects.all()}),
     }
+    pairs = {}
+    for name, (descriptor, slugs) in vocabularies.items():
+        field = descriptor.field
+        links = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_field_name()}__in": published}
+        ).values_list(field.m2m_column_name(), field.m2m_reverse_name())
+        pairs[name] = _numeric_pairs(
+            np.array(_raw(links), dtype=np.int64).reshape(-1, 2), pks, slugs
+        )
     # Coordinates as floats in SQL: converting 100,000s of Decimals costs more than the query.
-    location_rows = list(
+    location_rows = _raw(
         OfferLocation.objects.filter(offer__in=published)
         .annotate(
             lat=Cast("location__latitude", FloatField()),
@@ -152,21 +181,19 @@ def build(token: int | None) -> OfferArrays:
         )
         .values_list(
             "offer_id",
-            "location__municipality__slug",
+            "location__municipality_id",
             *(f"location__{f}" for f in FEATURES),
             "lat",
             "lon",
         )
-        .iterator(chunk_size=20_000)
     )
-    pairs["town"] = _pairs([(position[r[0]], r[1]) for r in location_rows])
-    access = [
-        sum(1 << bit for bit, on in enumerate(r[2 : 2 + len(FEATURES)]) if on)
-        for r in location_rows
-    ]
-
-    def coordinate(value) -> float:
-        return float(value) if value is not None else math.nan
+    locations = np.array(location_rows, dtype=np.float64).reshape(-1, 4 + len(FEATURES))
+    towns = {m.pk: m.slug for m in Municipality.objects.all()}
+    with_town = ~np.isnan(locations[:, 1])
+    pairs["town"] = _numeric_pairs(locations[with_town][:, :2].astype(np.int64), pks, towns)
+    access = np.zeros(len(locations), dtype=np.uint8)
+    for bit in range(len(FEATURES)):
+        access |= (np.nan_to_num(locations[:, 2 + bit]) > 0).astype(np.uint8) << bit
 
     arrays = OfferArrays(
         token=token,
@@ -177,13 +204,11 @@ def build(token: int | None) -> OfferArrays:
         organisation=organisation,
         organisations=organisations,
         pairs=pairs,
-        location_offers=np.array([position[r[0]] for r in location_rows], dtype=np.int32),
-        location_access=np.array(access, dtype=np.uint8),
-        location_lat=np.array([coordinate(r[-2]) for r in location_rows], dtype=np.float64),
-        location_lon=np.array([coordinate(r[-1]) for r in location_rows], dtype=np.float64),
+        location_offers=np.searchsorted(pks, locations[:, 0].astype(np.int64)).astype(np.int32),
+        location_access=access,
+        location_lat=locations[:, -2].copy(),
+        location_lon=locations[:, -1].copy(),
     )
-    from wegweiser.core.models import Language, LifeArea, Municipality, TargetGroup
-
     municipalities = list(Municipality.objects.all())
     arrays.vocabulary = {
         "life_area": list(LifeArea.objects.all()),
