@@ -43,7 +43,10 @@ AFTER_COMMIT_PASSAGES = 20
 
 _model: Any = None
 _model_lock = threading.Lock()
-_matrices: dict[str, tuple[int, list[str], Any]] = {}
+_matrices: dict[str, tuple[int, "_Matrix"]] = {}
+# Share of the title's similarity in a document's score (ADR 0009): best passage + 0.2 × title,
+# divided by 1.2 so that the score stays on the scale of a cosine similarity.
+TITLE_WEIGHT = 0.2
 _matrix_lock = threading.Lock()
 
 
@@ -85,6 +88,20 @@ def passages(title: str, texts: Iterable[str]) -> list[str]:
         if start + PASSAGE_WORDS >= len(words) or len(chunks) >= MAX_PASSAGES:
             break
     return [f"{title}\n{chunk}" if title else chunk for chunk in chunks]
+
+
+def document_passages(title: str, texts: Iterable[str]) -> list[tuple[str, bool]]:
+    """The title alone (flagged True) followed by the body passages.
+
+    A question names the topic of its answer page; the title's own vector measures that
+    without the rest of the page diluting it. A document without body text has its title as
+    its only (body) passage.
+    """
+    body = passages(title, texts)
+    title = " ".join(title.split())
+    if title and body and body != [title]:
+        return [(title, True), *[(text, False) for text in body]]
+    return [(text, False) for text in body]
 
 
 def text_hash(text: str) -> str:
@@ -211,57 +228,102 @@ def embed_after_commit() -> None:
 # Reading vectors ----------------------------------------------------------------------------
 
 
-def _matrix(kind: str) -> tuple[list[str], Any]:
+class _Matrix:
+    """The vectors of one kind, grouped by document: rows `start[d]:end[d]` are document d's
+    body passages, `title[d]` the row of its title (-1 without one)."""
+
+    def __init__(self, ids: list[str], vectors: Any, start: Any, end: Any, title: Any, body: Any):
+        self.ids, self.vectors = ids, vectors
+        self.start, self.end, self.title, self.body = start, end, title, body
+
+
+def _matrix(kind: str) -> _Matrix:
     current = generation()
     cached = _matrices.get(kind)
     if cached and cached[0] == current:
-        return cached[1], cached[2]
+        return cached[1]
     with _matrix_lock:
-        rows = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).values_list(
-            "document__object_id", "vector"
+        rows = (
+            SearchPassage.objects.filter(document__kind=kind, vector__isnull=False)
+            .order_by("document_id", "-is_title", "position")
+            .values_list("document_id", "document__object_id", "is_title", "vector")
         )
         ids: list[str] = []
         blobs: list[bytes] = []
-        for object_id, blob in rows.iterator(chunk_size=2000):
-            if blob is not None and len(blob) == DIMENSIONS * 4:
+        starts: list[int] = []
+        ends: list[int] = []
+        titles: list[int] = []
+        body_rows: list[int] = []
+        last = None
+        for document_id, object_id, is_title, blob in rows.iterator(chunk_size=2000):
+            if blob is None or len(blob) != DIMENSIONS * 4:
+                continue
+            if document_id != last:
+                last = document_id
                 ids.append(object_id)
-                blobs.append(bytes(blob))
+                starts.append(len(blobs))
+                ends.append(len(blobs))
+                titles.append(-1)
+            if is_title:
+                titles[-1] = len(blobs)
+                starts[-1] = len(blobs) + 1
+                ends[-1] = len(blobs) + 1
+            else:
+                body_rows.append(len(blobs))
+                ends[-1] = len(blobs) + 1
+            blobs.append(bytes(blob))
         vectors = (
-            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), DIMENSIONS)
-            if ids
+            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), DIMENSIONS)
+            if blobs
             else np.zeros((0, DIMENSIONS), dtype=np.float32)
         )
-        _matrices[kind] = (current, ids, vectors)
-    return ids, vectors
+        matrix = _Matrix(
+            ids,
+            vectors,
+            np.asarray(starts, dtype=np.int64),
+            np.asarray(ends, dtype=np.int64),
+            np.asarray(titles, dtype=np.int64),
+            np.asarray(body_rows, dtype=np.int64),
+        )
+        _matrices[kind] = (current, matrix)
+    return matrix
 
 
 def has_vectors(kind: str) -> bool:
-    return np is not None and bool(_matrix(kind)[0])
+    return np is not None and bool(_matrix(kind).ids)
+
+
+def document_scores(matrix: _Matrix, scores: Any) -> Any:
+    """Every document's score: its best body passage and a share of its title (vectorised)."""
+    body = scores.copy()
+    has_title = matrix.title >= 0
+    body[matrix.title[has_title]] = -2.0  # title rows do not count as body passages
+    best = np.full(len(matrix.ids), -2.0, dtype=np.float32)
+    nonempty = matrix.end > matrix.start
+    if nonempty.any():
+        # Segments run from one document's first body row to the next one's (its title row,
+        # masked above, lies in between).
+        best[nonempty] = np.maximum.reduceat(body, matrix.start[nonempty])
+    title = np.where(has_title, scores[np.maximum(matrix.title, 0)], 0.0)
+    best = np.where(best < -1.0, title, best)  # a document with only its title
+    return np.where(has_title, (best + TITLE_WEIGHT * title) / (1 + TITLE_WEIGHT), best)
 
 
 def semantic_ranking(*, kind: str, query: str, limit: int = 100) -> list[tuple[str, float]]:
-    """Object ids of `kind` by cosine similarity of the query and their best passage."""
+    """Object ids of `kind` by similarity to the query: best passage plus a share of the title."""
     if np is None:
         return []
-    ids, vectors = _matrix(kind)
-    if not ids:
+    matrix = _matrix(kind)
+    if not matrix.ids:
         return []
     query_vector = embed_query(query)
     if query_vector is None:
         return []
-    scores = vectors @ query_vector
-    # Max over passages: sort all passages once, keep each document's first (best) one.
-    top = min(len(ids), limit * (MAX_PASSAGES // 4 + 1))
-    order = np.argpartition(-scores, top - 1)[:top]
-    order = order[np.argsort(-scores[order])]
-    best: dict[str, float] = {}
-    for i in order:
-        object_id = ids[i]
-        if object_id not in best:
-            best[object_id] = float(scores[i])
-            if len(best) >= limit:
-                break
-    return list(best.items())
+    combined = document_scores(matrix, matrix.vectors @ query_vector)
+    top = min(limit, len(combined))
+    order = np.argpartition(-combined, top - 1)[:top]
+    order = order[np.argsort(-combined[order], kind="stable")]
+    return [(matrix.ids[i], float(combined[i])) for i in order]
 
 
 # Query language -----------------------------------------------------------------------------
