@@ -164,6 +164,9 @@ class SearchResult:
     words: int = 0
     # Every document with any of the words, by score (what the fusion weighs in).
     any_words: list[tuple[str, float]] = field(default_factory=list)
+    # Only meaningful words ("Deutschkurs Herten"), no question words or "?": a search by
+    # keywords rather than a question in natural language.
+    keywords: bool = False
 
 
 def _synonym_terms(word_term: str) -> set[str]:
@@ -340,6 +343,7 @@ def lexical_ranked(
         question=not require_all,
         words=len(expansions),
         any_words=any_words,
+        keywords=len(meaningful) == len(word_terms) and "?" not in query,
     )
 
 
@@ -409,9 +413,15 @@ def search_ranked(
         return result
     language = embeddings.query_language(query)
     lexical = result.any_words
-    if language == "de" and result.all_words_matched and result.words <= KEYWORD_WORDS:
+    if (
+        language == "de"
+        and result.keywords
+        and result.all_words_matched
+        and result.words <= KEYWORD_WORDS
+    ):
         # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
-        # the model only helps to order them.
+        # the model only helps to order them. A short question ("Was kostet ein
+        # Integrationskurs?") is not restricted to its words.
         lexical = result.ranked
         matched = {object_id for object_id, _score in lexical}
         similar = [(o, sim) for o, sim in similar if o in matched]

@@ -125,3 +125,32 @@ def test_reindex_command_rebuilds_from_offers(district):
 def test_did_you_mean_uses_real_words(index):
     assert search_ranked(kind="offer", query="Wohnug").did_you_mean == "wohnung"
     assert search_ranked(kind="offer", query="Hilfe Wohnug").did_you_mean == "Hilfe wohnung"
+
+
+@pytest.mark.parametrize(
+    ("query", "keywords"),
+    [
+        ("Deutschkurs Herten", True),
+        ("Kita", True),
+        ("Wo gibt es einen Deutschkurs?", False),
+        ("Deutschkurs?", False),
+        ("Was kostet die Kita", False),
+    ],
+)
+def test_keywords_are_told_from_questions(index, query, keywords):
+    # Keywords restrict German results to their words; a short question does not.
+    from wegweiser.search.selectors import lexical_ranked
+
+    assert lexical_ranked(kind="offer", query=query).keywords is keywords
+
+
+def test_questions_do_not_expand_known_words_to_compounds(index):
+    from wegweiser.search.selectors import _expand
+
+    # "Kurs" alone finds "Deutschkurs" and "Schwimmkurs" ...
+    assert {"deutschkur", "schwimmkur"} <= set(_expand("kur", 4)[0])
+    # ... but in a question a word in the vocabulary means itself ("Kurs" is not one here,
+    # so it still expands; "Beratung" is, so it does not become "Migrationsberatung").
+    assert "migrationsberat" in _expand("berat", 8)[0]
+    assert "migrationsberat" not in _expand("berat", 8, question=True)[0]
+    assert "deutschkur" in _expand("kur", 4, question=True)[0]
