@@ -174,7 +174,16 @@ class SearchApi(PublicViewMixin, View):
             if place is not None:
                 results[-1]["distance_km"] = geo.distance_km(getattr(offer, "distance_sq", None))
         facets = offer_selectors.offer_facets_public(filters=filters, language=language)
+        inactive = offer_selectors.offer_inactive_by_name(query=query, language=language)
         return {
+            "inactive": [
+                {
+                    "id": str(offer.uuid),
+                    "title": offer_selectors.offer_display_texts(offer, language)["name"],
+                    "url": reverse("offers:offer-detail", kwargs={"uuid": offer.uuid}),
+                }
+                for offer in inactive
+            ],
             "count": paginator.count,
             "near": place.label if place else None,
             "did_you_mean": filters.did_you_mean or None,

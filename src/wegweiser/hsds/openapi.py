@@ -506,6 +506,19 @@ def _search_response() -> dict:
                 },
             },
             "facets": {"type": "object", "additionalProperties": {"type": "array", "items": facet}},
+            "inactive": {
+                "description": "Offers that ended, listed only when the query is exactly their name.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "url"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "title": {"type": "string"},
+                        "url": {"type": "string"},
+                    },
+                },
+            },
         },
     }
 

@@ -57,11 +57,23 @@ class OfferListView(PublicViewMixin, View):
             services.zero_result_search_log(
                 query=filters.q, language=language, filters=filters.as_dict()
             )
+        facets = selectors.offer_facets_public(filters=filters, language=language)
+        empty = page.paginator.count == 0
         context = {
             "filters": filters,
             "page": page,
             "querystring": querystring,
-            "facets": selectors.offer_facets_public(filters=filters, language=language),
+            "facets": facets,
+            "zero_help": (
+                selectors.offer_zero_result_help(filters=filters, facets=facets, language=language)
+                if empty
+                else None
+            ),
+            "inactive": (
+                selectors.offer_inactive_by_name(query=filters.q, language=language)
+                if filters.q and page.number == 1
+                else []
+            ),
             "sorts": Sort.choices,
             "access_labels": ACCESSIBILITY_FEATURES,
             "heading": preset.get("heading", ""),
