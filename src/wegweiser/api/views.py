@@ -18,7 +18,7 @@ from wegweiser.offers.constants import MAX_QUERY_LENGTH
 from wegweiser.pages import selectors as page_selectors
 from wegweiser.pages.services import plain_text
 from wegweiser.search import geo
-from wegweiser.search.selectors import search_ranked, suggest_titles
+from wegweiser.search.selectors import search_ranked
 
 from .problems import problem
 from .snippets import highlight
@@ -229,11 +229,20 @@ class SearchApi(PublicViewMixin, View):
 class SuggestApi(PublicViewMixin, View):
     def get(self, request):
         kind = request.GET.get("type", "offer")
+        language = request.GET.get("lang", settings.LANGUAGE_CODE)
         if kind not in TYPES:
             return problem(
                 status=400, title=_("Unknown type"), detail=_("Use type=offer or type=page.")
             )
-        return JsonResponse(
-            {"suggestions": suggest_titles(kind=kind, prefix=request.GET.get("q", ""))},
-            json_dumps_params={"ensure_ascii": False},
-        )
+        if language not in LANGUAGES:
+            return problem(
+                status=400,
+                title=_("Unknown language"),
+                detail=_("Use one of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGES))},
+            )
+        text = request.GET.get("q", "")
+        if kind == "offer":
+            suggestions = offer_selectors.offer_name_suggestions(text=text, language=language)
+        else:
+            suggestions = page_selectors.page_title_suggestions(text=text, language=language)
+        return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})

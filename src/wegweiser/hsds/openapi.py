@@ -441,6 +441,11 @@ def openapi_document() -> dict:
                     _query(
                         "type", "What to suggest.", {"type": "string", "enum": ["offer", "page"]}
                     ),
+                    _query(
+                        "lang",
+                        "Language of the names besides German.",
+                        {"type": "string", "enum": languages},
+                    ),
                 ],
                 "responses": {
                     "200": {

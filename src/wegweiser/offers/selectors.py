@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -708,3 +708,38 @@ def offer_inactive_by_name(*, query: str, language: str) -> list[Offer]:
         )
         .order_by("name")[:5]
     )
+
+
+SUGGESTIONS = 8
+
+
+def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Names of published, active offers containing the typed text, in German and in
+    `language` – names starting with it first. Unpublished offers never appear."""
+    text = " ".join(text.split())[:60]
+    if len(text) < 2:
+        return []
+    published = _published()
+    starts_first = Case(When(name__istartswith=text, then=Value(0)), default=Value(1))
+    names = list(
+        published.filter(name__icontains=text)
+        .annotate(starts=starts_first)
+        .order_by("starts", "name")
+        .values_list("name", flat=True)
+        .distinct()[: limit * 2]
+    )
+    if language != "de":
+        names = (
+            list(
+                OfferTranslation.objects.filter(
+                    language=language, offer__in=published, name__icontains=text
+                )
+                .exclude(state=TranslationState.MISSING)
+                .annotate(starts=starts_first)
+                .order_by("starts", "name")
+                .values_list("name", flat=True)
+                .distinct()[:limit]
+            )
+            + names
+        )
+    return list(dict.fromkeys(names))[:limit]

@@ -85,6 +85,14 @@ class OfferListView(PublicViewMixin, View):
         return render(request, template, context)
 
 
+class SearchSuggestionsView(PublicViewMixin, View):
+    """Names for the search box's suggestion list (`<datalist>`, filled by htmx as one types)."""
+
+    def get(self, request):
+        names = selectors.offer_name_suggestions(text=request.GET.get("q", ""), language=_language())
+        return render(request, "offers/partials/suggestions.html", {"names": names})
+
+
 class TownOffersView(OfferListView):
     """All offers in one town: the search page with the town filter set."""
 

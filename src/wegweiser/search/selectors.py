@@ -441,20 +441,6 @@ def search_ranked(
     )
 
 
-def suggest_titles(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
-    """Autocomplete: titles of documents with a word starting like the typed text."""
-    text = " ".join(prefix.split())[:60]
-    if len(text) < 2:
-        return []
-    titles = (
-        SearchDocument.objects.filter(kind=kind, title__icontains=text)
-        .order_by("title")
-        .values_list("title", flat=True)
-        .distinct()[:limit]
-    )
-    return list(titles)
-
-
 # Ranked ids in SQL -------------------------------------------------------------------------
 
 

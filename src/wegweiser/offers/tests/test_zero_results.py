@@ -101,3 +101,12 @@ def test_api_lists_inactive_offers_for_their_exact_name(client, district):
     assert data["count"] == 0
     assert [item["id"] for item in data["inactive"]] == [str(ended.uuid)]
     assert client.get("/api/v1/search", {"q": "Nähcafé", "type": "offer"}).json()["inactive"] == []
+
+
+def test_search_box_suggests_names_as_one_types(client, district):
+    OfferFactory(name="Sprachcafé Marl")
+    OfferFactory(name="Sprachcafé Entwurf", is_published=False)
+    response = client.get(reverse("offers:search-suggestions"), {"q": "sprach"})
+    assert response.content.decode().split() == ['<option', 'value="Sprachcafé', 'Marl"></option>']
+    page = client.get("/de/angebote/").content.decode()
+    assert 'list="q-suggestions"' in page and '<datalist id="q-suggestions">' in page

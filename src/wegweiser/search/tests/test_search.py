@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from wegweiser.search.registry import Document
-from wegweiser.search.selectors import search_ranked, suggest_titles
+from wegweiser.search.selectors import search_ranked
 from wegweiser.search.services import document_delete, document_upsert, synonyms_load_defaults
 from wegweiser.search.text import edit_distance, fold, term
 
@@ -105,11 +105,6 @@ def test_delete_and_reindex_keep_vocabulary_counts_right(index):
     document_upsert(Document(kind="offer", object_id="3", title="Wohnungssuche", texts=["Neu"]))
     assert "3" in ids("Wohnung")
     assert ids("Kaution") == []
-
-
-def test_suggest_titles(index):
-    assert suggest_titles(kind="offer", prefix="Wohn") == ["Wohnungssuche"]
-    assert suggest_titles(kind="offer", prefix="W") == []
 
 
 def test_reindex_command_rebuilds_from_offers(district):
