@@ -89,7 +89,9 @@ class SearchSuggestionsView(PublicViewMixin, View):
     """Names for the search box's suggestion list (`<datalist>`, filled by htmx as one types)."""
 
     def get(self, request):
-        names = selectors.offer_name_suggestions(text=request.GET.get("q", ""), language=_language())
+        names = selectors.offer_name_suggestions(
+            text=request.GET.get("q", ""), language=_language()
+        )
         return render(request, "offers/partials/suggestions.html", {"names": names})
 
 

@@ -107,6 +107,6 @@ def test_search_box_suggests_names_as_one_types(client, district):
     OfferFactory(name="Sprachcafé Marl")
     OfferFactory(name="Sprachcafé Entwurf", is_published=False)
     response = client.get(reverse("offers:search-suggestions"), {"q": "sprach"})
-    assert response.content.decode().split() == ['<option', 'value="Sprachcafé', 'Marl"></option>']
+    assert response.content.decode().split() == ["<option", 'value="Sprachcafé', 'Marl"></option>']
     page = client.get("/de/angebote/").content.decode()
     assert 'list="q-suggestions"' in page and '<datalist id="q-suggestions">' in page
