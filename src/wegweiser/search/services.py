@@ -165,17 +165,28 @@ def document_delete(*, kind: str, object_id: str) -> None:
 
 @transaction.atomic
 def index_rebuild(*, kinds: list[str] | None = None, progress=None) -> int:
-    """Rebuild the index from the registered providers; returns the number of documents."""
+    """Rebuild the index from the registered providers; returns the number of documents.
+
+    Every document is indexed again in place, so that passages whose text did not change keep
+    their vectors (computing them again takes hours for a large index); documents whose objects
+    are gone are deleted.
+    """
     count = 0
     for kind, provider in PROVIDERS.items():
         if kinds and kind not in kinds:
             continue
-        SearchDocument.objects.filter(kind=kind).delete()
+        seen: set[str] = set()
         for document in provider():
             document_upsert(document)
+            seen.add(document.object_id)
             count += 1
             if progress:
                 progress(kind, count)
+        for object_id in SearchDocument.objects.filter(kind=kind).values_list(
+            "object_id", flat=True
+        ):
+            if object_id not in seen:
+                document_delete(kind=kind, object_id=object_id)
     SearchTerm.objects.filter(document_count__lte=0).delete()
     # Counts are recomputed from the postings, so that a rebuild also repairs drift.
     drifted = SearchTerm.objects.annotate(actual=Count("postings")).exclude(

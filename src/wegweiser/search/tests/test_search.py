@@ -149,3 +149,19 @@ def test_questions_do_not_expand_known_words_to_compounds(index):
     assert "migrationsberat" in _expand("berat", 8)[0]
     assert "migrationsberat" not in _expand("berat", 8, question=True)[0]
     assert "deutschkur" in _expand("kur", 4, question=True)[0]
+
+
+def test_reindex_keeps_vectors_of_unchanged_passages_and_drops_stale_documents(district):
+    from wegweiser.offers.tests.factories import OfferFactory
+    from wegweiser.search.models import SearchDocument, SearchPassage
+    from wegweiser.search.services import index_rebuild
+
+    offer = OfferFactory(name="Nähcafé", description="Nähen lernen in der Gruppe.")
+    document_upsert(Document(kind="offer", object_id="999999", title="Verwaist", texts=[]))
+    vector = bytes(384 * 4)
+    SearchPassage.objects.update(vector=vector)
+    index_rebuild(kinds=["offer"])
+    assert not SearchDocument.objects.filter(object_id="999999").exists()
+    passages = SearchPassage.objects.filter(document__object_id=str(offer.pk))
+    assert passages.exists()
+    assert all(bytes(p.vector) == vector for p in passages)
