@@ -19,9 +19,9 @@ from wegweiser.pages import selectors as page_selectors
 from wegweiser.pages.services import plain_text
 from wegweiser.search import geo
 from wegweiser.search.selectors import search_ranked
+from wegweiser.search.snippets import highlight
 
 from .problems import problem
-from .snippets import highlight
 
 TYPES = ("offer", "page")
 MAX_LIMIT = 50

@@ -110,3 +110,11 @@ def test_search_box_suggests_names_as_one_types(client, district):
     assert response.content.decode().split() == ["<option", 'value="Sprachcafé', 'Marl"></option>']
     page = client.get("/de/angebote/").content.decode()
     assert 'list="q-suggestions"' in page and '<datalist id="q-suggestions">' in page
+
+
+def test_result_cards_mark_the_words_found(client, district):
+    OfferFactory(name="Treffpunkt", summary="Gemeinsam <b>nähen</b> und reden.", description="")
+    content = client.get("/de/angebote/", {"q": "nähen"}).content.decode()
+    assert "<mark>nähen</mark>" in content
+    assert "&lt;b&gt;" in content  # the offer's text stays escaped
+    assert "<mark>" not in client.get("/de/angebote/").content.decode()
