@@ -743,3 +743,12 @@ def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS
             + names
         )
     return list(dict.fromkeys(names))[:limit]
+
+
+def offer_count_for_words(*, query: str, language: str) -> int:
+    """How many published offers the public search finds for these words (for links from
+    other searches, such as the guide's)."""
+    filters = OfferFilters(q=" ".join(query.split())[:MAX_QUERY_LENGTH])
+    if not filters.q:
+        return 0
+    return offer_search_public(filters=filters, language=language).count()
