@@ -596,6 +596,15 @@ def _without(filters: OfferFilters, attribute: str) -> OfferFilters:
     return changed
 
 
+def _filter_label(name: str, filters: OfferFilters, facets: dict[str, list[FacetValue]]) -> str:
+    """How a searcher sees an active filter: the words, or the chosen values' labels."""
+    if name == "q":
+        return filters.q
+    if name in ("open_now", "online"):
+        return str(_("open now") if name == "open_now" else _("online"))
+    return ", ".join(f.label for f in facets[name] if f.selected)
+
+
 def offer_zero_result_help(
     *, filters: OfferFilters, facets: dict[str, list[FacetValue]], language: str
 ) -> ZeroResultHelp:
@@ -603,17 +612,6 @@ def offer_zero_result_help(
     info pages about the words – each only when it finds something."""
     help_ = ZeroResultHelp()
     params = _params(filters)
-    labels = {
-        "q": lambda: [filters.q],
-        "life_area": lambda: [f.label for f in facets["life_area"] if f.selected],
-        "town": lambda: [f.label for f in facets["town"] if f.selected],
-        "target_group": lambda: [f.label for f in facets["target_group"] if f.selected],
-        "language": lambda: [f.label for f in facets["language"] if f.selected],
-        "cost": lambda: [f.label for f in facets["cost"] if f.selected],
-        "access": lambda: [f.label for f in facets["access"] if f.selected],
-        "open_now": lambda: [str(_("open now"))],
-        "online": lambda: [str(_("online"))],
-    }
     active = [name for name in DROPPABLE_FILTERS if name in params]
     if len(active) > 1:
         for name in active:
@@ -622,7 +620,9 @@ def offer_zero_result_help(
             ).count()
             if count:
                 rest = {k: v for k, v in params.items() if k != name}
-                help_.fewer_filters.append(Suggestion(", ".join(labels[name]()), rest, count))
+                help_.fewer_filters.append(
+                    Suggestion(_filter_label(name, filters, facets), rest, count)
+                )
     # Towns near the chosen one (by distance of their centres) where the same search finds offers.
     if filters.towns:
         chosen = list(Municipality.objects.filter(slug__in=filters.towns))
