@@ -21,10 +21,10 @@ from wegweiser.offers.constants import MAX_QUERY_LENGTH
 from wegweiser.pages import selectors as page_selectors
 from wegweiser.pages.services import plain_text
 from wegweiser.search import geo, tokens
-from wegweiser.search.selectors import search_ranked, suggest_titles
+from wegweiser.search.selectors import search_ranked
+from wegweiser.search.snippets import highlight
 
 from .problems import problem
-from .snippets import highlight
 
 TYPES = ("offer", "page")
 # A per-process cache of offer search responses, keyed by the query string and the change
@@ -213,7 +213,16 @@ class SearchApi(PublicViewMixin, View):
             if place is not None:
                 results[-1]["distance_km"] = geo.distance_km(getattr(offer, "distance_sq", None))
         facets = offer_selectors.offer_facets_public(filters=filters, language=language)
+        inactive = offer_selectors.offer_inactive_by_name(query=query, language=language)
         return {
+            "inactive": [
+                {
+                    "id": str(offer.uuid),
+                    "title": offer_selectors.offer_display_texts(offer, language)["name"],
+                    "url": reverse("offers:offer-detail", kwargs={"uuid": offer.uuid}),
+                }
+                for offer in inactive
+            ],
             "count": paginator.count,
             "near": place.label if place else None,
             "did_you_mean": filters.did_you_mean or None,
@@ -259,11 +268,20 @@ class SearchApi(PublicViewMixin, View):
 class SuggestApi(PublicViewMixin, View):
     def get(self, request):
         kind = request.GET.get("type", "offer")
+        language = request.GET.get("lang", settings.LANGUAGE_CODE)
         if kind not in TYPES:
             return problem(
                 status=400, title=_("Unknown type"), detail=_("Use type=offer or type=page.")
             )
-        return JsonResponse(
-            {"suggestions": suggest_titles(kind=kind, prefix=request.GET.get("q", ""))},
-            json_dumps_params={"ensure_ascii": False},
-        )
+        if language not in LANGUAGES:
+            return problem(
+                status=400,
+                title=_("Unknown language"),
+                detail=_("Use one of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGES))},
+            )
+        text = request.GET.get("q", "")
+        if kind == "offer":
+            suggestions = offer_selectors.offer_name_suggestions(text=text, language=language)
+        else:
+            suggestions = page_selectors.page_title_suggestions(text=text, language=language)
+        return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})

@@ -465,16 +465,28 @@ def organisation_get_by_uuid(*, uuid: Any) -> Organisation | None:
     return Organisation.objects.filter(uuid=uuid).first()
 
 
-def offers_for_referral() -> QuerySet:
-    """Active offers a case manager can refer to, with only the columns the picker shows."""
-    from wegweiser.offers.models import Offer
+REFERRAL_PICKER_RESULTS = 20
 
-    return (
-        Offer.objects.filter(status="active")
+
+def offers_for_referral(*, query: str) -> list:
+    """Active offers matching `query`, best first, for the referral picker (the public search
+    engine: words, synonyms, typos, other languages); nothing without a query, so that the
+    picker scales to any number of offers."""
+    from wegweiser.offers.models import Offer
+    from wegweiser.search.selectors import search_ranked
+
+    query = " ".join(query.split())[:200]
+    if not query:
+        return []
+    ranked = [int(pk) for pk, _score in search_ranked(kind="offer", query=query).ranked]
+    ranked = ranked[: REFERRAL_PICKER_RESULTS * 3]
+    offers = {
+        offer.pk: offer
+        for offer in Offer.objects.filter(pk__in=ranked, status="active")
         .select_related("organisation")
         .only("uuid", "name", "organisation__name")
-        .order_by("name")
-    )
+    }
+    return [offers[pk] for pk in ranked if pk in offers][:REFERRAL_PICKER_RESULTS]
 
 
 def offer_for_referral(*, uuid: Any) -> Any:

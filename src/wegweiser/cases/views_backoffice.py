@@ -216,7 +216,8 @@ class CaseMixin(PermissionRequiredMixin):
 class CaseDetailView(CaseMixin, View):
     def get(self, request, case_id):
         case = self.case(request, case_id, audit=True)
-        offers = selectors.offers_for_referral()
+        offer_query = request.GET.get("offer_q", "")
+        offers = selectors.offers_for_referral(query=offer_query)
         transfer_targets = selectors.transfer_targets_for_case(case=case)
         return render(
             request,
@@ -236,7 +237,8 @@ class CaseDetailView(CaseMixin, View):
                 "note_form": forms.NoteForm(),
                 "document_form": forms.DocumentForm(),
                 "outcome_form": forms.ReferralOutcomeForm(),
-                "offers": offers.order_by("name")[:300],
+                "offers": offers,
+                "offer_query": offer_query,
                 "transfer_targets": transfer_targets,
                 "consent": consent.consent_for_person(person=case.person),
                 "access_events": access_log_for_object(

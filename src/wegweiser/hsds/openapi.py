@@ -441,6 +441,11 @@ def openapi_document() -> dict:
                     _query(
                         "type", "What to suggest.", {"type": "string", "enum": ["offer", "page"]}
                     ),
+                    _query(
+                        "lang",
+                        "Language of the names besides German.",
+                        {"type": "string", "enum": languages},
+                    ),
                 ],
                 "responses": {
                     "200": {
@@ -506,6 +511,19 @@ def _search_response() -> dict:
                 },
             },
             "facets": {"type": "object", "additionalProperties": {"type": "array", "items": facet}},
+            "inactive": {
+                "description": "Offers that ended, listed only when the query is exactly their name.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "url"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "title": {"type": "string"},
+                        "url": {"type": "string"},
+                    },
+                },
+            },
         },
     }
 

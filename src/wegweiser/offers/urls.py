@@ -8,6 +8,11 @@ app_name = "offers"
 urlpatterns = [
     path(pgettext_lazy("URL", "angebote/"), views.OfferListView.as_view(), name="offer-list"),
     path(
+        pgettext_lazy("URL", "angebote/woerter/"),
+        views.SearchSuggestionsView.as_view(),
+        name="search-suggestions",
+    ),
+    path(
         pgettext_lazy("URL", "angebote/vorschlagen/"),
         views.OfferSuggestionView.as_view(),
         name="offer-suggest",

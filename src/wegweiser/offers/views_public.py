@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,6 +15,7 @@ from django.views import View
 from wegweiser.core.access import PublicViewMixin
 from wegweiser.core.html import json_for_script
 from wegweiser.core.selectors import life_area_get, municipality_get
+from wegweiser.search.snippets import highlight
 
 from . import selectors, services
 from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, Sort
@@ -30,6 +32,10 @@ def _results(request, filters, language, params=None):
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     for offer in page.object_list:
         offer.texts = selectors.offer_display_texts(offer, language)
+        if filters.q:
+            # The words found, marked in their context (escaped by `highlight`).
+            snippet = highlight(f"{offer.texts['summary']} {offer.texts['description']}", filters.q)
+            offer.snippet = mark_safe(snippet) if "<mark>" in snippet else ""  # noqa: S308
     params = (params or request.GET).copy()
     params.pop("page", None)
     return page, params.urlencode()
@@ -57,11 +63,23 @@ class OfferListView(PublicViewMixin, View):
             services.zero_result_search_log(
                 query=filters.q, language=language, filters=filters.as_dict()
             )
+        facets = selectors.offer_facets_public(filters=filters, language=language)
+        empty = page.paginator.count == 0
         context = {
             "filters": filters,
             "page": page,
             "querystring": querystring,
-            "facets": selectors.offer_facets_public(filters=filters, language=language),
+            "facets": facets,
+            "zero_help": (
+                selectors.offer_zero_result_help(filters=filters, facets=facets, language=language)
+                if empty
+                else None
+            ),
+            "inactive": (
+                selectors.offer_inactive_by_name(query=filters.q, language=language)
+                if filters.q and page.number == 1
+                else []
+            ),
             "sorts": Sort.choices,
             "access_labels": ACCESSIBILITY_FEATURES,
             "heading": preset.get("heading", ""),
@@ -71,6 +89,16 @@ class OfferListView(PublicViewMixin, View):
         # clicked keeps its focus.
         template = "offers/partials/results_htmx.html" if request.htmx else "offers/list.html"
         return render(request, template, context)
+
+
+class SearchSuggestionsView(PublicViewMixin, View):
+    """Names for the search box's suggestion list (`<datalist>`, filled by htmx as one types)."""
+
+    def get(self, request):
+        names = selectors.offer_name_suggestions(
+            text=request.GET.get("q", ""), language=_language()
+        )
+        return render(request, "offers/partials/suggestions.html", {"names": names})
 
 
 class TownOffersView(OfferListView):

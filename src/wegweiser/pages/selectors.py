@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from .constants import RTL_LANGUAGES, SOURCE_LANGUAGE, TranslationState
@@ -222,3 +222,23 @@ def page_list_public_by_ids(*, ids: list[int], language: str) -> list[Page]:
         for p in _published().filter(pk__in=ids).prefetch_related(_display_prefetch(language))
     }
     return _with_display([pages[i] for i in ids if i in pages], language)
+
+
+def page_title_suggestions(*, text: str, language: str, limit: int = 8) -> list[str]:
+    """Titles of published pages containing the typed text, in `language` and in German."""
+    text = " ".join(text.split())[:60]
+    if len(text) < 2:
+        return []
+    titles = (
+        PageTranslation.objects.filter(
+            page__in=_published(), language__in={language, SOURCE_LANGUAGE}, title__icontains=text
+        )
+        .exclude(state=TranslationState.MISSING)
+        .annotate(
+            mine=Case(When(language=language, then=Value(0)), default=Value(1)),
+            starts=Case(When(title__istartswith=text, then=Value(0)), default=Value(1)),
+        )
+        .order_by("mine", "starts", "title")
+        .values_list("title", flat=True)[: limit * 2]
+    )
+    return list(dict.fromkeys(titles))[:limit]

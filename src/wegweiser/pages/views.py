@@ -7,6 +7,7 @@ from django.utils.translation import get_language, get_language_info, override
 from django.views import View
 
 from wegweiser.core.access import PublicViewMixin
+from wegweiser.offers.selectors import offer_count_for_words
 from wegweiser.search.selectors import search_ranked
 
 from . import selectors
@@ -42,13 +43,16 @@ class PageListView(PublicViewMixin, View):
         if query:
             result = search_ranked(kind="page", query=query, limit=MAX_PAGE_RESULTS)
             ids = [int(object_id) for object_id, _score in result.ranked]
+            results = selectors.page_list_public_by_ids(ids=ids, language=language)
             return render(
                 request,
                 "pages/page_list.html",
                 {
                     "query": query,
-                    "results": selectors.page_list_public_by_ids(ids=ids, language=language),
+                    "results": results,
                     "did_you_mean": result.did_you_mean,
+                    # Offers for the same words: the other half of the answer (or the answer).
+                    "offer_count": offer_count_for_words(query=query, language=language),
                 },
             )
         pages = selectors.page_tree_public(language=language)

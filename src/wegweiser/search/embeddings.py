@@ -44,8 +44,12 @@ AFTER_COMMIT_PASSAGES = 20
 
 _model: Any = None
 _model_lock = threading.Lock()
-_matrices: dict[str, "VectorIndex"] = {}
-_matrix_lock = threading.Lock()
+# Per kind: (token, _Matrix for small indexes or VectorIndex with IVF for large ones).
+_matrices: dict[str, tuple[Any, Any]] = {}
+# Share of the title's similarity in a document's score (ADR 0009): best passage + 0.2 × title,
+# divided by 1.2 so that the score stays on the scale of a cosine similarity.
+TITLE_WEIGHT = 0.2
+_matrix_lock = threading.RLock()
 
 
 def _load() -> Any:
@@ -86,6 +90,20 @@ def passages(title: str, texts: Iterable[str]) -> list[str]:
         if start + PASSAGE_WORDS >= len(words) or len(chunks) >= MAX_PASSAGES:
             break
     return [f"{title}\n{chunk}" if title else chunk for chunk in chunks]
+
+
+def document_passages(title: str, texts: Iterable[str]) -> list[tuple[str, bool]]:
+    """The title alone (flagged True) followed by the body passages.
+
+    A question names the topic of its answer page; the title's own vector measures that
+    without the rest of the page diluting it. A document without body text has its title as
+    its only (body) passage.
+    """
+    body = passages(title, texts)
+    title = " ".join(title.split())
+    if title and body and body != [title]:
+        return [(title, True), *[(text, False) for text in body]]
+    return [(text, False) for text in body]
 
 
 def text_hash(text: str) -> str:
@@ -231,6 +249,8 @@ class VectorIndex:
         self.scales = None  # with IVF: int8 vectors × scales
         self.indptr = None  # with IVF: passages grouped by list, list i is indptr[i]:indptr[i+1]
         self.passage_ids = None  # SearchPassage pk per passage
+        self.is_title = None  # bool per passage: a title passage (ADR 0009)
+        self.title_row = None  # per document: the row of its title passage, -1 without
         self.reusable = False  # built outside a transaction: a delta may start from it
         self.source = "full"
         self.seconds = 0.0
@@ -265,6 +285,8 @@ class VectorIndex:
         self.documents = self.documents[order]
         if self.passage_ids is not None:
             self.passage_ids = self.passage_ids[order]
+        if self.is_title is not None:
+            self.is_title = self.is_title[order]
         quantized = np.empty((count, DIMENSIONS), dtype=np.int8)
         self.scales = np.empty(count, dtype=np.float32)
         for start in range(0, count, 20_000):
@@ -276,6 +298,13 @@ class VectorIndex:
         self.indptr = np.zeros(lists + 1, dtype=np.int64)
         np.cumsum(np.bincount(assigned, minlength=lists), out=self.indptr[1:])
         self.centroids = centroids
+        self.index_titles()
+
+    def index_titles(self) -> None:
+        self.title_row = np.full(len(self.object_ids), -1, dtype=np.int64)
+        if self.is_title is not None:
+            rows = np.flatnonzero(self.is_title)
+            self.title_row[self.documents[rows]] = rows
 
     def scores(self, query, probe: int = IVF_PROBE):
         """(passage positions or None for all, cosine similarities)."""
@@ -300,11 +329,13 @@ def _load_index(kind: str, token) -> VectorIndex:
     vectors = np.zeros((total, DIMENSIONS), dtype=dtype)
     documents = np.zeros(total, dtype=np.int32)
     passage_ids = np.zeros(total, dtype=np.int64)
+    is_title = np.zeros(total, dtype=bool)
     positions: dict[str, int] = {}
     object_ids: list[str] = []
     filled = 0
     chunk_ids: list[str] = []
     chunk_pks: list[int] = []
+    chunk_titles: list[bool] = []
     chunk_blobs: list[bytes] = []
 
     def flush() -> None:
@@ -316,6 +347,7 @@ def _load_index(kind: str, token) -> VectorIndex:
         end = min(total, filled + len(chunk_blobs))
         vectors[filled:end] = block[: end - filled]
         passage_ids[filled:end] = chunk_pks[: end - filled]
+        is_title[filled:end] = chunk_titles[: end - filled]
         for i, object_id in enumerate(chunk_ids[: end - filled]):
             if object_id not in positions:
                 positions[object_id] = len(object_ids)
@@ -324,13 +356,14 @@ def _load_index(kind: str, token) -> VectorIndex:
         filled = end
         chunk_ids.clear()
         chunk_pks.clear()
+        chunk_titles.clear()
         chunk_blobs.clear()
 
-    for pk, object_id, blob in rows.values_list("pk", "document__object_id", "vector").iterator(
-        chunk_size=2000
-    ):
+    values = rows.values_list("pk", "document__object_id", "is_title", "vector")
+    for pk, object_id, title, blob in values.iterator(chunk_size=2000):
         if blob is not None and len(blob) == DIMENSIONS * 4:
             chunk_pks.append(pk)
+            chunk_titles.append(bool(title))
             chunk_ids.append(object_id)
             chunk_blobs.append(bytes(blob))
             if len(chunk_blobs) >= LOAD_CHUNK:
@@ -338,9 +371,12 @@ def _load_index(kind: str, token) -> VectorIndex:
     flush()
     index = VectorIndex(token, object_ids, documents[:filled], vectors[:filled])
     index.passage_ids = passage_ids[:filled]
+    index.is_title = is_title[:filled]
     index.reusable = not transaction.get_connection().in_atomic_block
     if filled > IVF_MIN:
         index.cluster()
+    else:
+        index.index_titles()
     index.seconds = time.monotonic() - started
     return index
 
@@ -370,11 +406,11 @@ def _delta_index(kind: str, token, previous: VectorIndex) -> VectorIndex | None:
         return None
     object_ids = list(previous.object_ids)
     positions = {o: i for i, o in enumerate(object_ids)}
-    new_documents, new_blobs, new_pks = [], [], []
+    new_documents, new_blobs, new_pks, new_titles = [], [], [], []
     ids = new_ids.tolist()
     for start in range(0, len(ids), 500):
-        for pk, object_id, blob in rows.filter(pk__in=ids[start : start + 500]).values_list(
-            "pk", "document__object_id", "vector"
+        for pk, object_id, title, blob in rows.filter(pk__in=ids[start : start + 500]).values_list(
+            "pk", "document__object_id", "is_title", "vector"
         ):
             if blob is None or len(blob) != DIMENSIONS * 4:
                 continue
@@ -384,6 +420,7 @@ def _delta_index(kind: str, token, previous: VectorIndex) -> VectorIndex | None:
             new_documents.append(positions[object_id])
             new_blobs.append(bytes(blob))
             new_pks.append(pk)
+            new_titles.append(bool(title))
     lists = len(previous.centroids)
     old_lists = np.repeat(np.arange(lists), np.diff(previous.indptr))[keep]
     vectors = [previous.vectors[keep]]
@@ -409,63 +446,176 @@ def _delta_index(kind: str, token, previous: VectorIndex) -> VectorIndex | None:
     index.passage_ids = np.concatenate(
         [previous.passage_ids[keep], np.asarray(new_pks, dtype=np.int64)]
     )[order]
+    index.is_title = np.concatenate([previous.is_title[keep], np.asarray(new_titles, dtype=bool)])[
+        order
+    ]
     index.centroids = previous.centroids
     index.indptr = np.zeros(lists + 1, dtype=np.int64)
     np.cumsum(np.bincount(assigned_all, minlength=lists), out=index.indptr[1:])
+    index.index_titles()
     index.reusable = True
     index.source = "delta"
     index.seconds = time.monotonic() - started
     return index
 
 
-def _matrix(kind: str) -> VectorIndex:
+class _Matrix:
+    """The vectors of one kind, grouped by document: rows `start[d]:end[d]` are document d's
+    body passages, `title[d]` the row of its title (-1 without one)."""
+
+    def __init__(self, ids: list[str], vectors: Any, start: Any, end: Any, title: Any, body: Any):
+        self.ids, self.vectors = ids, vectors
+        self.start, self.end, self.title, self.body = start, end, title, body
+
+
+def _load_matrix(kind: str) -> _Matrix:
+    """The exact float32 matrix of a small index, grouped by document."""
+    with _matrix_lock:
+        rows = (
+            SearchPassage.objects.filter(document__kind=kind, vector__isnull=False)
+            .order_by("document_id", "-is_title", "position")
+            .values_list("document_id", "document__object_id", "is_title", "vector")
+        )
+        ids: list[str] = []
+        blobs: list[bytes] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        titles: list[int] = []
+        body_rows: list[int] = []
+        last = None
+        for document_id, object_id, is_title, blob in rows.iterator(chunk_size=2000):
+            if blob is None or len(blob) != DIMENSIONS * 4:
+                continue
+            if document_id != last:
+                last = document_id
+                ids.append(object_id)
+                starts.append(len(blobs))
+                ends.append(len(blobs))
+                titles.append(-1)
+            if is_title:
+                titles[-1] = len(blobs)
+                starts[-1] = len(blobs) + 1
+                ends[-1] = len(blobs) + 1
+            else:
+                body_rows.append(len(blobs))
+                ends[-1] = len(blobs) + 1
+            blobs.append(bytes(blob))
+        vectors = (
+            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), DIMENSIONS)
+            if blobs
+            else np.zeros((0, DIMENSIONS), dtype=np.float32)
+        )
+        matrix = _Matrix(
+            ids,
+            vectors,
+            np.asarray(starts, dtype=np.int64),
+            np.asarray(ends, dtype=np.int64),
+            np.asarray(titles, dtype=np.int64),
+            np.asarray(body_rows, dtype=np.int64),
+        )
+    return matrix
+
+
+def _matrix(kind: str):
+    """The vectors of `kind` as this transaction sees them: the exact `_Matrix` up to IVF_MIN
+    passages, a `VectorIndex` with IVF lists above (patched after small changes)."""
     current = generation()
     cached = _matrices.get(kind)
-    if cached is not None and cached.token == current:
-        return cached
+    if cached is not None and cached[0] == current:
+        return cached[1]
     with _matrix_lock:
         cached = _matrices.get(kind)
-        if cached is None or cached.token != current:
-            delta = _delta_index(kind, current, cached) if cached is not None else None
-            cached = delta if delta is not None else _load_index(kind, current)
-            _matrices[kind] = cached
-    return cached
+        if cached is not None and cached[0] == current:
+            return cached[1]
+        previous = cached[1] if cached is not None else None
+        found = None
+        if isinstance(previous, VectorIndex):
+            found = _delta_index(kind, current, previous)
+        if found is None:
+            count = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).count()
+            found = _load_index(kind, current) if count > IVF_MIN else _load_matrix(kind)
+        _matrices[kind] = (current, found)
+    return found
 
 
 def has_vectors(kind: str) -> bool:
-    return np is not None and len(_matrix(kind)) > 0
+    if np is None:
+        return False
+    found = _matrix(kind)
+    return len(found) > 0 if isinstance(found, VectorIndex) else bool(found.ids)
+
+
+def document_scores(matrix: _Matrix, scores: Any) -> Any:
+    """Every document's score: its best body passage and a share of its title (vectorised)."""
+    body = scores.copy()
+    has_title = matrix.title >= 0
+    body[matrix.title[has_title]] = -2.0  # title rows do not count as body passages
+    best = np.full(len(matrix.ids), -2.0, dtype=np.float32)
+    nonempty = matrix.end > matrix.start
+    if nonempty.any():
+        # Segments run from one document's first body row to the next one's (its title row,
+        # masked above, lies in between).
+        best[nonempty] = np.maximum.reduceat(body, matrix.start[nonempty])
+    title = np.where(has_title, scores[np.maximum(matrix.title, 0)], 0.0)
+    best = np.where(best < -1.0, title, best)  # a document with only its title
+    return np.where(has_title, (best + TITLE_WEIGHT * title) / (1 + TITLE_WEIGHT), best)
 
 
 def semantic_ranking(
     *, kind: str, query: str, limit: int = 100, probe: int = IVF_PROBE
 ) -> list[tuple[str, float]]:
-    """Object ids of `kind` by cosine similarity of the query and their best passage."""
+    """Object ids of `kind` by similarity to the query: best passage plus a share of the title."""
     if np is None:
         return []
-    index = _matrix(kind)
-    if not len(index):
+    matrix = _matrix(kind)
+    if not (len(matrix) if isinstance(matrix, VectorIndex) else matrix.ids):
         return []
     query_vector = embed_query(query)
     if query_vector is None:
         return []
-    return _best_documents(index, query_vector, limit, probe)
+    if isinstance(matrix, VectorIndex):
+        return _best_documents(matrix, query_vector, limit, probe)
+    combined = document_scores(matrix, matrix.vectors @ query_vector)
+    top = min(limit, len(combined))
+    order = np.argpartition(-combined, top - 1)[:top]
+    order = order[np.argsort(-combined[order], kind="stable")]
+    return [(matrix.ids[i], float(combined[i])) for i in order]
 
 
 def _best_documents(index: VectorIndex, query_vector, limit: int, probe: int = IVF_PROBE):
+    """Like `document_scores` over the passages of the probed IVF lists: per document its
+    best body passage and a share of its title (the title row is scored even when its list
+    was not probed)."""
     positions, scores = index.scores(query_vector, probe)
-    # Max over passages: sort the passages once, keep each document's first (best) one.
-    top = min(len(scores), limit * (MAX_PASSAGES // 4 + 1))
-    order = np.argpartition(-scores, top - 1)[:top]
-    order = order[np.argsort(-scores[order], kind="stable")]
-    passage = order if positions is None else positions[order]
-    best: dict[str, float] = {}
-    for i, p in zip(order.tolist(), passage.tolist(), strict=True):
-        object_id = index.object_ids[index.documents[p]]
-        if object_id not in best:
-            best[object_id] = float(scores[i])
-            if len(best) >= limit:
-                break
-    return list(best.items())
+    if positions is None:
+        positions = np.arange(len(scores))
+    if not len(scores):
+        return []
+    documents = index.documents[positions]
+    is_title = (
+        index.is_title[positions] if index.is_title is not None else np.zeros(len(scores), bool)
+    )
+    candidates = np.unique(documents)
+    best = np.full(len(index.object_ids), -2.0, dtype=np.float32)
+    body = ~is_title
+    np.maximum.at(best, documents[body], scores[body].astype(np.float32))
+    best = best[candidates]
+    title = np.zeros(len(candidates), dtype=np.float32)
+    has_title = np.zeros(len(candidates), dtype=bool)
+    if index.title_row is not None:
+        rows = index.title_row[candidates]
+        has_title = rows >= 0
+        if has_title.any():
+            vectors = index.vectors[rows[has_title]].astype(np.float32)
+            if index.scales is not None:
+                vectors *= index.scales[rows[has_title]][:, None]
+            title[has_title] = vectors @ query_vector
+    best = np.where(best < -1.0, title, best)  # a document with only its title
+    combined = np.where(has_title, (best + TITLE_WEIGHT * title) / (1 + TITLE_WEIGHT), best)
+    top = min(limit, len(combined))
+    order = np.argpartition(-combined, top - 1)[:top]
+    order = order[np.argsort(-combined[order], kind="stable")]
+    return [(index.object_ids[candidates[i]], float(combined[i])) for i in order.tolist()]
 
 
 # Query language -----------------------------------------------------------------------------
@@ -499,6 +649,7 @@ def ivf_recall(index: VectorIndex, queries, *, limit: int = 100, probe: int = IV
         return 1.0
     exact = VectorIndex(index.token, index.object_ids, index.documents, index.vectors)
     exact.vectors = index.vectors.astype(np.float32) * index.scales[:, None]
+    exact.is_title, exact.title_row = index.is_title, index.title_row
     found = wanted = 0
     for query in queries:
         query = np.asarray(query, dtype=np.float32)

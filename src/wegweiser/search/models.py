@@ -77,12 +77,14 @@ class SearchPassage(models.Model):
     """A passage of a document (its title and ~150 words) with its multilingual embedding.
 
     Long pages answer many questions further down; one vector per passage finds them, and a
-    document scores with its best passage. `vector` is float32 bytes (384 dimensions), empty
-    until `manage.py embed` or the after-commit hook has computed it.
+    document scores with its best passage plus a share of its title's similarity (the title
+    alone is a passage of its own, `is_title`; ADR 0009). `vector` is float32 bytes (384
+    dimensions), empty until `manage.py embed` or the after-commit hook has computed it.
     """
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="passages")
     position = models.PositiveIntegerField()
+    is_title = models.BooleanField(default=False)
     text = models.TextField()
     text_hash = models.CharField(max_length=64, db_index=True)
     vector = models.BinaryField(null=True, blank=True)

@@ -10,7 +10,6 @@ Scores are BM25 over term weights (title terms weigh more).
 import json
 import math
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -168,6 +167,11 @@ class SearchResult:
     question: bool = False
     # Meaningful words of the query (stop words left out).
     words: int = 0
+    # Every document with any of the words, by score (what the fusion weighs in).
+    any_words: list[tuple[str, float]] = field(default_factory=list)
+    # Only meaningful words ("Deutschkurs Herten"), no question words or "?": a search by
+    # keywords rather than a question in natural language.
+    keywords: bool = False
 
 
 _synonyms: tuple = (object(), [])
@@ -212,24 +216,30 @@ def _typo_terms(word_term: str) -> list[tuple[str, str]]:
 
 
 def _expand(
-    word_term: str, word_length: int, snap: LexicalSnapshot | None = None
+    word_term: str,
+    word_length: int,
+    *,
+    question: bool = False,
+    snap: LexicalSnapshot | None = None,
 ) -> tuple[dict[str, float], str]:
     """Index terms for one query word with their confidence, and a correction if it was a typo.
 
+    In a question (many words) a word that is in the vocabulary means itself: its compounds
+    would mostly bring in other topics ("Kosten" → "Betreuungskosten", "Fahrtkosten" ...).
     With a snapshot the vocabulary lookups run in memory, without it in SQL (the reference).
     """
     expansion: dict[str, float] = {}
     if snap is not None:
-        known = snap.index(word_term) is not None
+        vocabulary = snap.index(word_term) is not None
     else:
-        known = SearchTerm.objects.filter(term=word_term, document_count__gt=0).exists()
-    if known:
+        vocabulary = SearchTerm.objects.filter(term=word_term, document_count__gt=0).exists()
+    if vocabulary:
         expansion[word_term] = 1.0
     for synonym in _synonym_terms(word_term):
         expansion.setdefault(synonym, 0.9)
     # Compounds and longer forms: "Kurs" (stem "kur") finds "Deutschkurs"; short words would
     # match too much, so the typed word needs four letters.
-    if word_length >= 4 and len(word_term) >= 3:
+    if word_length >= 4 and len(word_term) >= 3 and not (question and vocabulary):
         if snap is not None:
             longer = snap.with_suffix(word_term, 50) + snap.with_prefix(word_term, 50)
         else:
@@ -329,10 +339,14 @@ def lexical_ranked(
     meaningful = meaningful[:MAX_WORDS]
     if not meaningful:
         return SearchResult()
+    if require_all is None:
+        require_all = len(meaningful) < QUESTION_WORDS
     expansions = []
     corrections = []
     for word_term in meaningful:
-        expansion, correction = _expand(word_term, lengths[word_term], snap)
+        expansion, correction = _expand(
+            word_term, lengths[word_term], question=not require_all, snap=snap
+        )
         expansions.append(expansion)
         corrections.append(correction or originals[word_term])
     all_terms = {t for e in expansions for t in e}
@@ -350,8 +364,6 @@ def lexical_ranked(
             SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
         )
         total, average = _collection_stats(kind)
-    if require_all is None:
-        require_all = len(expansions) < QUESTION_WORDS
     # (term id, word number, confidence × idf) for every expansion of every word.
     factors: list[tuple[int, int, float]] = []
     for word_number, expansion in enumerate(expansions):
@@ -363,7 +375,7 @@ def lexical_ranked(
             idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
             factors.append((int(term_id), word_number, float(confidence * idf)))
     if not factors:
-        ranked, complete = [], False
+        ranked, any_words, complete = [], [], False
     else:
         if snap is not None:
             rows = snap.bm25(
@@ -379,6 +391,10 @@ def lexical_ranked(
         else:
             rows = _bm25_rows(kind, factors, average, limit=limit, coverage_first=require_all)
         complete = bool(rows) and rows[0][2] == len(expansions)
+        any_words = sorted(
+            ((object_id, float(score)) for object_id, score, _words in rows),
+            key=lambda item: (-item[1], item[0]),
+        )
         if require_all and complete:
             rows = [row for row in rows if row[2] == len(expansions)]
         ranked = [(object_id, float(score)) for object_id, score, _words in rows]
@@ -391,17 +407,22 @@ def lexical_ranked(
         all_words_matched=complete,
         question=not require_all,
         words=len(expansions),
+        any_words=any_words,
+        keywords=len(meaningful) == len(word_terms) and "?" not in query,
     )
 
 
 # Fusion of full text and embeddings (ADR 0009) ----------------------------------------------
 
-RRF_K = 10
 SEMANTIC_CANDIDATES = 100
-# Share of the semantic ranking in the fusion, by query language: German queries meet German
-# texts word for word, other languages mostly through the multilingual model.
-SEMANTIC_WEIGHT_GERMAN = 0.8
-SEMANTIC_WEIGHT_OTHER = 0.8
+# A document's fused score is its similarity to the query (cosine scale, ADR 0009) plus this
+# share of its full-text score relative to the best full-text score of the query: words found
+# literally break ties between passages that the model finds equally close, and lift exact
+# names and terms the model does not know.
+LEXICAL_SHARE = 0.02
+# Queries in other languages share few words with German texts (names, abbreviations): their
+# word matches are weighed in more lightly.
+LEXICAL_SHARE_OTHER = 0.01
 # Below this cosine similarity a passage is not taken as an answer on its own (nonsense queries
 # still come close to something); documents that also match the words are kept regardless.
 SEMANTIC_FLOOR = 0.80
@@ -416,30 +437,30 @@ def fuse(
     lexical: list[tuple[str, float]],
     semantic: list[tuple[str, float]],
     *,
-    semantic_weight: float,
-    k: int = RRF_K,
+    lexical_share: float = LEXICAL_SHARE,
     floor: float = SEMANTIC_FLOOR,
     margin: float = SEMANTIC_MARGIN,
 ) -> list[tuple[str, float]]:
-    """Weighted reciprocal rank fusion of two rankings (best first).
+    """Combine the two rankings by score: similarity + share × relative full-text score.
 
     A document found only by the model must be close to the query in absolute terms (`floor`)
     and compared with the best passage (`margin`): on a small index every document is
-    "nearest" to something.
+    "nearest" to something. A document found only by its words takes the similarity of the
+    last semantic candidate (it is at most that close, or it would be a candidate).
     """
-    scores: dict[str, float] = defaultdict(float)
-    for rank, (object_id, _score) in enumerate(lexical, 1):
-        scores[object_id] += (1 - semantic_weight) / (k + rank)
-    lexical_ids = set(scores)
+    lexical_ids = {object_id for object_id, _score in lexical}
     threshold = max(floor, (semantic[0][1] - margin) if semantic else 0.0)
-    for rank, (object_id, similarity) in enumerate(semantic, 1):
-        if similarity >= threshold or object_id in lexical_ids:
-            scores[object_id] += semantic_weight / (k + rank)
+    scores: dict[str, float] = {
+        object_id: similarity
+        for object_id, similarity in semantic
+        if similarity >= threshold or object_id in lexical_ids
+    }
+    imputed = semantic[-1][1] if semantic else 0.0
+    best = max((score for _object_id, score in lexical), default=0.0)
+    for object_id, score in lexical:
+        relative = score / best if best > 0 else 0.0
+        scores[object_id] = scores.get(object_id, imputed) + lexical_share * relative
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-
-
-def semantic_weight_for(language: str) -> float:
-    return SEMANTIC_WEIGHT_GERMAN if language == "de" else SEMANTIC_WEIGHT_OTHER
 
 
 def search_ranked(
@@ -456,15 +477,23 @@ def search_ranked(
     if not similar:
         return result
     language = embeddings.query_language(query)
-    if language == "de" and result.all_words_matched and result.words <= KEYWORD_WORDS:
+    lexical = result.any_words
+    if (
+        language == "de"
+        and result.keywords
+        and result.all_words_matched
+        and result.words <= KEYWORD_WORDS
+    ):
         # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
-        # the model only helps to order them.
-        matched = {object_id for object_id, _score in result.ranked}
+        # the model only helps to order them. A short question ("Was kostet ein
+        # Integrationskurs?") is not restricted to its words.
+        lexical = result.ranked
+        matched = {object_id for object_id, _score in lexical}
         similar = [(o, sim) for o, sim in similar if o in matched]
     fused = fuse(
-        result.ranked,
+        lexical,
         similar,
-        semantic_weight=semantic_weight_for(language),
+        lexical_share=LEXICAL_SHARE if language == "de" else LEXICAL_SHARE_OTHER,
         floor=SEMANTIC_FLOOR if language == "de" else SEMANTIC_FLOOR_OTHER,
         margin=SEMANTIC_MARGIN if language == "de" else SEMANTIC_MARGIN_OTHER,
     )
@@ -475,20 +504,6 @@ def search_ranked(
         question=result.question,
         words=result.words,
     )
-
-
-def suggest_titles(*, kind: str, prefix: str, limit: int = 8) -> list[str]:
-    """Autocomplete: titles of documents with a word starting like the typed text."""
-    text = " ".join(prefix.split())[:60]
-    if len(text) < 2:
-        return []
-    titles = (
-        SearchDocument.objects.filter(kind=kind, title__icontains=text)
-        .order_by("title")
-        .values_list("title", flat=True)
-        .distinct()[:limit]
-    )
-    return list(titles)
 
 
 # Ranked ids in SQL -------------------------------------------------------------------------

@@ -90,8 +90,8 @@ def _passages_replace(row: SearchDocument, document: Document) -> None:
     New passages get their vectors after the commit (or from `manage.py embed`), so that a save
     never waits for the model inside its transaction.
     """
-    texts = embeddings.passages(document.title, document.texts)
-    hashes = [embeddings.text_hash(t) for t in texts]
+    parts = embeddings.document_passages(document.title, document.texts)
+    hashes = [embeddings.text_hash(t) for t, _is_title in parts]
     old = list(row.passages.values_list("position", "text_hash", "vector"))
     if [h for _p, h, _v in sorted(old)] == hashes and all(v is not None for _p, _h, v in old):
         return
@@ -99,8 +99,15 @@ def _passages_replace(row: SearchDocument, document: Document) -> None:
     row.passages.all().delete()
     SearchPassage.objects.bulk_create(
         [
-            SearchPassage(document=row, position=i, text=t, text_hash=h, vector=kept.get(h))
-            for i, (t, h) in enumerate(zip(texts, hashes, strict=True))
+            SearchPassage(
+                document=row,
+                position=i,
+                is_title=is_title,
+                text=t,
+                text_hash=h,
+                vector=kept.get(h),
+            )
+            for i, ((t, is_title), h) in enumerate(zip(parts, hashes, strict=True))
         ]
     )
     if old:
@@ -161,17 +168,28 @@ def document_delete(*, kind: str, object_id: str) -> None:
 
 @transaction.atomic
 def index_rebuild(*, kinds: list[str] | None = None, progress=None) -> int:
-    """Rebuild the index from the registered providers; returns the number of documents."""
+    """Rebuild the index from the registered providers; returns the number of documents.
+
+    Every document is indexed again in place, so that passages whose text did not change keep
+    their vectors (computing them again takes hours for a large index); documents whose objects
+    are gone are deleted.
+    """
     count = 0
     for kind, provider in PROVIDERS.items():
         if kinds and kind not in kinds:
             continue
-        SearchDocument.objects.filter(kind=kind).delete()
+        seen: set[str] = set()
         for document in provider():
             document_upsert(document)
+            seen.add(document.object_id)
             count += 1
             if progress:
                 progress(kind, count)
+        for object_id in SearchDocument.objects.filter(kind=kind).values_list(
+            "object_id", flat=True
+        ):
+            if object_id not in seen:
+                document_delete(kind=kind, object_id=object_id)
     SearchTerm.objects.filter(document_count__lte=0).delete()
     # Counts are recomputed from the postings, so that a rebuild also repairs drift.
     drifted = SearchTerm.objects.annotate(actual=Count("postings")).exclude(
@@ -256,13 +274,19 @@ def documents_bulk_index(
                 SearchPosting(document=row, term_id=known[t], weight=n) for t, n in w.items()
             ]
             counts.update(w.keys())
-            texts = embeddings.passages(d.title, d.texts)
+            parts = embeddings.document_passages(d.title, d.texts)
+            texts = [t for t, _is_title in parts]
             given = vectors(texts) if vectors else [None] * len(texts)
             passages += [
                 SearchPassage(
-                    document=row, position=i, text=t, text_hash=embeddings.text_hash(t), vector=v
+                    document=row,
+                    position=i,
+                    is_title=is_title,
+                    text=t,
+                    text_hash=embeddings.text_hash(t),
+                    vector=v,
                 )
-                for i, (t, v) in enumerate(zip(texts, given, strict=True))
+                for i, ((t, is_title), v) in enumerate(zip(parts, given, strict=True))
             ]
         SearchPosting.objects.bulk_create(postings, batch_size=5000)
         SearchPassage.objects.bulk_create(passages, batch_size=2000)

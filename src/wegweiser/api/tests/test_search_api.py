@@ -136,3 +136,38 @@ def test_search_api_pages_have_integreat_source_ids(client, district):
 def test_suggest_api(client, district):
     _offers(1, name="Wohnungssuche")
     assert client.get("/api/v1/suggest", {"q": "Wohn"}).json()["suggestions"] == ["Wohnungssuche 0"]
+
+
+def test_suggestions_never_show_unpublished_or_inactive_offers(client, district):
+    from wegweiser.offers.constants import OfferStatus
+    from wegweiser.offers.tests.factories import OfferFactory
+
+    OfferFactory(name="Wohnungsbörse Entwurf", is_published=False)
+    OfferFactory(name="Wohnungsbörse alt", status=OfferStatus.INACTIVE)
+    OfferFactory(name="Beratung zur Wohnung")
+    OfferFactory(name="Wohnungsbörse")
+    body = client.get("/api/v1/suggest", {"q": "wohnung"}).json()
+    # Names starting with the text first.
+    assert body["suggestions"] == ["Wohnungsbörse", "Beratung zur Wohnung"]
+
+
+def test_suggestions_in_the_searchers_language(client, district):
+    from wegweiser.offers import services
+    from wegweiser.offers.tests.factories import OfferFactory
+
+    offer = OfferFactory(name="Wohnungssuche")
+    services.offer_translation_save(offer=offer, language="en", name="Flat search")
+    assert client.get("/api/v1/suggest", {"q": "flat", "lang": "en"}).json()["suggestions"] == [
+        "Flat search"
+    ]
+    response = client.get("/api/v1/suggest", {"q": "flat", "lang": "xx"})
+    assert response.status_code == 400
+
+
+def test_page_suggestions_only_published(client, district):
+    from wegweiser.pages.tests.factories import make_page
+
+    make_page(title="Kita-Anmeldung")
+    make_page(title="Kita-Entwurf", is_published=False)
+    body = client.get("/api/v1/suggest", {"q": "kita", "type": "page"}).json()
+    assert body["suggestions"] == ["Kita-Anmeldung"]

@@ -304,3 +304,27 @@ def test_intake_form_mass_assignment_changes_nothing(login, make_member, org_a, 
     assert intake.status == IntakeStatus.REFUSED and intake.assigned_organisation is None
     assert intake.person.email == ""
     assert str(intake.consent_id) != "00000000-0000-0000-0000-000000000000"
+
+
+def test_referral_picker_searches_offers_and_refers_to_the_chosen_one(
+    login, manager_a, case_a, district
+):
+    from wegweiser.offers.constants import OfferStatus
+
+    wanted = OfferFactory(name="Schuldnerberatung Marl")
+    OfferFactory(name="Schuldnerberatung alt", status=OfferStatus.INACTIVE)
+    OfferFactory(name="Sprachcafé")
+    client = login(manager_a)
+    url = reverse("backoffice:case-detail", args=[case_a.pk])
+    # Without words the picker lists nothing: it scales to any number of offers.
+    assert 'name="offer"' not in client.get(url).content.decode()
+    content = client.get(url, {"offer_q": "Schulden"}).content.decode()
+    assert f'value="{wanted.uuid}"' in content
+    assert "Schuldnerberatung alt" not in content  # only active offers
+    assert "Sprachcafé" not in content
+    assert "Kein aktives Angebot gefunden" in client.get(url, {"offer_q": "xyzzy"}).content.decode()
+    response = client.post(
+        reverse("backoffice:referral-create", args=[case_a.pk]), {"offer": str(wanted.uuid)}
+    )
+    assert response.status_code == 302
+    assert case_a.referrals.get().offer == wanted

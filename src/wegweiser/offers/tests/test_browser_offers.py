@@ -103,3 +103,23 @@ def test_map_shows_markers_without_tiles(site, page):
     page.wait_for_selector("#offer-map:not([hidden])")
     assert page.locator("#offer-map .leaflet-interactive, #offer-map .map-cluster").count() >= 1
     assert page.locator(".map-list li").count() == 2
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_empty_result_offers_a_way_out(site, page, axe, language):
+    # Debt advice exists only in Marl: searched in Herten, the page points to Marl.
+    page.goto(f"{site}/{language}/angebote/?q=Schuldnerberatung&town=herten")
+    assert page.locator(".offer-card").count() == 0
+    assert axe(page) == []
+    page.locator(".empty-state a[href*='town=marl']").first.click()
+    page.wait_for_selector(".offer-card")
+    assert page.locator(".offer-card").count() == 1
+
+
+def test_search_box_suggests_names_while_typing(site, page):
+    page.goto(f"{site}/de/angebote/")
+    page.locator("#id_q").press_sequentially("Schuldner", delay=30)
+    page.wait_for_function(
+        "document.querySelectorAll('#q-suggestions option').length > 0", timeout=5000
+    )
+    assert page.locator("#q-suggestions option").first.get_attribute("value") == "Schuldnerberatung"

@@ -34,3 +34,4 @@ MATRIX += [
     MatrixRow("offers:life-area-detail", PUBLIC, kwargs=lambda o: {"slug": "wohnen"}),
 ]
 MATRIX += [MatrixRow("offers:offer-map", PUBLIC)]
+MATRIX += [MatrixRow("offers:search-suggestions", PUBLIC)]

@@ -220,3 +220,15 @@ def test_guide_search_finds_pages_with_typos(client, tree):
     assert response.status_code == 200
     assert title in response.content.decode()
     assert client.get("/de/ratgeber/", {"q": "x" * 5000}).status_code == 200
+
+
+def test_guide_search_links_to_offers_for_the_same_words(client, district):
+    from wegweiser.offers.tests.factories import OfferFactory
+
+    make_page(title="Schulden und Geld", content="<p>Was tun bei Schulden?</p>")
+    OfferFactory(name="Schuldnerberatung", description="Hilfe bei Schulden.")
+    content = client.get("/de/ratgeber/", {"q": "Schulden"}).content.decode()
+    assert "1 Seite gefunden" in content
+    assert '/de/angebote/?q=Schulden">1 Angebot zu diesen Wörtern' in content
+    content = client.get("/de/ratgeber/", {"q": "Fahrradwerkstatt"}).content.decode()
+    assert "0 Seiten gefunden" in content and "zu diesen Wörtern" not in content

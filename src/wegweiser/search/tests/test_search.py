@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from wegweiser.search.registry import Document
-from wegweiser.search.selectors import search_ranked, suggest_titles
+from wegweiser.search.selectors import search_ranked
 from wegweiser.search.services import document_delete, document_upsert, synonyms_load_defaults
 from wegweiser.search.text import edit_distance, fold, term
 
@@ -107,11 +107,6 @@ def test_delete_and_reindex_keep_vocabulary_counts_right(index):
     assert ids("Kaution") == []
 
 
-def test_suggest_titles(index):
-    assert suggest_titles(kind="offer", prefix="Wohn") == ["Wohnungssuche"]
-    assert suggest_titles(kind="offer", prefix="W") == []
-
-
 def test_reindex_command_rebuilds_from_offers(district):
     from wegweiser.offers.tests.factories import OfferFactory
     from wegweiser.search.models import SearchDocument
@@ -125,3 +120,48 @@ def test_reindex_command_rebuilds_from_offers(district):
 def test_did_you_mean_uses_real_words(index):
     assert search_ranked(kind="offer", query="Wohnug").did_you_mean == "wohnung"
     assert search_ranked(kind="offer", query="Hilfe Wohnug").did_you_mean == "Hilfe wohnung"
+
+
+@pytest.mark.parametrize(
+    ("query", "keywords"),
+    [
+        ("Deutschkurs Herten", True),
+        ("Kita", True),
+        ("Wo gibt es einen Deutschkurs?", False),
+        ("Deutschkurs?", False),
+        ("Was kostet die Kita", False),
+    ],
+)
+def test_keywords_are_told_from_questions(index, query, keywords):
+    # Keywords restrict German results to their words; a short question does not.
+    from wegweiser.search.selectors import lexical_ranked
+
+    assert lexical_ranked(kind="offer", query=query).keywords is keywords
+
+
+def test_questions_do_not_expand_known_words_to_compounds(index):
+    from wegweiser.search.selectors import _expand
+
+    # "Kurs" alone finds "Deutschkurs" and "Schwimmkurs" ...
+    assert {"deutschkur", "schwimmkur"} <= set(_expand("kur", 4)[0])
+    # ... but in a question a word in the vocabulary means itself ("Kurs" is not one here,
+    # so it still expands; "Beratung" is, so it does not become "Migrationsberatung").
+    assert "migrationsberat" in _expand("berat", 8)[0]
+    assert "migrationsberat" not in _expand("berat", 8, question=True)[0]
+    assert "deutschkur" in _expand("kur", 4, question=True)[0]
+
+
+def test_reindex_keeps_vectors_of_unchanged_passages_and_drops_stale_documents(district):
+    from wegweiser.offers.tests.factories import OfferFactory
+    from wegweiser.search.models import SearchDocument, SearchPassage
+    from wegweiser.search.services import index_rebuild
+
+    offer = OfferFactory(name="Nähcafé", description="Nähen lernen in der Gruppe.")
+    document_upsert(Document(kind="offer", object_id="999999", title="Verwaist", texts=[]))
+    vector = bytes(384 * 4)
+    SearchPassage.objects.update(vector=vector)
+    index_rebuild(kinds=["offer"])
+    assert not SearchDocument.objects.filter(object_id="999999").exists()
+    passages = SearchPassage.objects.filter(document__object_id=str(offer.pk))
+    assert passages.exists()
+    assert all(bytes(p.vector) == vector for p in passages)

@@ -49,7 +49,8 @@ def embedded(db):
     synonyms_load_defaults()
     for object_id, (title, text) in DOCS.items():
         document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[text]))
-    assert embeddings.embed_missing() == len(DOCS)
+    # A title passage and one body passage per document.
+    assert embeddings.embed_missing() == 2 * len(DOCS)
 
 
 def ids(query: str) -> list[str]:
@@ -62,6 +63,32 @@ def test_passages_have_the_title_and_overlap():
     assert all(p.startswith("Titel\n") for p in parts)
     assert parts[1].split("\n")[1].startswith("w120 ")
     assert embeddings.passages("Nur Titel", []) == ["Nur Titel"]
+
+
+def test_document_passages_lead_with_the_title_alone():
+    parts = embeddings.document_passages("Kita  Sonnenschein", ["Anmeldung ab zwei Jahren."])
+    assert parts == [
+        ("Kita Sonnenschein", True),
+        ("Kita Sonnenschein\nAnmeldung ab zwei Jahren.", False),
+    ]
+    # Without body text the title is the document's only passage, not a title passage.
+    assert embeddings.document_passages("Nur Titel", []) == [("Nur Titel", False)]
+
+
+def test_document_score_is_best_passage_plus_a_share_of_the_title(embedded):
+    matrix = embeddings._matrix("offer")
+    query = embeddings.embed_query("Kinderbetreuung in der Kita")
+    scores = matrix.vectors @ query
+    combined = embeddings.document_scores(matrix, scores)
+    for n, object_id in enumerate(matrix.ids):
+        body = scores[matrix.start[n] : matrix.end[n]].max()
+        title = scores[matrix.title[n]]
+        expected = (body + embeddings.TITLE_WEIGHT * title) / (1 + embeddings.TITLE_WEIGHT)
+        assert combined[n] == pytest.approx(expected, abs=1e-5), object_id
+    ranked = embeddings.semantic_ranking(kind="offer", query="Kinderbetreuung in der Kita")
+    assert [o for o, _s in ranked] == [
+        matrix.ids[i] for i in sorted(range(len(combined)), key=lambda i: -combined[i])
+    ]
 
 
 @pytest.mark.parametrize("language", sorted(QUERIES))
@@ -83,7 +110,8 @@ def test_vectors_follow_changes_and_deletes(embedded):
     document_upsert(
         Document(kind="offer", object_id="6", title="Schwimmkurs", texts=["Schwimmen lernen."])
     )
-    assert SearchPassage.objects.filter(vector__isnull=True).count() == 1
+    # The new title and the new body need vectors.
+    assert SearchPassage.objects.filter(vector__isnull=True).count() == 2
     embeddings.embed_missing()
     assert ids("swimming lessons")[0] == "6"
     document_delete(kind="offer", object_id="6")
@@ -130,16 +158,23 @@ def test_odd_queries_return_a_list(embedded, query):
     assert isinstance(search_ranked(kind="offer", query=query).ranked, list)
 
 
-def test_fusion_is_weighted_reciprocal_rank():
-    lexical = [("a", 9.0), ("b", 5.0)]
-    semantic = [("b", 0.9), ("c", 0.85), ("d", 0.1)]
-    fused = dict(fuse(lexical, semantic, semantic_weight=0.5, k=60, floor=0.8))
+def test_fusion_adds_a_share_of_the_relative_full_text_score():
+    lexical = [("a", 9.0), ("b", 4.5)]
+    semantic = [("b", 0.86), ("c", 0.85), ("d", 0.1)]
+    fused = dict(fuse(lexical, semantic, lexical_share=0.02, floor=0.8))
     assert set(fused) == {"a", "b", "c"}  # d is below the floor and not a word match
-    assert fused["b"] > fused["a"] > fused["c"]
-    assert [o for o, _s in fuse(lexical, semantic, semantic_weight=1.0, k=60, floor=0)][:2] == [
+    assert fused["b"] == pytest.approx(0.86 + 0.02 * 0.5)
+    # "a" matched only the words: it takes the similarity of the last semantic candidate.
+    assert fused["a"] == pytest.approx(0.1 + 0.02 * 1.0)
+    assert [o for o, _s in fuse(lexical, semantic, lexical_share=0.02, floor=0.8)] == [
         "b",
         "c",
+        "a",
     ]
+    # Words decide between passages the model finds equally close.
+    tie = fuse([("y", 3.0)], [("x", 0.9), ("y", 0.9)], lexical_share=0.02, floor=0.8)
+    assert [o for o, _s in tie] == ["y", "x"]
+    assert fuse([], [], lexical_share=0.02) == []
 
 
 def test_embed_command_fills_missing_vectors(db, capsys):
@@ -150,6 +185,6 @@ def test_embed_command_fills_missing_vectors(db, capsys):
     document_upsert(Document(kind="page", object_id="9", title="Kita", texts=["Anmeldung."]))
     call_command("embed", batch=2)
     assert not SearchPassage.objects.filter(vector__isnull=True).exists()
-    assert "Embedded 1 passages" in capsys.readouterr().out
+    assert "Embedded 2 passages" in capsys.readouterr().out  # the title and the body
     with pytest.raises(CommandError):
         call_command("embed", batch=0)

@@ -1,0 +1,120 @@
+"""Help on an empty result page, and inactive offers found only by their exact name."""
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+
+from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.offers import selectors
+from wegweiser.offers.constants import OfferStatus
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+from wegweiser.pages.tests.factories import make_page
+
+pytestmark = pytest.mark.django_db
+
+
+def _in(town):
+    municipality = Municipality.objects.get(slug=town)
+    return LocationFactory(
+        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
+    )
+
+
+def _help(query: str):
+    filters = selectors.offer_filters_from_query(QueryDict(query))
+    assert not selectors.offer_search_public(filters=filters, language="de").exists()
+    facets = selectors.offer_facets_public(filters=filters, language="de")
+    return selectors.offer_zero_result_help(filters=filters, facets=facets, language="de")
+
+
+@pytest.fixture
+def courses(district):
+    language = LifeArea.objects.get(slug="sprache")
+    OfferFactory(name="Sprachcafé Marl", locations=[_in("marl")], life_areas=[language])
+    OfferFactory(name="Sprachcafé Dorsten", locations=[_in("dorsten")], life_areas=[language])
+    OfferFactory(name="Sprachcafé Waltrop", locations=[_in("waltrop")], life_areas=[language])
+
+
+def test_nearby_towns_are_ordered_by_distance_and_counted(courses):
+    help_ = _help("q=Sprachcafé&town=herten")
+    # Marl is nearest to Herten, then Dorsten; Waltrop is farthest.
+    assert [s.label for s in help_.nearby_towns] == ["Marl", "Dorsten", "Waltrop"]
+    assert [s.count for s in help_.nearby_towns] == [1, 1, 1]
+    assert help_.nearby_towns[0].params == {"q": "Sprachcafé", "town": ["marl"]}
+
+
+def test_one_filter_less_names_the_filter_and_the_count(courses):
+    help_ = _help("q=Sprachcafé&town=herten&online=1")
+    suggestions = {s.label: s for s in help_.fewer_filters}
+    # Dropping the town alone still leaves "online" (none are online); dropping "online"
+    # alone leaves Herten (none there either): nothing to suggest but the words themselves.
+    assert suggestions == {}
+    help_ = _help("q=Sprachcafé&life_area=wohnen")
+    # The words count as a filter too; without them, nothing is about housing.
+    assert [(s.label, s.count, s.params) for s in help_.fewer_filters] == [
+        ("Wohnen", 3, {"q": "Sprachcafé"})
+    ]
+    assert [(s.label, s.count) for s in help_.life_areas] == [("Sprache", 3)]
+    help_ = _help("q=Sprachcafé&life_area=wohnen&town=marl")
+    suggestions = {s.label: s.count for s in help_.fewer_filters}
+    assert suggestions == {"Wohnen": 1}
+
+
+def test_info_pages_about_the_words_are_suggested(courses):
+    page = make_page(
+        title="Sprachcafés im Kreis", content="<p>Treffpunkte zum Deutschsprechen.</p>"
+    )
+    help_ = _help("q=Sprachcafés&town=herten")
+    assert [p.pk for p in help_.pages] == [page.pk]
+
+
+def test_empty_result_page_shows_the_help(client, courses):
+    response = client.get("/de/angebote/", {"q": "Sprachcafé", "town": "herten"})
+    content = response.content.decode()
+    assert "Keine Angebote gefunden" in content
+    assert "In Orten in der Nähe" in content
+    assert "/de/angebote/?q=Sprachcaf%C3%A9&amp;town=marl" in content
+
+
+def test_inactive_offer_is_hidden_but_found_by_its_exact_name(client, district):
+    ended = OfferFactory(name="Nähcafé am Markt", status=OfferStatus.INACTIVE)
+    OfferFactory(name="Nähcafé am Bahnhof")
+    assert selectors.offer_inactive_by_name(query="nähcafé  am markt", language="de") == [ended]
+    assert selectors.offer_inactive_by_name(query="Nähcafé", language="de") == []
+    response = client.get("/de/angebote/", {"q": "Nähcafé am Markt"})
+    content = response.content.decode()
+    assert reverse("offers:offer-detail", kwargs={"uuid": ended.uuid}) in content
+    response = client.get("/de/angebote/", {"q": "Nähcafé"})
+    assert reverse("offers:offer-detail", kwargs={"uuid": ended.uuid}) not in (
+        response.content.decode()
+    )
+    # Its page stays (printed handouts point to it), says it ended and is not indexed.
+    detail = client.get(reverse("offers:offer-detail", kwargs={"uuid": ended.uuid}))
+    assert detail.status_code == 200
+    assert "Dieses Angebot ist beendet." in detail.content.decode()
+    assert '<meta name="robots" content="noindex">' in detail.content.decode()
+
+
+def test_api_lists_inactive_offers_for_their_exact_name(client, district):
+    ended = OfferFactory(name="Nähcafé am Markt", status=OfferStatus.INACTIVE)
+    data = client.get("/api/v1/search", {"q": "Nähcafé am Markt", "type": "offer"}).json()
+    assert data["count"] == 0
+    assert [item["id"] for item in data["inactive"]] == [str(ended.uuid)]
+    assert client.get("/api/v1/search", {"q": "Nähcafé", "type": "offer"}).json()["inactive"] == []
+
+
+def test_search_box_suggests_names_as_one_types(client, district):
+    OfferFactory(name="Sprachcafé Marl")
+    OfferFactory(name="Sprachcafé Entwurf", is_published=False)
+    response = client.get(reverse("offers:search-suggestions"), {"q": "sprach"})
+    assert response.content.decode().split() == ["<option", 'value="Sprachcafé', 'Marl"></option>']
+    page = client.get("/de/angebote/").content.decode()
+    assert 'list="q-suggestions"' in page and '<datalist id="q-suggestions">' in page
+
+
+def test_result_cards_mark_the_words_found(client, district):
+    OfferFactory(name="Treffpunkt", summary="Gemeinsam <b>nähen</b> und reden.", description="")
+    content = client.get("/de/angebote/", {"q": "nähen"}).content.decode()
+    assert "<mark>nähen</mark>" in content
+    assert "&lt;b&gt;" in content  # the offer's text stays escaped
+    assert "<mark>" not in client.get("/de/angebote/").content.decode()
