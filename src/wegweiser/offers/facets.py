@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from wegweiser.search import tokens
 
-from .constants import ACCESSIBILITY_FEATURES, Cost
+from .constants import ACCESSIBILITY_FEATURES, Cost, OfferStatus
 
 KM_PER_DEGREE = 111.32
 FEATURES = list(ACCESSIBILITY_FEATURES)
@@ -79,6 +79,7 @@ class OfferArrays:
     # The facet vocabularies (life areas, towns, target groups, languages) as objects and
     # their valid values: small, changed only through saves the signals see.
     vocabulary: dict | None = None
+    inactive: list[int] | None = None
     built_seconds: float = 0.0
 
     @property
@@ -208,6 +209,12 @@ def build(token: int | None) -> OfferArrays:
         location_access=access,
         location_lat=locations[:, -2].copy(),
         location_lon=locations[:, -1].copy(),
+    )
+    # Published but inactive offers (not in any list; found by their exact name only).
+    arrays.inactive = list(
+        Offer.objects.filter(is_published=True, status=OfferStatus.INACTIVE).values_list(
+            "pk", flat=True
+        )
     )
     municipalities = list(Municipality.objects.all())
     arrays.vocabulary = {

@@ -850,11 +850,16 @@ def offer_inactive_by_name(*, query: str, language: str) -> list[Offer]:
     name = " ".join(query.split())
     if len(name) < 3:
         return []
+    # The ids of the inactive offers come from the offers snapshot: comparing the name of
+    # every offer costs 30 ms at 100,000 offers, and there are few inactive ones.
+    inactive = facets.offer_arrays().inactive
+    if not inactive:
+        return []
     by_name = Q(name__iexact=name) | Q(
         pk__in=OfferTranslation.objects.filter(name__iexact=name).values("offer_id")
     )
     return list(
-        Offer.objects.filter(is_published=True, status=OfferStatus.INACTIVE)
+        Offer.objects.filter(is_published=True, status=OfferStatus.INACTIVE, pk__in=inactive)
         .filter(by_name)
         .select_related("organisation")
         .prefetch_related(
