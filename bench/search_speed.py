@@ -269,6 +269,45 @@ def generate(n: int, seed: int = 4) -> None:
     )
 
 
+def add_title_passages(seed: int = 5) -> int:
+    """A database cached before title passages existed (ADR 0009 addendum) gets them, with
+    synthetic vectors, as `documents_bulk_index` writes them today: one per document with body
+    passages. Returns how many were added (0 for a database built with them)."""
+    import numpy as np
+    from django.db import transaction
+
+    from wegweiser.search import embeddings
+    from wegweiser.search.models import SearchDocument, SearchPassage
+
+    missing = SearchDocument.objects.exclude(passages__is_title=True).values_list("pk", "title")
+    rng = np.random.default_rng(seed)
+    added = 0
+    batch = []
+    with transaction.atomic():
+        for pk, title in missing.iterator(chunk_size=5000):
+            vector = rng.standard_normal(embeddings.DIMENSIONS).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+            batch.append(
+                SearchPassage(
+                    document_id=pk,
+                    position=10_000,  # after the body passages; a real index puts it first
+                    is_title=True,
+                    text=title,
+                    text_hash=embeddings.text_hash(title),
+                    vector=vector.tobytes(),
+                )
+            )
+            if len(batch) >= 5000:
+                SearchPassage.objects.bulk_create(batch)
+                added += len(batch)
+                batch.clear()
+        SearchPassage.objects.bulk_create(batch)
+        added += len(batch)
+        if added:
+            embeddings.generation_bump()
+    return added
+
+
 def naive(params: dict) -> None:
     """What a naive search does: icontains on every word, same filters, count + first page."""
     from django.db.models import Q
@@ -544,6 +583,10 @@ def run_engine(args) -> None:
         print(f"[{connection.vendor}] measuring the existing database in {var_dir}", flush=True)
     elif restored:
         print(f"[{connection.vendor}] measuring the cached database", flush=True)
+    if args.existing or restored:
+        added = add_title_passages()
+        if added:
+            print(f"  added {added} title passages (database cached before they existed)")
     else:
         print(f"[{connection.vendor}] generating {args.offers} offers ...", flush=True)
         generate(args.offers)

@@ -185,10 +185,9 @@ class SearchApi(PublicViewMixin, View):
         offers = offer_selectors.offer_search_public(
             filters=filters, language=language, sequence=not by_distance, texts_only=True
         )
-        if place is not None and not isinstance(offers, offer_selectors.RankedOffers):
-            offers = geo.with_distance(offers, place, radius_km=radius)
-            if by_distance:
-                offers = offers.order_by(F("distance_sq").asc(nulls_last=True), "name")
+        if by_distance and not isinstance(offers, offer_selectors.RankedOffers):
+            # `distance_sq` is annotated by the search (filters.point), the radius applied.
+            offers = offers.order_by(F("distance_sq").asc(nulls_last=True), "name")
         paginator = Paginator(offers, limit)
         try:
             page = paginator.page(page_number)

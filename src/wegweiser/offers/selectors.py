@@ -7,17 +7,17 @@ the same whatever the number of offers.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from urllib.parse import urlencode
 
 import numpy as np
-from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.accounts.models import Organisation
 from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.search import geo
 from wegweiser.search.selectors import ids_subquery, rank_position, search_ranked
 
 from . import facets
@@ -54,8 +54,11 @@ class OfferFilters:
     near: str = ""
     sort: str = Sort.RELEVANCE
     ignored: list[str] = field(default_factory=list)
-    # A point (latitude, longitude) and a radius in km (the API's near/lat/lon + radius_km).
+    # A point (latitude, longitude) and a radius in km (near= town or postcode, or lat/lon).
     point: tuple[float, float] | None = None
+    place_label: str = ""
+    # The point is the browser's position (lat/lon), not a town or postcode.
+    position: bool = False
     radius_km: float | None = None
     # Filled by the search engine on first use.
     ranking: list[int] | None = None
@@ -64,7 +67,18 @@ class OfferFilters:
     masks: tuple | None = None
 
     def as_dict(self) -> dict:
-        skip = {"q", "ignored", "sort", "ranking", "did_you_mean", "masks", "point", "radius_km"}
+        skip = {
+            "q",
+            "ignored",
+            "sort",
+            "ranking",
+            "did_you_mean",
+            "masks",
+            "point",
+            "radius_km",
+            "place_label",
+            "position",
+        }
         return {k: v for k, v in self.__dict__.items() if v and k not in skip}
 
 
@@ -102,10 +116,28 @@ def offer_filters_from_query(params) -> OfferFilters:
         near=params.get("near", "")[:100],
         sort=params.get("sort") if params.get("sort") in Sort.values else Sort.RELEVANCE,
     )
-    if filters.near and filters.near not in valid["town"]:
-        ignored.append("near")
-        filters.near = ""
-    if filters.sort == Sort.DISTANCE and not filters.near:
+    # The place distances are measured from: the browser's position (lat/lon), or a town or
+    # postcode typed in `near`; a radius around it narrows the results and the facets.
+    place = None
+    if params.get("lat") or params.get("lon"):
+        place = geo.place_from_coordinates(params.get("lat"), params.get("lon"))
+        if place is None:
+            ignored.append("lat")
+        else:
+            filters.position = True
+    elif filters.near:
+        place = geo.place_from_text(filters.near)
+        if place is None:
+            ignored.append("near")
+            filters.near = ""
+    if place is not None:
+        filters.point = (place.latitude, place.longitude)
+        filters.place_label = place.label
+        try:
+            filters.radius_km = geo.parse_radius(params.get("radius_km"))
+        except (ValueError, ArithmeticError):
+            ignored.append("radius_km")
+    if filters.sort == Sort.DISTANCE and filters.point is None:
         filters.sort = Sort.RELEVANCE
     filters.ignored = sorted(set(ignored))
     return filters
@@ -238,15 +270,10 @@ def _with_display(qs: QuerySet[Offer], language: str) -> QuerySet[Offer]:
 
 
 def _ordered(qs: QuerySet[Offer], filters: OfferFilters) -> QuerySet[Offer]:
-    if filters.sort == Sort.DISTANCE and filters.near:
-        town = Municipality.objects.get(slug=filters.near)
-        lat, lon = Decimal(town.latitude), Decimal(town.longitude)
-        # Equirectangular approximation: good enough to order offers within one district.
-        dlat = F("locations__latitude") - Value(lat)
-        dlon = (F("locations__longitude") - Value(lon)) * Value(Decimal("0.62"))
-        return qs.annotate(distance=Min(dlat * dlat + dlon * dlon)).order_by(
-            F("distance").asc(nulls_last=True), "name"
-        )
+    if filters.point is not None:
+        qs = geo.with_distance(qs, geo.Place(*filters.point, filters.place_label))
+        if filters.sort == Sort.DISTANCE:
+            return qs.order_by(F("distance_sq").asc(nulls_last=True), "name")
     if filters.sort == Sort.VERIFIED:
         return qs.order_by(F("last_verified_at").desc(nulls_last=True), "name")
     if filters.q:
@@ -705,6 +732,7 @@ DROPPABLE_FILTERS = {
     "access": "accessibility",
     "open_now": "open_now",
     "online": "online",
+    "radius_km": "radius_km",
 }
 SUGGESTED_TOWNS = 3
 SUGGESTED_LIFE_AREAS = 3
@@ -738,13 +766,17 @@ def _params(filters: OfferFilters) -> dict[str, list[str] | str]:
         value = getattr(filters, attribute)
         if value:
             params[name] = "1" if value is True else value
-    if filters.near:
+    if filters.position and filters.point is not None:
+        params["lat"], params["lon"] = str(filters.point[0]), str(filters.point[1])
+    elif filters.near:
         params["near"] = filters.near
+    if filters.radius_km:
+        params["radius_km"] = f"{filters.radius_km:g}"
     return params
 
 
 def _without(filters: OfferFilters, attribute: str) -> OfferFilters:
-    empty = "" if attribute == "q" else (False if attribute in ("open_now", "online") else [])
+    empty = {"q": "", "open_now": False, "online": False, "radius_km": None}.get(attribute, [])
     changed = OfferFilters(**{**filters.__dict__, attribute: empty})
     changed.ranking = None if attribute == "q" else filters.ranking
     changed.did_you_mean = ""
@@ -760,6 +792,8 @@ def _filter_label(name: str, filters: OfferFilters, facets: dict[str, list[Facet
         return filters.q
     if name in ("open_now", "online"):
         return str(_("open now") if name == "open_now" else _("online"))
+    if name == "radius_km":
+        return str(_("within %(km)s km") % {"km": f"{filters.radius_km:g}"})
     return ", ".join(f.label for f in facets[name] if f.selected)
 
 

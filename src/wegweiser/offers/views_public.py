@@ -15,12 +15,16 @@ from django.views import View
 from wegweiser.core.access import PublicViewMixin
 from wegweiser.core.html import json_for_script
 from wegweiser.core.selectors import life_area_get, municipality_get
+from wegweiser.search import geo
 from wegweiser.search.snippets import highlight
 
 from . import selectors, services
 from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, Sort
 from .forms import OfferFeedbackForm, OfferSuggestionForm
 from .handouts import offer_handout_pdf
+
+# Radii (km) the search form offers around a town, a postcode or the browser's position.
+RADIUS_CHOICES = [2, 5, 10, 20]
 
 
 def _language() -> str:
@@ -32,6 +36,7 @@ def _results(request, filters, language, params=None):
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     for offer in page.object_list:
         offer.texts = selectors.offer_display_texts(offer, language)
+        offer.distance_km = geo.distance_km(getattr(offer, "distance_sq", None))
         if filters.q:
             # The words found, marked in their context (escaped by `highlight`).
             snippet = highlight(f"{offer.texts['summary']} {offer.texts['description']}", filters.q)
@@ -81,6 +86,7 @@ class OfferListView(PublicViewMixin, View):
                 else []
             ),
             "sorts": Sort.choices,
+            "radius_choices": RADIUS_CHOICES,
             "access_labels": ACCESSIBILITY_FEATURES,
             "heading": preset.get("heading", ""),
             "intro": preset.get("intro", ""),

@@ -1,0 +1,70 @@
+"""Distances in the public search: a town or postcode typed in `near`, or the browser's
+position (lat/lon), with a radius that narrows the results and the facet counts."""
+
+import pytest
+from django.http import QueryDict
+
+from wegweiser.core.models import Municipality
+from wegweiser.offers import selectors
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _in(town):
+    municipality = Municipality.objects.get(slug=town)
+    return LocationFactory(
+        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
+    )
+
+
+@pytest.fixture
+def cafes(district):
+    return {
+        town: OfferFactory(name=f"Sprachcafé {town}", locations=[_in(town)])
+        for town in ("herten", "marl", "waltrop")
+    }
+
+
+def _filters(query: str):
+    return selectors.offer_filters_from_query(QueryDict(query))
+
+
+def test_a_postcode_or_a_town_name_is_a_place(cafes):
+    filters = _filters("near=45699&sort=distance")
+    herten = Municipality.objects.get(slug="herten")
+    assert filters.point == (float(herten.latitude), float(herten.longitude))
+    assert filters.place_label == "45699 Herten" and filters.sort == "distance"
+    assert _filters("near=Marl").place_label == "Marl"
+    unknown = _filters("near=99999&sort=distance")
+    assert unknown.point is None and unknown.sort == "relevance" and "near" in unknown.ignored
+
+
+def test_sorted_by_distance_from_a_postcode_with_distances_shown(client, cafes):
+    content = client.get("/de/angebote/", {"near": "45699", "sort": "distance"}).content.decode()
+    order = [content.index(f"Sprachcafé {town}") for town in ("herten", "marl", "waltrop")]
+    assert order == sorted(order)
+    assert "0.0 km entfernt" in content or "0,0 km entfernt" in content
+
+
+def test_the_browsers_position_and_a_radius_narrow_results_and_counts(client, cafes):
+    marl = Municipality.objects.get(slug="marl")
+    params = {"lat": str(marl.latitude), "lon": str(marl.longitude), "radius_km": "5"}
+    filters = _filters("&".join(f"{k}={v}" for k, v in params.items()))
+    assert filters.position and filters.radius_km == 5
+    results = list(selectors.offer_search_public(filters=filters, language="de"))
+    assert [o.name for o in results] == ["Sprachcafé marl"]
+    facets = selectors.offer_facets_public(filters=filters, language="de")
+    assert {f.value: f.count for f in facets["town"] if f.count} == {"marl": 1}
+    content = client.get("/de/angebote/", params).content.decode()
+    assert "Entfernungen von Ihrem Standort." in content
+    assert _filters("lat=abc&lon=7").ignored == ["lat"]
+
+
+def test_an_empty_radius_suggests_searching_without_it(cafes):
+    filters = _filters("q=Sprachcafé&near=Haltern am See&radius_km=2")
+    assert not list(selectors.offer_search_public(filters=filters, language="de"))
+    facets = selectors.offer_facets_public(filters=filters, language="de")
+    help_ = selectors.offer_zero_result_help(filters=filters, facets=facets, language="de")
+    assert [(s.label, s.count) for s in help_.fewer_filters] == [("im Umkreis von 2 km", 3)]
+    assert help_.fewer_filters[0].params == {"q": "Sprachcafé", "near": "Haltern am See"}
