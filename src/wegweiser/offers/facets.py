@@ -257,6 +257,7 @@ def offer_arrays() -> OfferArrays:
         if arrays is None or arrays.token != token:
             arrays = build(token)
             _arrays = arrays
+            tokens.release_memory()
     return arrays
 
 

@@ -25,7 +25,7 @@ from django.db import transaction
 
 from .models import SearchPassage
 from .text import tokens
-from .tokens import VECTORS, token_bump, token_read
+from .tokens import VECTORS, release_memory, token_bump, token_read
 
 logger = logging.getLogger(__name__)
 
@@ -535,6 +535,7 @@ def _matrix(kind: str):
             count = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).count()
             found = _load_index(kind, current) if count > IVF_MIN else _load_matrix(kind)
         _matrices[kind] = (current, found)
+        release_memory()
     return found
 
 

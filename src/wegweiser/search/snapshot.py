@@ -372,4 +372,5 @@ def current() -> LexicalSnapshot:
             return snap
         snap = build(token, previous=_snapshot)
         _snapshot = snap
+        tokens.release_memory()
     return snap
