@@ -264,7 +264,8 @@ def expired_queryset(declaration: Declaration, *, now: datetime | None = None):
     queryset = declaration.model._default_manager.filter(
         **{f"{rule['start']}__lte": cutoff}, **(rule.get("where") or {})
     )
-    holds = held_keys(at=now.date())
+    # A hold's last day is a day in the district's time zone, not in UTC.
+    holds = held_keys(at=timezone.localdate(now) if timezone.is_aware(now) else now.date())
     own = holds.get(declaration.label)
     if own:
         queryset = queryset.exclude(**{f"{_own_key_lookup(declaration.model)}__in": own})
