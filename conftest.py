@@ -37,6 +37,18 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_search_response_cache():
+    """The search API's per-process response cache is keyed by change tokens; data a test
+    writes without a signal (bulk inserts in fixtures) must not meet a response of the
+    previous test."""
+    from wegweiser.api import views
+
+    views._responses.clear()
+    yield
+    views._responses.clear()
+
+
 @pytest.fixture
 def district(db, settings):
     """The demo district with its ten towns and the shared vocabulary, loaded from the data files."""

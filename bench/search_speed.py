@@ -5,7 +5,7 @@
                                                            # scripts/with_postgres.py's Cluster)
     .venv/bin/python bench/search_speed.py --engine sqlite # one engine, in this process
     ... --db-cache DIR   # build the 100k database once (~20 min per engine), reuse it later
-    ... --wrk-cache      # a second wrk run with the per-process response cache
+    ... --no-wrk-cache   # skip the wrk runs with the response cache (typical, long tail)
 
 Per engine: a fresh database with the demo district, N synthetic published offers (bulk insert:
 names and descriptions from a bank of German service words, life areas, target groups, costs,
@@ -407,6 +407,10 @@ def snapshots() -> dict:
 def measure(repeat: int) -> dict:
     from django.test import Client
 
+    from wegweiser.api import views
+
+    default_cache = views.RESPONSE_CACHE_SIZE
+    views.RESPONSE_CACHE_SIZE = 0  # the search itself first; the response cache further down
     client = Client()
     started = time.perf_counter()
     client.get("/api/v1/search", QUERIES[0])
@@ -428,10 +432,8 @@ def measure(repeat: int) -> dict:
             percentile(times, 50) * 1000,
             response.json()["count"],
         )
-    # The same queries with the optional per-process response cache (api.views) switched on.
-    from wegweiser.api import views
-
-    views.RESPONSE_CACHE_SIZE = 256
+    # The same queries answered by the per-process response cache (api.views, on by default).
+    views.RESPONSE_CACHE_SIZE = default_cache or 512
     cached: list[float] = []
     for params in QUERIES:
         client.get("/api/v1/search", params)
@@ -467,8 +469,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def query_mix(distinct: int = 1000, requests: int = 20_000, seed: int = 6) -> list[dict]:
+    """A day's long tail: `distinct` different queries (single words, words with a town, two
+    words, typos), requested with Zipf-like frequencies (the k-th most popular 1/k as often)."""
+    from wegweiser.core.models import Municipality
+
+    rng = random.Random(seed)
+    towns = list(Municipality.objects.values_list("slug", flat=True))
+    pool = [{"q": w} for w in WORDS] + [{"q": w, "town": t} for w in WORDS for t in towns]
+    pool += [{"q": w[: len(w) // 2] + w[len(w) // 2 + 1 :]} for w in WORDS]  # typos
+    while len(pool) < distinct:
+        pool.append({"q": " ".join(rng.sample(WORDS, 2)), "town": rng.choice(towns)})
+    pool = pool[:distinct]
+    rng.shuffle(pool)
+    weights = [1 / rank for rank in range(1, len(pool) + 1)]
+    return rng.choices(pool, weights=weights, k=requests)
+
+
 def wrk_run(
-    database_url: str, var_dir: str, seconds: int, extra_env: dict | None = None
+    database_url: str,
+    var_dir: str,
+    seconds: int,
+    extra_env: dict | None = None,
+    queries: list[dict] | None = None,
 ) -> dict | None:
     wrk = shutil.which("wrk")
     if not wrk:
@@ -512,9 +535,11 @@ def wrk_run(
             except OSError:
                 time.sleep(0.2)
         paths = [f"/api/v1/search?{urlencode(p)}" for p in QUERIES]
-        for _ in range(3):  # warm both workers
+        for _ in range(3):  # warm both workers (snapshots, query vectors)
             for path in paths:
                 urllib.request.urlopen(base + path, timeout=60).read()  # noqa: S310
+        if queries is not None:
+            paths = [f"/api/v1/search?{urlencode(p)}" for p in queries]
         script = Path(var_dir) / "paths.lua"
         script.write_text(
             "local paths = {"
@@ -607,13 +632,15 @@ def run_engine(args) -> None:
     figures["loadavg"] = [round(x, 1) for x in os.getloadavg()]
     figures["engine"] = connection.vendor
     figures["offers"] = args.offers
-    figures["wrk"] = wrk_run(database_url, var_dir, args.wrk_seconds) if args.wrk else None
+    if args.wrk:
+        no_cache = {"WEGWEISER_SEARCH_RESPONSE_CACHE": "0"}
+        figures["wrk"] = wrk_run(database_url, var_dir, args.wrk_seconds, no_cache)
     if args.wrk and args.wrk_cache:
-        figures["wrk_response_cache"] = wrk_run(
-            database_url,
-            var_dir,
-            args.wrk_seconds,
-            {"WEGWEISER_SEARCH_RESPONSE_CACHE": "256"},
+        # The response cache as configured by default: the ten typical queries again, and a
+        # long tail of 1,000 different queries with Zipf-like frequencies.
+        figures["wrk_response_cache"] = wrk_run(database_url, var_dir, args.wrk_seconds)
+        figures["wrk_response_cache_mix"] = wrk_run(
+            database_url, var_dir, args.wrk_seconds, queries=query_mix()
         )
     print(json.dumps(figures, ensure_ascii=False, indent=1), flush=True)
     print("RESULT " + json.dumps(figures, ensure_ascii=False), flush=True)
@@ -628,8 +655,9 @@ def main() -> None:
     parser.add_argument("--wrk-seconds", type=int, default=15)
     parser.add_argument(
         "--wrk-cache",
-        action="store_true",
-        help="a second wrk run with the per-process response cache switched on",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="wrk runs with the response cache (on by default): typical queries, a long tail",
     )
     parser.add_argument(
         "--existing", metavar="DIR", help="SQLite: measure the database a previous run left in DIR"
@@ -655,8 +683,7 @@ def main() -> None:
     common.append("--wrk" if args.wrk else "--no-wrk")
     if args.db_cache:
         common.append(f"--db-cache={args.db_cache}")
-    if args.wrk_cache:
-        common.append("--wrk-cache")
+    common.append("--wrk-cache" if args.wrk_cache else "--no-wrk-cache")
     results = []
     for engine, prefix in [
         ("sqlite", []),
@@ -675,15 +702,20 @@ def main() -> None:
             if line.startswith("RESULT ")
         ]
     print(
-        "\n| engine | offers | p50 ms | p95 ms | naive p50 ms | naive p95 ms | speed-up (p50) | RSS MB | req/s (wrk) | worker RSS MB |"
+        "\n| engine | offers | p50 ms | p95 ms | naive p50 ms | naive p95 ms | speed-up (p50) "
+        "| RSS MB | req/s no cache | req/s cache (typical) | req/s cache (long tail) "
+        "| worker RSS MB |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         w = r.get("wrk") or {}
+        hot = r.get("wrk_response_cache") or {}
+        tail = r.get("wrk_response_cache_mix") or {}
         print(
             f"| {r['engine']} | {r['offers']} | {r['ours_p50']:.1f} | {r['ours_p95']:.1f} | "
             f"{r['naive_p50']:.1f} | {r['naive_p95']:.1f} | {r['naive_p50'] / r['ours_p50']:.1f}× | "
-            f"{r['rss_mb']:.0f} | {w.get('rps', '–')} | {w.get('worker_rss_mb', '–')} |"
+            f"{r['rss_mb']:.0f} | {w.get('rps', '–')} | {hot.get('rps', '–')} | "
+            f"{tail.get('rps', '–')} | {tail.get('worker_rss_mb', w.get('worker_rss_mb', '–'))} |"
         )
 
 

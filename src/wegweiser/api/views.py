@@ -4,6 +4,8 @@ The public pages use the same selectors, so results agree with what a visitor se
 """
 
 import os
+import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -29,12 +31,28 @@ from .problems import problem
 TYPES = ("offer", "page")
 # A per-process cache of offer search responses, keyed by the query string and the change
 # tokens of everything an offer result depends on (a save anywhere gives new tokens, so the
-# next request recomputes). Off by default (0 entries); WEGWEISER_SEARCH_RESPONSE_CACHE or
-# settings.SEARCH_RESPONSE_CACHE sets the number of responses kept per process.
+# next request recomputes). Popular queries ("Deutschkurs", "Kita") repeat all day; a hit
+# costs the one token query instead of 10-20 ms of ranking. RESPONSE_CACHE_SIZE responses
+# per process (0 switches it off), each kept at most RESPONSE_CACHE_SECONDS as a bound on
+# anything the tokens might miss. Settings SEARCH_RESPONSE_CACHE and
+# SEARCH_RESPONSE_CACHE_SECONDS or the WEGWEISER_… variables of the same names.
 RESPONSE_CACHE_SIZE = int(
-    getattr(settings, "SEARCH_RESPONSE_CACHE", os.environ.get("WEGWEISER_SEARCH_RESPONSE_CACHE", 0))
+    getattr(
+        settings,
+        "SEARCH_RESPONSE_CACHE",
+        os.environ.get("WEGWEISER_SEARCH_RESPONSE_CACHE", 512),
+    )
+)
+RESPONSE_CACHE_SECONDS = float(
+    getattr(
+        settings,
+        "SEARCH_RESPONSE_CACHE_SECONDS",
+        os.environ.get("WEGWEISER_SEARCH_RESPONSE_CACHE_SECONDS", 60),
+    )
 )
 _responses: OrderedDict = OrderedDict()
+_responses_lock = threading.Lock()
+_clock = time.monotonic
 MAX_LIMIT = 50
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -89,10 +107,11 @@ class SearchApi(PublicViewMixin, View):
                 # open_now depends on the clock
                 timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
             )
-            cached = _responses.get(cache_key)
-            if cached is not None:
-                _responses.move_to_end(cache_key)
-                return HttpResponse(cached, content_type="application/json")
+            with _responses_lock:  # threaded workers share it
+                cached = _responses.get(cache_key)
+                if cached is not None and cached[1] > _clock():
+                    _responses.move_to_end(cache_key)
+                    return HttpResponse(cached[0], content_type="application/json")
         with translation.override(language):
             if kind == "offer":
                 body = self._offers(params, query, language, limit, page_number, place, radius)
@@ -100,9 +119,14 @@ class SearchApi(PublicViewMixin, View):
                 body = self._pages(query, language, limit, page_number)
         response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
         if cache_key is not None:
-            _responses[cache_key] = response.content
-            while len(_responses) > RESPONSE_CACHE_SIZE:
-                _responses.popitem(last=False)
+            with _responses_lock:
+                _responses[cache_key] = (
+                    response.content,
+                    _clock() + RESPONSE_CACHE_SECONDS,
+                )
+                _responses.move_to_end(cache_key)
+                while len(_responses) > RESPONSE_CACHE_SIZE:
+                    _responses.popitem(last=False)
         return response
 
     def _place(self, params: QueryDict):

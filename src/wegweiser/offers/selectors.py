@@ -331,18 +331,20 @@ class RankedOffers:
         if isinstance(index, slice):
             start, stop, step = index.indices(self.count())
             ids = self._ids(start, stop)[::step]
-            if self.texts_only:  # what offer_display_texts needs, nothing more
+            if self.texts_only:  # what offer_display_texts and the API need, nothing more
                 rows_qs = (
                     _published()
                     .filter(pk__in=ids)
-                    .prefetch_related(
+                    .only("pk", "uuid", "source_id", "name", "summary", "description")
+                )
+                if self.language != "de":  # German texts are the offer's own (offer_display_texts)
+                    rows_qs = rows_qs.prefetch_related(
                         Prefetch(
                             "translations",
                             queryset=OfferTranslation.objects.filter(language=self.language),
                             to_attr="display_translations",
                         )
                     )
-                )
             else:
                 rows_qs = _with_display(_published().filter(pk__in=ids), self.language)
             rows = {offer.pk: offer for offer in rows_qs}

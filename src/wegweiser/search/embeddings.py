@@ -583,23 +583,38 @@ def semantic_ranking(
     return [(matrix.ids[i], float(combined[i])) for i in order]
 
 
+# IVF: documents whose titles are scored, per result wanted (at least PRESELECT_MIN).
+PRESELECT = 4
+PRESELECT_MIN = 200
+
+
 def _best_documents(index: VectorIndex, query_vector, limit: int, probe: int = IVF_PROBE):
     """Like `document_scores` over the passages of the probed IVF lists: per document its
     best body passage and a share of its title (the title row is scored even when its list
-    was not probed)."""
+    was not probed), for the PRESELECT × limit documents nearest by a single passage."""
     positions, scores = index.scores(query_vector, probe)
     if positions is None:
         positions = np.arange(len(scores))
     if not len(scores):
         return []
     documents = index.documents[positions]
+    scores = scores.astype(np.float32, copy=False)
     is_title = (
         index.is_title[positions] if index.is_title is not None else np.zeros(len(scores), bool)
     )
-    candidates = np.unique(documents)
+    # Per document its best body passage among the probed ones (ufunc.at: no sort, no unique).
     best = np.full(len(index.object_ids), -2.0, dtype=np.float32)
     body = ~is_title
-    np.maximum.at(best, documents[body], scores[body].astype(np.float32))
+    np.maximum.at(best, documents[body], scores[body])
+    # The few thousand probed documents are narrowed to the best few hundred before their
+    # titles are scored (a title row is a gather and a dot product each): by their best probed
+    # passage, title or body.
+    nearest = best.copy()
+    np.maximum.at(nearest, documents[is_title], scores[is_title])
+    candidates = np.flatnonzero(nearest > -1.5)
+    keep = max(PRESELECT * limit, PRESELECT_MIN)
+    if candidates.size > keep:
+        candidates = candidates[np.argpartition(-nearest[candidates], keep - 1)[:keep]]
     best = best[candidates]
     title = np.zeros(len(candidates), dtype=np.float32)
     has_title = np.zeros(len(candidates), dtype=bool)

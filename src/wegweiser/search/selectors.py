@@ -391,13 +391,14 @@ def lexical_ranked(
         else:
             rows = _bm25_rows(kind, factors, average, limit=limit, coverage_first=require_all)
         complete = bool(rows) and rows[0][2] == len(expansions)
-        any_words = sorted(
-            ((object_id, float(score)) for object_id, score, _words in rows),
-            key=lambda item: (-item[1], item[0]),
-        )
+        pairs = [(object_id, float(score)) for object_id, score, _words in rows]
+        # Without coverage_first the rows are already by score (then object id).
+        any_words = sorted(pairs, key=lambda item: (-item[1], item[0])) if require_all else pairs
         if require_all and complete:
-            rows = [row for row in rows if row[2] == len(expansions)]
-        ranked = [(object_id, float(score)) for object_id, score, _words in rows]
+            pairs = [
+                pair for pair, row in zip(pairs, rows, strict=True) if row[2] == len(expansions)
+            ]
+        ranked = pairs
     did_you_mean = ""
     if any(c != originals[t] for c, t in zip(corrections, meaningful, strict=True)):
         did_you_mean = " ".join(corrections)

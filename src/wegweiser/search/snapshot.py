@@ -33,6 +33,7 @@ class KindIndex:
     indptr: np.ndarray  # CSR over the vocabulary (sorted terms)
     documents: np.ndarray  # int32 document indices
     weights: np.ndarray  # uint16 posting weights (occurrences, title ×3)
+    _norm: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -41,6 +42,13 @@ class KindIndex:
     @property
     def average(self) -> float:
         return (float(self.lengths.sum()) or 1.0) / self.total
+
+    def norm(self, k1: float, b: float, average: float) -> np.ndarray:
+        """BM25's length normalisation per document (kept for the last parameters)."""
+        key = (k1, b, average)
+        if self._norm is None or self._norm[0] != key:
+            self._norm = (key, k1 * ((1 - b) + (b * self.lengths) / float(average)))
+        return self._norm[1]
 
 
 @dataclass
@@ -119,36 +127,41 @@ class LexicalSnapshot:
         if index is None or not factors:
             return []
         n = len(index.object_ids)
-        norm = k1 * ((1 - b) + (b * index.lengths) / float(average))
+        norm = index.norm(k1, b, average)
         score = np.zeros(n)
         covered = np.zeros(n, dtype=np.int16)
         for word in range(words):
-            best = None
-            for term_index, word_number, factor in factors:
-                if word_number != word:
-                    continue
-                start, end = index.indptr[term_index], index.indptr[term_index + 1]
-                if start == end:
-                    continue
-                docs = index.documents[start:end]
-                weight = index.weights[start:end].astype(np.float64)
-                value = factor * weight * (k1 + 1) / (weight + norm[docs])
-                if best is None:
-                    best = np.full(n, -np.inf)
-                best[docs] = np.maximum(best[docs], value)
-            if best is None:
+            parts = [
+                (index.indptr[term_index], index.indptr[term_index + 1], factor)
+                for term_index, word_number, factor in factors
+                if word_number == word and index.indptr[term_index + 1] > index.indptr[term_index]
+            ]
+            if not parts:
                 continue
-            hit = np.flatnonzero(best > -np.inf)
-            score[hit] += best[hit]
+            docs = np.concatenate([index.documents[start:end] for start, end, _f in parts])
+            weight = np.concatenate([index.weights[start:end] for start, end, _f in parts])
+            factor = np.repeat(
+                [f for _s, _e, f in parts], [end - start for start, end, _f in parts]
+            )
+            value = factor * weight * (k1 + 1) / (weight + norm[docs])
+            if len(parts) == 1:  # one expansion: every document appears once
+                hit, best = docs, value
+            else:  # per document the best expansion of the word
+                word_best = np.full(n, -np.inf)
+                np.maximum.at(word_best, docs, value)
+                hit = np.flatnonzero(word_best > -np.inf)
+                best = word_best[hit]
+            score[hit] += best
             covered[hit] += 1
-        candidates = np.flatnonzero(covered > 0)
+        candidates = np.flatnonzero(covered)
         if candidates.size == 0:
             return []
         chosen: list[np.ndarray] = []
         if coverage_first:
             need = limit
-            for level in range(int(covered[candidates].max()), 0, -1):
-                at_level = candidates[covered[candidates] == level]
+            levels = covered[candidates]
+            for level in range(int(levels.max()), 0, -1):
+                at_level = candidates[levels == level]
                 part = self._top(index, at_level, score, need)
                 chosen.append(part)
                 need -= part.size
@@ -157,7 +170,14 @@ class LexicalSnapshot:
         else:
             chosen.append(self._top(index, candidates, score, limit))
         top = np.concatenate(chosen)
-        return [(index.object_ids[i], float(score[i]), int(covered[i])) for i in top.tolist()]
+        return list(
+            zip(
+                [index.object_ids[i] for i in top.tolist()],
+                score[top].tolist(),
+                covered[top].tolist(),
+                strict=True,
+            )
+        )
 
     @staticmethod
     def _top(index: KindIndex, candidates: np.ndarray, score: np.ndarray, need: int):

@@ -1,6 +1,7 @@
 """Short text excerpts around the searched words, with the words marked (<mark>), HTML-escaped."""
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 
@@ -43,7 +44,13 @@ def highlight(text: str, query: str) -> str:
 
 
 def _hit(word: str, wanted: set[str]) -> bool:
-    stem = term(word)
+    stem, folded = _forms(word)
     return any(
         stem == w or (len(w) >= 4 and (stem.startswith(w) or stem.endswith(w))) for w in wanted
-    ) or (fold(word) in wanted)
+    ) or (folded in wanted)
+
+
+@lru_cache(maxsize=50_000)
+def _forms(word: str) -> tuple[str, str]:
+    """A text word's stem and folded form (texts repeat their words; stemming is the cost)."""
+    return term(word), fold(word)

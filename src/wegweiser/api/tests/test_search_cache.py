@@ -53,3 +53,27 @@ def test_search_queries_do_not_grow_with_the_offers(client, district, cache):
     assert len(small) == len(large)
     if cache:
         assert len(large) == 1  # the change tokens only
+
+
+def test_the_cache_is_on_by_default_and_a_response_expires(client, district, monkeypatch):
+    assert views.RESPONSE_CACHE_SIZE > 0  # the default
+    OfferFactory(name="Nähcafé", locations=[LocationFactory()])
+    assert _search(client, q="Nähcafé")["count"] == 1
+    with CaptureQueriesContext(connection) as hit:
+        assert _search(client, q="Nähcafé")["count"] == 1
+    assert len(hit) == 1  # the change tokens only
+    later = views._clock() + views.RESPONSE_CACHE_SECONDS + 1
+    monkeypatch.setattr(views, "_clock", lambda: later)
+    with CaptureQueriesContext(connection) as expired:
+        assert _search(client, q="Nähcafé")["count"] == 1
+    assert len(expired) > 1  # computed again
+
+
+def test_the_cache_keeps_at_most_its_size(client, district, monkeypatch):
+    monkeypatch.setattr(views, "RESPONSE_CACHE_SIZE", 3)
+    for word in ("Kita", "Arzt", "Kurs", "Job", "Wohnung"):
+        _search(client, q=word)
+    assert len(views._responses) == 3
+    assert [key[0] for key in views._responses] == [
+        f"/api/v1/search?q={word}" for word in ("Kurs", "Job", "Wohnung")
+    ]
