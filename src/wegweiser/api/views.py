@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from wegweiser.core.access import PublicViewMixin
+from wegweiser.offers import search_help
 from wegweiser.offers import selectors as offer_selectors
 from wegweiser.offers.constants import MAX_QUERY_LENGTH
 from wegweiser.pages import selectors as page_selectors
@@ -236,7 +237,7 @@ class SearchApi(PublicViewMixin, View):
             if place is not None:
                 results[-1]["distance_km"] = geo.distance_km(getattr(offer, "distance_sq", None))
         facets = offer_selectors.offer_facets_public(filters=filters, language=language)
-        inactive = offer_selectors.offer_inactive_by_name(query=query, language=language)
+        inactive = search_help.offer_inactive_by_name(query=query, language=language)
         return {
             "inactive": [
                 {
@@ -304,7 +305,7 @@ class SuggestApi(PublicViewMixin, View):
             )
         text = request.GET.get("q", "")
         if kind == "offer":
-            suggestions = offer_selectors.offer_name_suggestions(text=text, language=language)
+            suggestions = search_help.offer_name_suggestions(text=text, language=language)
         else:
             suggestions = page_selectors.page_title_suggestions(text=text, language=language)
         return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})

@@ -13,7 +13,6 @@ their links and the vocabularies set a new random token inside the writing trans
 """
 
 import math
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -241,24 +240,14 @@ def build(token: int | None) -> OfferArrays:
     return arrays
 
 
-_arrays: OfferArrays | None = None
-_lock = threading.Lock()
+_arrays: tokens.TokenCache[OfferArrays] = tokens.TokenCache(
+    lambda token, _key, _previous: build(token)
+)
 
 
 def offer_arrays() -> OfferArrays:
     """The snapshot as this transaction sees it (rebuilt when the token moved)."""
-    global _arrays
-    token = tokens.token_read(tokens.OFFERS)
-    arrays = _arrays
-    if arrays is not None and arrays.token == token:
-        return arrays
-    with _lock:
-        arrays = _arrays
-        if arrays is None or arrays.token != token:
-            arrays = build(token)
-            _arrays = arrays
-            tokens.release_memory()
-    return arrays
+    return _arrays.get(tokens.token_read(tokens.OFFERS))
 
 
 def offers_changed(**_kwargs) -> None:

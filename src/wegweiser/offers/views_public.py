@@ -18,7 +18,7 @@ from wegweiser.core.selectors import life_area_get, municipality_get
 from wegweiser.search import geo
 from wegweiser.search.snippets import highlight
 
-from . import selectors, services
+from . import search_help, selectors, services
 from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, Sort
 from .forms import OfferFeedbackForm, OfferSuggestionForm
 from .handouts import offer_handout_pdf
@@ -76,12 +76,14 @@ class OfferListView(PublicViewMixin, View):
             "querystring": querystring,
             "facets": facets,
             "zero_help": (
-                selectors.offer_zero_result_help(filters=filters, facets=facets, language=language)
+                search_help.offer_zero_result_help(
+                    filters=filters, facets=facets, language=language
+                )
                 if empty
                 else None
             ),
             "inactive": (
-                selectors.offer_inactive_by_name(query=filters.q, language=language)
+                search_help.offer_inactive_by_name(query=filters.q, language=language)
                 if filters.q and page.number == 1
                 else []
             ),
@@ -101,7 +103,7 @@ class SearchSuggestionsView(PublicViewMixin, View):
     """Names for the search box's suggestion list (`<datalist>`, filled by htmx as one types)."""
 
     def get(self, request):
-        names = selectors.offer_name_suggestions(
+        names = search_help.offer_name_suggestions(
             text=request.GET.get("q", ""), language=_language()
         )
         return render(request, "offers/partials/suggestions.html", {"names": names})

@@ -7,7 +7,7 @@ from django.utils.translation import get_language, get_language_info, override
 from django.views import View
 
 from wegweiser.core.access import PublicViewMixin
-from wegweiser.offers.selectors import offer_count_for_words
+from wegweiser.offers.search_help import offer_count_for_words
 from wegweiser.search.selectors import search_ranked
 
 from . import selectors

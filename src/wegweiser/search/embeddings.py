@@ -25,7 +25,7 @@ from django.db import transaction
 
 from .models import SearchPassage
 from .text import tokens
-from .tokens import VECTORS, release_memory, token_bump, token_read
+from .tokens import VECTORS, TokenCache, token_bump, token_read
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ AFTER_COMMIT_PASSAGES = 20
 
 _model: Any = None
 _model_lock = threading.Lock()
-# Per kind: (token, _Matrix for small indexes or VectorIndex with IVF for large ones).
-_matrices: dict[str, tuple[Any, Any]] = {}
+# Per kind: a _Matrix for small indexes or a VectorIndex with IVF lists for large ones.
+_matrices = TokenCache(lambda token, kind, previous: _build_matrix(token, kind, previous))
 # Share of the title's similarity in a document's score (ADR 0009): best passage + 0.2 × title,
 # divided by 1.2 so that the score stays on the scale of a cosine similarity.
 TITLE_WEIGHT = 0.2
@@ -516,27 +516,20 @@ def _load_matrix(kind: str) -> _Matrix:
     return matrix
 
 
+def _build_matrix(token, kind: str, previous):
+    found = None
+    if isinstance(previous, VectorIndex):
+        found = _delta_index(kind, token, previous)
+    if found is None:
+        count = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).count()
+        found = _load_index(kind, token) if count > IVF_MIN else _load_matrix(kind)
+    return found
+
+
 def _matrix(kind: str):
     """The vectors of `kind` as this transaction sees them: the exact `_Matrix` up to IVF_MIN
     passages, a `VectorIndex` with IVF lists above (patched after small changes)."""
-    current = generation()
-    cached = _matrices.get(kind)
-    if cached is not None and cached[0] == current:
-        return cached[1]
-    with _matrix_lock:
-        cached = _matrices.get(kind)
-        if cached is not None and cached[0] == current:
-            return cached[1]
-        previous = cached[1] if cached is not None else None
-        found = None
-        if isinstance(previous, VectorIndex):
-            found = _delta_index(kind, current, previous)
-        if found is None:
-            count = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).count()
-            found = _load_index(kind, current) if count > IVF_MIN else _load_matrix(kind)
-        _matrices[kind] = (current, found)
-        release_memory()
-    return found
+    return _matrices.get(generation(), kind)
 
 
 def has_vectors(kind: str) -> bool:

@@ -8,7 +8,6 @@ when the `lexical` change token moved (one cheap query per search; see tokens.py
 """
 
 import bisect
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -192,8 +191,10 @@ class LexicalSnapshot:
         return candidates[order][:need]
 
 
-_snapshot: LexicalSnapshot | None = None
-_lock = threading.Lock()
+# The snapshot per process; a new build starts from the previous one (delta postings).
+_snapshots: tokens.TokenCache[LexicalSnapshot] = tokens.TokenCache(
+    lambda token, _key, previous: build(token, previous=previous)
+)
 
 
 def _fetch(sql: str, columns: int, dtype=np.int64) -> np.ndarray:
@@ -381,16 +382,4 @@ def build(token: int | None, previous: LexicalSnapshot | None = None) -> Lexical
 
 def current() -> LexicalSnapshot:
     """The snapshot of the index as this transaction sees it (rebuilt when the token moved)."""
-    global _snapshot
-    token = tokens.token_read(tokens.LEXICAL)
-    snap = _snapshot
-    if snap is not None and snap.token == token:
-        return snap
-    with _lock:
-        snap = _snapshot
-        if snap is not None and snap.token == token:
-            return snap
-        snap = build(token, previous=_snapshot)
-        _snapshot = snap
-        tokens.release_memory()
-    return snap
+    return _snapshots.get(tokens.token_read(tokens.LEXICAL))

@@ -8,9 +8,11 @@ the data written in between; a random token never comes back.
 """
 
 import secrets
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, Generic, TypeVar
 
 from .models import SearchGeneration
 
@@ -21,6 +23,39 @@ SYNONYMS = "synonyms"
 ALL = (LEXICAL, VECTORS, OFFERS, SYNONYMS)
 
 _scope: ContextVar[dict | None] = ContextVar("search_tokens", default=None)
+
+T = TypeVar("T")
+
+
+class TokenCache(Generic[T]):
+    """Per process, one value per key, kept while the change token it was built for stays.
+
+    `build(token, key, previous)` makes the value; `previous` is the value of an older token
+    (or None), for builds that patch rather than start over. One build at a time; after it
+    the heap the build fetched is handed back (release_memory).
+    """
+
+    def __init__(self, build: Callable[[Any, Hashable, T | None], T]) -> None:
+        self._build = build
+        self._values: dict[Hashable, tuple[Any, T]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: Any, key: Hashable = None) -> T:
+        cached = self._values.get(key)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        with self._lock:
+            cached = self._values.get(key)
+            if cached is not None and cached[0] == token:
+                return cached[1]
+            value = self._build(token, key, cached[1] if cached is not None else None)
+            self._values[key] = (token, value)
+            release_memory()
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 @contextmanager

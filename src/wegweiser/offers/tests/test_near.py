@@ -5,7 +5,7 @@ import pytest
 from django.http import QueryDict
 
 from wegweiser.core.models import Municipality
-from wegweiser.offers import selectors
+from wegweiser.offers import search_help, selectors
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,6 @@ def test_an_empty_radius_suggests_searching_without_it(cafes):
     filters = _filters("q=Sprachcafé&near=Haltern am See&radius_km=2")
     assert not list(selectors.offer_search_public(filters=filters, language="de"))
     facets = selectors.offer_facets_public(filters=filters, language="de")
-    help_ = selectors.offer_zero_result_help(filters=filters, facets=facets, language="de")
+    help_ = search_help.offer_zero_result_help(filters=filters, facets=facets, language="de")
     assert [(s.label, s.count) for s in help_.fewer_filters] == [("im Umkreis von 2 km", 3)]
     assert help_.fewer_filters[0].params == {"q": "Sprachcafé", "near": "Haltern am See"}

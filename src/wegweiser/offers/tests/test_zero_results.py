@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from wegweiser.core.models import LifeArea, Municipality
-from wegweiser.offers import selectors
+from wegweiser.offers import search_help, selectors
 from wegweiser.offers.constants import OfferStatus
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
 from wegweiser.pages.tests.factories import make_page
@@ -24,7 +24,7 @@ def _help(query: str):
     filters = selectors.offer_filters_from_query(QueryDict(query))
     assert not selectors.offer_search_public(filters=filters, language="de").exists()
     facets = selectors.offer_facets_public(filters=filters, language="de")
-    return selectors.offer_zero_result_help(filters=filters, facets=facets, language="de")
+    return search_help.offer_zero_result_help(filters=filters, facets=facets, language="de")
 
 
 @pytest.fixture
@@ -79,8 +79,8 @@ def test_empty_result_page_shows_the_help(client, courses):
 def test_inactive_offer_is_hidden_but_found_by_its_exact_name(client, district):
     ended = OfferFactory(name="Nähcafé am Markt", status=OfferStatus.INACTIVE)
     OfferFactory(name="Nähcafé am Bahnhof")
-    assert selectors.offer_inactive_by_name(query="nähcafé  am markt", language="de") == [ended]
-    assert selectors.offer_inactive_by_name(query="Nähcafé", language="de") == []
+    assert search_help.offer_inactive_by_name(query="nähcafé  am markt", language="de") == [ended]
+    assert search_help.offer_inactive_by_name(query="Nähcafé", language="de") == []
     response = client.get("/de/angebote/", {"q": "Nähcafé am Markt"})
     content = response.content.decode()
     assert reverse("offers:offer-detail", kwargs={"uuid": ended.uuid}) in content

@@ -148,9 +148,9 @@ def test_a_new_synonym_is_used_by_the_next_search(corpus):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql(monkeypatch):
+def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql():
     # No snapshot of an earlier test in this process: the first build here is a full one.
-    monkeypatch.setattr(snapshot, "_snapshot", None)
+    snapshot._snapshots.clear()
     synonyms_load_defaults()
     rng = random.Random(5)
     for i in range(40):
@@ -186,7 +186,7 @@ def test_after_a_save_the_ivf_index_is_patched(settings, monkeypatch):
 
     settings.SEARCH_EMBED_ON_SAVE = False
     monkeypatch.setattr(embeddings, "IVF_MIN", 5)
-    monkeypatch.setattr(embeddings, "_matrices", {})  # nothing cached by earlier tests
+    embeddings._matrices.clear()  # nothing cached by earlier tests
     rng = np.random.default_rng(3)
 
     def embed_all():

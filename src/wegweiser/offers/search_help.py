@@ -1,0 +1,247 @@
+"""Selectors for what the offer search shows besides its results: help on an empty result
+page (one filter less, nearby towns, related life areas, guide pages), inactive offers found
+by their exact name, names suggested while typing, and the offer count for another search's
+words. Public reads only: published offers, as in selectors.py."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.utils.translation import gettext as _
+
+from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.search.selectors import search_ranked
+
+from . import facets
+from .constants import MAX_QUERY_LENGTH, OfferStatus, TranslationState
+from .models import Offer, OfferTranslation
+from .selectors import FacetValue, OfferFilters, _published, offer_search_public
+
+# Filters a searcher can drop one at a time, with the attribute that holds them.
+DROPPABLE_FILTERS = {
+    "q": "q",
+    "life_area": "life_areas",
+    "town": "towns",
+    "target_group": "target_groups",
+    "language": "languages",
+    "cost": "costs",
+    "access": "accessibility",
+    "open_now": "open_now",
+    "online": "online",
+    "radius_km": "radius_km",
+}
+SUGGESTED_TOWNS = 3
+SUGGESTED_LIFE_AREAS = 3
+SUGGESTED_PAGES = 3
+
+
+@dataclass
+class Suggestion:
+    label: str
+    params: dict[str, list[str] | str]
+    count: int
+
+    @property
+    def querystring(self) -> str:
+        return urlencode(self.params, doseq=True)
+
+
+@dataclass
+class ZeroResultHelp:
+    """What a searcher can do when nothing matched, each with the number of offers it finds."""
+
+    fewer_filters: list[Suggestion] = field(default_factory=list)
+    nearby_towns: list[Suggestion] = field(default_factory=list)
+    life_areas: list[Suggestion] = field(default_factory=list)
+    pages: list = field(default_factory=list)
+
+
+def _params(filters: OfferFilters) -> dict[str, list[str] | str]:
+    params: dict[str, list[str] | str] = {}
+    for name, attribute in DROPPABLE_FILTERS.items():
+        value = getattr(filters, attribute)
+        if value:
+            params[name] = "1" if value is True else value
+    if filters.position and filters.point is not None:
+        params["lat"], params["lon"] = str(filters.point[0]), str(filters.point[1])
+    elif filters.near:
+        params["near"] = filters.near
+    if filters.radius_km:
+        params["radius_km"] = f"{filters.radius_km:g}"
+    return params
+
+
+def _without(filters: OfferFilters, attribute: str) -> OfferFilters:
+    empty = {"q": "", "open_now": False, "online": False, "radius_km": None}.get(attribute, [])
+    changed = OfferFilters(**{**filters.__dict__, attribute: empty})
+    changed.ranking = None if attribute == "q" else filters.ranking
+    changed.did_you_mean = ""
+    for cached in ("masks",):  # per-request caches of the filter evaluation, if any
+        if hasattr(changed, cached):
+            setattr(changed, cached, None)
+    return changed
+
+
+def _filter_label(name: str, filters: OfferFilters, facets: dict[str, list[FacetValue]]) -> str:
+    """How a searcher sees an active filter: the words, or the chosen values' labels."""
+    if name == "q":
+        return filters.q
+    if name in ("open_now", "online"):
+        return str(_("open now") if name == "open_now" else _("online"))
+    if name == "radius_km":
+        return str(_("within %(km)s km") % {"km": f"{filters.radius_km:g}"})
+    return ", ".join(f.label for f in facets[name] if f.selected)
+
+
+def offer_zero_result_help(
+    *, filters: OfferFilters, facets: dict[str, list[FacetValue]], language: str
+) -> ZeroResultHelp:
+    """Suggestions for an empty result: drop one filter, nearby towns, related life areas,
+    info pages about the words – each only when it finds something."""
+    help_ = ZeroResultHelp()
+    params = _params(filters)
+    active = [name for name in DROPPABLE_FILTERS if name in params]
+    if len(active) > 1:
+        for name in active:
+            count = offer_search_public(
+                filters=_without(filters, DROPPABLE_FILTERS[name]), language=language
+            ).count()
+            if count:
+                rest = {k: v for k, v in params.items() if k != name}
+                help_.fewer_filters.append(
+                    Suggestion(_filter_label(name, filters, facets), rest, count)
+                )
+    # Towns near the chosen one (by distance of their centres) where the same search finds offers.
+    if filters.towns:
+        chosen = list(Municipality.objects.filter(slug__in=filters.towns))
+        counted = {f.value: f.count for f in facets["town"] if f.count and not f.selected}
+        towns = Municipality.objects.filter(slug__in=counted)
+
+        def distance(town) -> float:
+            return min(
+                (float(town.latitude) - float(c.latitude)) ** 2
+                + ((float(town.longitude) - float(c.longitude)) * 0.62) ** 2
+                for c in chosen
+            )
+
+        for town in sorted(towns, key=distance)[:SUGGESTED_TOWNS]:
+            help_.nearby_towns.append(
+                Suggestion(town.name, {**params, "town": [town.slug]}, counted[town.slug])
+            )
+    # Life areas where the same search finds offers; without any, the ones closest in meaning.
+    counted_areas = [f for f in facets["life_area"] if f.count and not f.selected]
+    for area in sorted(counted_areas, key=lambda f: -f.count)[:SUGGESTED_LIFE_AREAS]:
+        help_.life_areas.append(
+            Suggestion(area.label, {**params, "life_area": [area.value]}, area.count)
+        )
+    if not help_.life_areas and filters.q:
+        help_.life_areas = _life_areas_by_meaning(filters.q, language)
+    if filters.q:
+        from wegweiser.pages import selectors as page_selectors
+
+        ranked = search_ranked(kind="page", query=filters.q, limit=SUGGESTED_PAGES).ranked
+        help_.pages = page_selectors.page_list_public_by_ids(
+            ids=[int(object_id) for object_id, _score in ranked], language=language
+        )
+    return help_
+
+
+def _life_areas_by_meaning(query: str, language: str) -> list[Suggestion]:
+    """Life areas of the offers closest in meaning to the query (below the similarity an
+    answer needs), for a query that found nothing at all."""
+    from wegweiser.search import embeddings
+
+    if not embeddings.has_vectors("offer"):
+        return []
+    near = [
+        int(object_id)
+        for object_id, _score in embeddings.semantic_ranking(kind="offer", query=query, limit=20)
+    ]
+    areas = (
+        LifeArea.objects.filter(offers__in=_published().filter(pk__in=near))
+        .annotate(hits=Count("offers", distinct=True))
+        .order_by("-hits", "slug")[:SUGGESTED_LIFE_AREAS]
+    )
+    totals = dict(
+        LifeArea.objects.filter(pk__in=[a.pk for a in areas])
+        .annotate(n=Count("offers", filter=Q(offers__in=_published()), distinct=True))
+        .values_list("pk", "n")
+    )
+    return [
+        Suggestion(area.translated_name(language), {"life_area": [area.slug]}, totals[area.pk])
+        for area in areas
+        if totals.get(area.pk)
+    ]
+
+
+def offer_inactive_by_name(*, query: str, language: str) -> list[Offer]:
+    """Published but inactive offers whose name (German or in `language`) is exactly the query:
+    hidden from every list, but someone who knows the name learns that it ended."""
+    name = " ".join(query.split())
+    if len(name) < 3:
+        return []
+    # The ids of the inactive offers come from the offers snapshot: comparing the name of
+    # every offer costs 30 ms at 100,000 offers, and there are few inactive ones.
+    inactive = facets.offer_arrays().inactive
+    if not inactive:
+        return []
+    by_name = Q(name__iexact=name) | Q(
+        pk__in=OfferTranslation.objects.filter(name__iexact=name).values("offer_id")
+    )
+    return list(
+        Offer.objects.filter(is_published=True, status=OfferStatus.INACTIVE, pk__in=inactive)
+        .filter(by_name)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "translations",
+                queryset=OfferTranslation.objects.filter(language=language),
+                to_attr="display_translations",
+            )
+        )
+        .order_by("name")[:5]
+    )
+
+
+SUGGESTIONS = 8
+
+
+def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Names of published, active offers containing the typed text, in German and in
+    `language` – names starting with it first. Unpublished offers never appear."""
+    text = " ".join(text.split())[:60]
+    if len(text) < 2:
+        return []
+    published = _published()
+    starts_first = Case(When(name__istartswith=text, then=Value(0)), default=Value(1))
+    names = list(
+        published.filter(name__icontains=text)
+        .annotate(starts=starts_first)
+        .order_by("starts", "name")
+        .values_list("name", flat=True)
+        .distinct()[: limit * 2]
+    )
+    if language != "de":
+        names = (
+            list(
+                OfferTranslation.objects.filter(
+                    language=language, offer__in=published, name__icontains=text
+                )
+                .exclude(state=TranslationState.MISSING)
+                .annotate(starts=starts_first)
+                .order_by("starts", "name")
+                .values_list("name", flat=True)
+                .distinct()[:limit]
+            )
+            + names
+        )
+    return list(dict.fromkeys(names))[:limit]
+
+
+def offer_count_for_words(*, query: str, language: str) -> int:
+    """How many published offers the public search finds for these words (for links from
+    other searches, such as the guide's)."""
+    filters = OfferFilters(q=" ".join(query.split())[:MAX_QUERY_LENGTH])
+    if not filters.q:
+        return 0
+    return offer_search_public(filters=filters, language=language).count()
