@@ -3,6 +3,7 @@ page (one filter less, nearby towns, related life areas, guide pages), inactive 
 by their exact name, names suggested while typing, and the offer count for another search's
 words. Public reads only: published offers, as in selectors.py."""
 
+import bisect
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -10,7 +11,9 @@ from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils.translation import gettext as _
 
 from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.search import tokens
 from wegweiser.search.selectors import search_ranked
+from wegweiser.search.text import fold
 
 from . import facets
 from .constants import MAX_QUERY_LENGTH, OfferStatus, TranslationState
@@ -206,35 +209,80 @@ def offer_inactive_by_name(*, query: str, language: str) -> list[Offer]:
 SUGGESTIONS = 8
 
 
+@dataclass
+class NameIndex:
+    """The names of published, active offers, for suggestions while typing (per process,
+    rebuilt when the `offers` token moves): a substring search in memory instead of a
+    `LIKE '%…%'` over every offer per keystroke (50-90 ms at 100,000 offers)."""
+
+    names: list[str]  # distinct display names, sorted by their folded form
+    folded: list[str]  # the folded names, same order
+    text: str  # "\n" + the folded names joined by "\n" + "\n"
+    starts: list[int]  # offset in `text` of each folded name
+
+
+def _name_index(_token, _key, _previous) -> NameIndex:
+    names = {" ".join(name.split()) for name in _published().values_list("name", flat=True)}
+    pairs = sorted((fold(name), name) for name in names)
+    folded = [item for item, _name in pairs]
+    starts, offset = [], 1
+    for item in folded:
+        starts.append(offset)
+        offset += len(item) + 1
+    return NameIndex([name for _f, name in pairs], folded, "\n" + "\n".join(folded) + "\n", starts)
+
+
+_names: tokens.TokenCache[NameIndex] = tokens.TokenCache(_name_index)
+
+
+def _names_containing(text: str, limit: int) -> list[str]:
+    """German names containing `text` (case, accents and ae/ä folded): names starting with it
+    first, each group in alphabetical order."""
+    index = _names.get(tokens.token_read(tokens.OFFERS))
+    key = fold(text)
+    if not key or "\n" in key:
+        return []
+    first = bisect.bisect_left(index.folded, key)
+    starting = []
+    for i in range(first, min(first + limit, len(index.folded))):
+        if not index.folded[i].startswith(key):
+            break
+        starting.append(i)
+    found = list(starting)
+    position = 0
+    while len(found) < limit:
+        position = index.text.find(key, position)
+        if position < 0:
+            break
+        i = bisect.bisect_right(index.starts, position) - 1
+        if i not in starting:
+            found.append(i)
+        position = index.starts[i] + len(index.folded[i]) + 1  # on to the next name
+    return [index.names[i] for i in found]
+
+
 def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS) -> list[str]:
-    """Names of published, active offers containing the typed text, in German and in
-    `language` – names starting with it first. Unpublished offers never appear."""
+    """Names of published, active offers containing the typed text, in `language` and in
+    German – names starting with it first. Unpublished offers never appear."""
     text = " ".join(text.split())[:60]
     if len(text) < 2:
         return []
-    published = _published()
-    starts_first = Case(When(name__istartswith=text, then=Value(0)), default=Value(1))
-    names = list(
-        published.filter(name__icontains=text)
-        .annotate(starts=starts_first)
-        .order_by("starts", "name")
-        .values_list("name", flat=True)
-        .distinct()[: limit * 2]
-    )
+    names = _names_containing(text, limit * 2)
     if language != "de":
-        names = (
-            list(
-                OfferTranslation.objects.filter(
-                    language=language, offer__in=published, name__icontains=text
-                )
-                .exclude(state=TranslationState.MISSING)
-                .annotate(starts=starts_first)
-                .order_by("starts", "name")
-                .values_list("name", flat=True)
-                .distinct()[:limit]
-            )
-            + names
+        # Translated names: few per language; published offers by the offers snapshot (no
+        # subquery over every offer).
+        starts_first = Case(When(name__istartswith=text, then=Value(0)), default=Value(1))
+        rows = list(
+            OfferTranslation.objects.filter(language=language, name__icontains=text)
+            .exclude(state=TranslationState.MISSING)
+            .annotate(starts=starts_first)
+            .order_by("starts", "name")
+            .values_list("offer_id", "name")[: limit * 20]
         )
+        arrays = facets.offer_arrays()
+        shown = set(arrays.pks[arrays.mask_of(offer for offer, _name in rows)].tolist())
+        translated = [name for offer, name in rows if offer in shown]
+        names = translated[:limit] + names
     return list(dict.fromkeys(names))[:limit]
 
 

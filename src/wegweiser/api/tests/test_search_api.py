@@ -157,6 +157,9 @@ def test_suggestions_in_the_searchers_language(client, district):
 
     offer = OfferFactory(name="Wohnungssuche")
     services.offer_translation_save(offer=offer, language="en", name="Flat search")
+    draft = OfferFactory(name="Wohnungsentwurf", is_published=False)
+    services.offer_translation_save(offer=draft, language="en", name="Flat draft")
+    OfferFactory(name="Mieterverein")
     assert client.get("/api/v1/suggest", {"q": "flat", "lang": "en"}).json()["suggestions"] == [
         "Flat search"
     ]
@@ -171,3 +174,21 @@ def test_page_suggestions_only_published(client, district):
     make_page(title="Kita-Entwurf", is_published=False)
     body = client.get("/api/v1/suggest", {"q": "kita", "type": "page"}).json()
     assert body["suggestions"] == ["Kita-Anmeldung"]
+
+
+def test_suggestions_fold_case_and_umlauts_and_follow_saves(client, district):
+    from wegweiser.offers import services
+    from wegweiser.offers.tests.factories import OfferFactory
+
+    offer = OfferFactory(name="Nähcafé am Markt")
+    OfferFactory(name="Café International")
+
+    def suggest(text):
+        return client.get("/api/v1/suggest", {"q": text}).json()["suggestions"]
+
+    assert suggest("naehcafe") == ["Nähcafé am Markt"]
+    assert suggest("CAFE") == ["Café International", "Nähcafé am Markt"]  # starting first
+    services.offer_update(offer=offer, name="Strickcafé am Markt")
+    assert suggest("cafe") == ["Café International", "Strickcafé am Markt"]
+    services.offer_update(offer=offer, is_published=False)
+    assert suggest("markt") == []
