@@ -214,6 +214,7 @@ class SearchApi(PublicViewMixin, View):
             # `distance_sq` is annotated by the search (filters.point), the radius applied.
             offers = offers.order_by(F("distance_sq").asc(nulls_last=True), "name")
         paginator = Paginator(offers, limit)
+        paginator.count = offer_selectors.offer_count_public(filters=filters)  # no COUNT query
         try:
             page = paginator.page(page_number)
         except EmptyPage:

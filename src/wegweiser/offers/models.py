@@ -147,7 +147,12 @@ class Offer(models.Model):
                 name="offer_age_range_valid",
             ),
         ]
-        indexes = [models.Index(fields=["is_published", "status"])]
+        indexes = [
+            models.Index(fields=["is_published", "status"]),
+            # The public list's default order (good practice first, then by name): its first
+            # page is read off the index instead of sorting every offer (40 ms at 100,000).
+            models.Index(fields=["-is_good_practice", "name"], name="offer_list_order"),
+        ]
 
     class Privacy:
         # E-mail and phone are the offer's published business contacts. The verifying user is a

