@@ -463,6 +463,35 @@ def measure(repeat: int) -> dict:
     }
 
 
+# The public search page (HTML, what a newcomer's phone loads) at the same scale.
+PAGES = [
+    "/de/angebote/",
+    "/de/angebote/?town=herten",
+    "/de/angebote/?q=Deutschkurs&town=herten",
+    "/ar/angebote/?q=Kita",
+    "/de/angebote/?q=Xylophonbau",  # nothing found: the help on an empty result page
+]
+
+
+def measure_pages(repeat: int) -> dict:
+    from django.test import Client
+
+    client = Client()
+    figures = {}
+    for path in PAGES:
+        assert client.get(path).status_code == 200, path
+        times = []
+        for _ in range(max(5, repeat // 2)):
+            t0 = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - t0)
+        figures[path] = (
+            round(percentile(times, 50) * 1000, 1),
+            round(percentile(times, 95) * 1000, 1),
+        )
+    return figures
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -628,6 +657,7 @@ def run_engine(args) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     figures = measure(args.repeat)
+    figures["pages_p50_p95_ms"] = measure_pages(args.repeat)
     figures.update(snapshots())
     figures["loadavg"] = [round(x, 1) for x in os.getloadavg()]
     figures["engine"] = connection.vendor
