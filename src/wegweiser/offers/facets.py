@@ -79,6 +79,8 @@ class OfferArrays:
     # their valid values: small, changed only through saves the signals see.
     vocabulary: dict | None = None
     inactive: list[int] | None = None
+    # Offer positions in the public list's order (good practice first, then by name).
+    list_order: np.ndarray | None = None
     built_seconds: float = 0.0
 
     @property
@@ -209,6 +211,9 @@ def build(token: int | None) -> OfferArrays:
         location_lat=locations[:, -2].copy(),
         location_lon=locations[:, -1].copy(),
     )
+    # The list order as the database sorts names (its collation, like the SQL path).
+    listed = _raw(_published().order_by("-is_good_practice", "name", "pk").values_list("pk"))
+    arrays.list_order = np.searchsorted(pks, np.array(listed, dtype=np.int64).reshape(-1))
     # Published but inactive offers (not in any list; found by their exact name only).
     arrays.inactive = list(
         Offer.objects.filter(is_published=True, status=OfferStatus.INACTIVE).values_list(

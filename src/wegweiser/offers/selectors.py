@@ -282,16 +282,16 @@ def _ordered(qs: QuerySet[Offer], filters: OfferFilters) -> QuerySet[Offer]:
 
 
 class RankedOffers:
-    """The offers matching a full-text query in relevance order, loaded a page at a time.
-
-    The order is the one `_ordered` gives in SQL (the first RANKED_ORDER_LIMIT positions of
-    the ranking, then by name), computed from the in-memory snapshot: the count needs no
-    query and a page loads only its own rows (Paginator slices it like a queryset).
+    """Offers in the order `_ordered` gives in SQL, computed from the in-memory snapshots and
+    loaded a page at a time: a full-text query's relevance order (the first
+    RANKED_ORDER_LIMIT positions of the ranking, then by name), or the list's own order
+    (good practice first, then by name). The count needs no query and a page loads only its
+    own rows (Paginator slices it like a queryset).
     """
 
     def __init__(
         self,
-        head: list[int],
+        head: "list[int] | np.ndarray",
         tail: list[int],
         language: str,
         distances: "Callable[[list[int]], dict[int, float | None]] | None" = None,
@@ -322,7 +322,11 @@ class RankedOffers:
                 .values_list("pk", flat=True)
             )
             self._tail_ordered = True
-        return (self.head + self.tail)[start:stop]
+        ids = self.head[start:stop]
+        ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
+        if stop > len(self.head):
+            ids += self.tail[max(0, start - len(self.head)) : stop - len(self.head)]
+        return ids
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -369,20 +373,18 @@ def offer_search_public(
 ) -> "QuerySet[Offer] | RankedOffers":
     """Published offers matching the filters, ordered, with everything the result list shows.
 
-    A full-text search in relevance order is a `RankedOffers` sequence (its offers carry
-    `distance_sq` when `filters.point` is set), everything else – or with sequence=False – a
-    queryset. `texts_only`: a sequence's offers carry only what `offer_display_texts` needs.
+    In the default order (relevance for words, the list order without) the result is a
+    `RankedOffers` sequence (its offers carry `distance_sq` when `filters.point` is set),
+    sorted by distance or last check – or with sequence=False – a queryset. `texts_only`: a
+    sequence's offers carry only what `offer_display_texts` needs.
     """
-    if sequence and filters.q and filters.sort == Sort.RELEVANCE:
-        arrays, masks = _masks(filters, now)
-        matching = facets.combined(arrays, masks)
-        ranking = np.asarray(_ranking(filters), dtype=np.int64)
-        if not arrays.size or not ranking.size:
-            return RankedOffers([], [], language, texts_only=texts_only)
-        positions = np.minimum(np.searchsorted(arrays.pks, ranking), arrays.size - 1)
-        found = np.flatnonzero((arrays.pks[positions] == ranking) & matching[positions])
-        head = ranking[found[found < RANKED_ORDER_LIMIT]].tolist()
-        tail = ranking[found[found >= RANKED_ORDER_LIMIT]].tolist()
+    if sequence and filters.sort == Sort.RELEVANCE:
+        if _narrows(filters):
+            arrays, masks = _masks(filters, now)
+            matching = facets.combined(arrays, masks)
+        else:
+            arrays = facets.offer_arrays()
+            matching = np.ones(arrays.size, dtype=bool)
         distances = None
         if filters.point is not None:
             point = filters.point
@@ -390,6 +392,16 @@ def offer_search_public(
             def distances(ids: list[int]) -> dict[int, float | None]:
                 return facets.nearest_distances(arrays, ids, point)
 
+        if not filters.q:  # the list order: good practice first, then by name
+            listed = arrays.list_order[matching[arrays.list_order]]
+            return RankedOffers(arrays.pks[listed], [], language, distances, texts_only)
+        ranking = np.asarray(_ranking(filters), dtype=np.int64)
+        if not arrays.size or not ranking.size:
+            return RankedOffers([], [], language, texts_only=texts_only)
+        positions = np.minimum(np.searchsorted(arrays.pks, ranking), arrays.size - 1)
+        found = np.flatnonzero((arrays.pks[positions] == ranking) & matching[positions])
+        head = ranking[found[found < RANKED_ORDER_LIMIT]].tolist()
+        tail = ranking[found[found >= RANKED_ORDER_LIMIT]].tolist()
         return RankedOffers(head, tail, language, distances, texts_only)
     return _with_display(_ordered(_apply(_published(), filters, now=now), filters), language)
 

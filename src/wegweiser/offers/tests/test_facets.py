@@ -162,3 +162,18 @@ def test_distances_of_ranked_pages_equal_the_sql_ones(offers):
     assert {r["id"]: r["distance_km"] for r in ranked} == {
         r["id"]: r["distance_km"] for r in by_sql
     }
+
+
+def test_lists_without_words_keep_the_sql_order(offers):
+    now = offers["now"]
+    for filters in _cases(offers):
+        if filters.q:
+            continue
+        expected = list(
+            _apply_sql(_published(), filters, now=now)
+            .order_by("-is_good_practice", "name", "pk")
+            .values_list("pk", flat=True)
+        )
+        found = offer_search_public(filters=filters, language="de", now=now)
+        assert [o.pk for o in found] == expected, filters
+        assert [o.pk for o in found[2:5]] == expected[2:5], filters  # a page of it
