@@ -230,7 +230,7 @@ class SearchApi(PublicViewMixin, View):
                     "id": str(offer.uuid),
                     "source_id": offer.source_id or None,
                     "title": texts["name"],
-                    "snippet": highlight(f"{texts['summary']} {texts['description']}", query),
+                    "snippet": offer_selectors.offer_snippet(texts, query),
                     "score": round(1 / (1 + position), 4) if position is not None else None,
                     "url": reverse("offers:offer-detail", kwargs={"uuid": offer.uuid}),
                 }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from wegweiser.accounts.models import Organisation
 from wegweiser.search import geo
 from wegweiser.search.selectors import ids_subquery, rank_position, search_ranked
+from wegweiser.search.snippets import highlight
 
 from . import facets
 from .constants import (
@@ -578,6 +579,12 @@ def offer_display_texts(offer: Offer, language: str) -> dict:
         "fallback": language != "de",
         "state": TranslationState.CURRENT,
     }
+
+
+def offer_snippet(texts: dict, query: str) -> str:
+    """The part of an offer's texts (`offer_display_texts`) around the searched words, the
+    words marked (<mark>) and everything else HTML-escaped."""
+    return highlight(f"{texts['summary']} {texts['description']}", query)
 
 
 def offer_is_open(offer: Offer, now: datetime | None = None) -> bool:

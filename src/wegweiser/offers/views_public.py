@@ -16,7 +16,6 @@ from wegweiser.core.access import PublicViewMixin
 from wegweiser.core.html import json_for_script
 from wegweiser.core.selectors import life_area_get, municipality_get
 from wegweiser.search import geo
-from wegweiser.search.snippets import highlight
 
 from . import search_help, selectors, services
 from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, Sort
@@ -40,8 +39,8 @@ def _results(request, filters, language, params=None):
         offer.texts = selectors.offer_display_texts(offer, language)
         offer.distance_km = geo.distance_km(getattr(offer, "distance_sq", None))
         if filters.q:
-            # The words found, marked in their context (escaped by `highlight`).
-            snippet = highlight(f"{offer.texts['summary']} {offer.texts['description']}", filters.q)
+            # The words found, marked in their context (escaped by `offer_snippet`).
+            snippet = selectors.offer_snippet(offer.texts, filters.q)
             offer.snippet = mark_safe(snippet) if "<mark>" in snippet else ""  # noqa: S308
     params = (params or request.GET).copy()
     params.pop("page", None)

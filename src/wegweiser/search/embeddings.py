@@ -49,7 +49,6 @@ _matrices = TokenCache(lambda token, kind, previous: _build_matrix(token, kind, 
 # Share of the title's similarity in a document's score (ADR 0009): best passage + 0.2 × title,
 # divided by 1.2 so that the score stays on the scale of a cosine similarity.
 TITLE_WEIGHT = 0.2
-_matrix_lock = threading.RLock()
 
 
 def _load() -> Any:
@@ -467,52 +466,54 @@ class _Matrix:
         self.ids, self.vectors = ids, vectors
         self.start, self.end, self.title, self.body = start, end, title, body
 
+    def __len__(self) -> int:
+        return len(self.vectors)
+
 
 def _load_matrix(kind: str) -> _Matrix:
     """The exact float32 matrix of a small index, grouped by document."""
-    with _matrix_lock:
-        rows = (
-            SearchPassage.objects.filter(document__kind=kind, vector__isnull=False)
-            .order_by("document_id", "-is_title", "position")
-            .values_list("document_id", "document__object_id", "is_title", "vector")
-        )
-        ids: list[str] = []
-        blobs: list[bytes] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        titles: list[int] = []
-        body_rows: list[int] = []
-        last = None
-        for document_id, object_id, is_title, blob in rows.iterator(chunk_size=2000):
-            if blob is None or len(blob) != DIMENSIONS * 4:
-                continue
-            if document_id != last:
-                last = document_id
-                ids.append(object_id)
-                starts.append(len(blobs))
-                ends.append(len(blobs))
-                titles.append(-1)
-            if is_title:
-                titles[-1] = len(blobs)
-                starts[-1] = len(blobs) + 1
-                ends[-1] = len(blobs) + 1
-            else:
-                body_rows.append(len(blobs))
-                ends[-1] = len(blobs) + 1
-            blobs.append(bytes(blob))
-        vectors = (
-            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), DIMENSIONS)
-            if blobs
-            else np.zeros((0, DIMENSIONS), dtype=np.float32)
-        )
-        matrix = _Matrix(
-            ids,
-            vectors,
-            np.asarray(starts, dtype=np.int64),
-            np.asarray(ends, dtype=np.int64),
-            np.asarray(titles, dtype=np.int64),
-            np.asarray(body_rows, dtype=np.int64),
-        )
+    rows = (
+        SearchPassage.objects.filter(document__kind=kind, vector__isnull=False)
+        .order_by("document_id", "-is_title", "position")
+        .values_list("document_id", "document__object_id", "is_title", "vector")
+    )
+    ids: list[str] = []
+    blobs: list[bytes] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    titles: list[int] = []
+    body_rows: list[int] = []
+    last = None
+    for document_id, object_id, is_title, blob in rows.iterator(chunk_size=2000):
+        if blob is None or len(blob) != DIMENSIONS * 4:
+            continue
+        if document_id != last:
+            last = document_id
+            ids.append(object_id)
+            starts.append(len(blobs))
+            ends.append(len(blobs))
+            titles.append(-1)
+        if is_title:
+            titles[-1] = len(blobs)
+            starts[-1] = len(blobs) + 1
+            ends[-1] = len(blobs) + 1
+        else:
+            body_rows.append(len(blobs))
+            ends[-1] = len(blobs) + 1
+        blobs.append(bytes(blob))
+    vectors = (
+        np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), DIMENSIONS)
+        if blobs
+        else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    )
+    matrix = _Matrix(
+        ids,
+        vectors,
+        np.asarray(starts, dtype=np.int64),
+        np.asarray(ends, dtype=np.int64),
+        np.asarray(titles, dtype=np.int64),
+        np.asarray(body_rows, dtype=np.int64),
+    )
     return matrix
 
 
@@ -533,10 +534,7 @@ def _matrix(kind: str):
 
 
 def has_vectors(kind: str) -> bool:
-    if np is None:
-        return False
-    found = _matrix(kind)
-    return len(found) > 0 if isinstance(found, VectorIndex) else bool(found.ids)
+    return np is not None and len(_matrix(kind)) > 0
 
 
 def document_scores(matrix: _Matrix, scores: Any) -> Any:
@@ -551,8 +549,20 @@ def document_scores(matrix: _Matrix, scores: Any) -> Any:
         # masked above, lies in between).
         best[nonempty] = np.maximum.reduceat(body, matrix.start[nonempty])
     title = np.where(has_title, scores[np.maximum(matrix.title, 0)], 0.0)
+    return _with_title(best, title, has_title)
+
+
+def _with_title(best: Any, title: Any, has_title: Any) -> Any:
+    """A document's score from its best body passage and its title (ADR 0009)."""
     best = np.where(best < -1.0, title, best)  # a document with only its title
     return np.where(has_title, (best + TITLE_WEIGHT * title) / (1 + TITLE_WEIGHT), best)
+
+
+def _top_documents(ids: list[str], combined: Any, limit: int) -> list[tuple[str, float]]:
+    top = min(limit, len(combined))
+    order = np.argpartition(-combined, top - 1)[:top]
+    order = order[np.argsort(-combined[order], kind="stable")]
+    return [(ids[i], float(combined[i])) for i in order.tolist()]
 
 
 def semantic_ranking(
@@ -562,18 +572,14 @@ def semantic_ranking(
     if np is None:
         return []
     matrix = _matrix(kind)
-    if not (len(matrix) if isinstance(matrix, VectorIndex) else matrix.ids):
+    if not len(matrix):
         return []
     query_vector = embed_query(query)
     if query_vector is None:
         return []
     if isinstance(matrix, VectorIndex):
         return _best_documents(matrix, query_vector, limit, probe)
-    combined = document_scores(matrix, matrix.vectors @ query_vector)
-    top = min(limit, len(combined))
-    order = np.argpartition(-combined, top - 1)[:top]
-    order = order[np.argsort(-combined[order], kind="stable")]
-    return [(matrix.ids[i], float(combined[i])) for i in order]
+    return _top_documents(matrix.ids, document_scores(matrix, matrix.vectors @ query_vector), limit)
 
 
 # IVF: documents whose titles are scored, per result wanted (at least PRESELECT_MIN).
@@ -619,12 +625,8 @@ def _best_documents(index: VectorIndex, query_vector, limit: int, probe: int = I
             if index.scales is not None:
                 vectors *= index.scales[rows[has_title]][:, None]
             title[has_title] = vectors @ query_vector
-    best = np.where(best < -1.0, title, best)  # a document with only its title
-    combined = np.where(has_title, (best + TITLE_WEIGHT * title) / (1 + TITLE_WEIGHT), best)
-    top = min(limit, len(combined))
-    order = np.argpartition(-combined, top - 1)[:top]
-    order = order[np.argsort(-combined[order], kind="stable")]
-    return [(index.object_ids[candidates[i]], float(combined[i])) for i in order.tolist()]
+    ids = [index.object_ids[i] for i in candidates.tolist()]
+    return _top_documents(ids, _with_title(best, title, has_title), limit)
 
 
 # Query language -----------------------------------------------------------------------------
