@@ -33,6 +33,7 @@ MAX_WORDS = 10
 MAX_RESULTS = 1000
 QUESTION_WORDS = 4
 KEYWORD_WORDS = 2
+COMPOUNDS = 50  # longer terms per query word, for each of suffix and prefix
 STOPWORDS = {
     term(w)
     for w in [
@@ -239,19 +240,23 @@ def _expand(
     for synonym in _synonym_terms(word_term):
         expansion.setdefault(synonym, 0.9)
     # Compounds and longer forms: "Kurs" (stem "kur") finds "Deutschkurs"; short words would
-    # match too much, so the typed word needs four letters.
+    # match too much, so the typed word needs four letters. Of many, the most common are
+    # taken: they find the most documents.
     if word_length >= 4 and len(word_term) >= 3 and not (question and vocabulary):
         if snap is not None:
-            longer = snap.with_suffix(word_term, 50) + snap.with_prefix(word_term, 50)
+            longer = snap.with_suffix(word_term, COMPOUNDS) + snap.with_prefix(
+                word_term, COMPOUNDS
+            )
         else:
-            compounds = SearchTerm.objects.filter(document_count__gt=0).filter(
-                term__endswith=word_term
+            known = SearchTerm.objects.filter(document_count__gt=0).order_by(
+                "-document_count", "pk"
             )
-            prefixed = SearchTerm.objects.filter(document_count__gt=0).filter(
-                term__startswith=word_term
-            )
-            longer = list(compounds.order_by("pk").values_list("term", flat=True)[:50]) + list(
-                prefixed.order_by("pk").values_list("term", flat=True)[:50]
+            longer = list(
+                known.filter(term__endswith=word_term).values_list("term", flat=True)[:COMPOUNDS]
+            ) + list(
+                known.filter(term__startswith=word_term).values_list("term", flat=True)[
+                    :COMPOUNDS
+                ]
             )
         for t in longer:
             expansion.setdefault(t, 0.7)

@@ -72,25 +72,24 @@ class LexicalSnapshot:
         i = bisect.bisect_left(self.terms, term)
         return i if i < len(self.terms) and self.terms[i] == term else None
 
-    def _by_pk(self, indices, limit: int) -> list[str]:
+    def _most_common(self, indices, limit: int) -> list[str]:
+        """The `limit` terms in most documents (ties by id), like the SQL reference."""
         indices = np.asarray(indices, dtype=np.int64)
-        if indices.size > limit:
-            indices = indices[np.argsort(self.pks[indices], kind="stable")][:limit]
-        else:
-            indices = indices[np.argsort(self.pks[indices], kind="stable")]
-        return [self.terms[i] for i in indices]
+        order = np.lexsort((self.pks[indices], -self.counts[indices]))
+        return [self.terms[i] for i in indices[order[:limit]].tolist()]
 
     def with_prefix(self, prefix: str, limit: int) -> list[str]:
-        """Terms starting with `prefix`, in the order of their ids (like the SQL did)."""
+        """The most common terms starting with `prefix`."""
         start = bisect.bisect_left(self.terms, prefix)
         end = bisect.bisect_left(self.terms, prefix + "\U0010ffff")
-        return self._by_pk(np.arange(start, end), limit)
+        return self._most_common(np.arange(start, end), limit)
 
     def with_suffix(self, suffix: str, limit: int) -> list[str]:
+        """The most common terms ending with `suffix` (compounds: "kurs" → "deutschkurs")."""
         key = suffix[::-1]
         start = bisect.bisect_left(self.reversed_terms, key)
         end = bisect.bisect_left(self.reversed_terms, key + "\U0010ffff")
-        return self._by_pk(self.reversed_index[start:end], limit)
+        return self._most_common(self.reversed_index[start:end], limit)
 
     def typo_candidates(self, word_term: str, limit: int) -> list[tuple[str, str]]:
         """Terms within `limit` edits that start with the same letter, most common first."""

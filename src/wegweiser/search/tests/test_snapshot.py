@@ -103,6 +103,28 @@ def test_a_rolled_back_write_never_leaves_a_stale_snapshot(corpus):
     assert snapshot.current().token == before
 
 
+def test_of_many_compounds_the_most_common_are_expanded(db):
+    from wegweiser.search.selectors import COMPOUNDS
+
+    # More compounds of "kurs" than a query word expands to; the common one is added last
+    # (the highest term id), so a choice by id would leave it out.
+    for i in range(COMPOUNDS + 5):
+        name = f"Sonder{chr(97 + i // 26)}{chr(97 + i % 26)}kurs"  # Sonderaakurs, Sonderabkurs…
+        document_upsert(Document(kind="offer", object_id=f"rare{i}", title=name, texts=[]))
+    for i in range(3):
+        document_upsert(
+            Document(kind="offer", object_id=f"common{i}", title="Deutschkurs", texts=[])
+        )
+    for engine in ("memory", "sql"):
+        found = {o for o, _s in lexical_ranked(kind="offer", query="Kurs", engine=engine).ranked}
+        assert {"common0", "common1", "common2"} <= found, engine
+        # The common compound and, of the rare ones (one document each), the first by id.
+        assert len(found) == 3 + COMPOUNDS - 1, engine
+    assert _rounded(lexical_ranked(kind="offer", query="Kurs", engine="memory")) == _rounded(
+        lexical_ranked(kind="offer", query="Kurs", engine="sql")
+    )
+
+
 def test_tokens_are_random_not_counters(db):
     seen = set()
     for _ in range(5):
