@@ -244,20 +244,16 @@ def _expand(
     # taken: they find the most documents.
     if word_length >= 4 and len(word_term) >= 3 and not (question and vocabulary):
         if snap is not None:
-            longer = snap.with_suffix(word_term, COMPOUNDS) + snap.with_prefix(
-                word_term, COMPOUNDS
-            )
+            longer = snap.with_suffix(word_term, COMPOUNDS)
+            longer += snap.with_prefix(word_term, COMPOUNDS)
         else:
-            known = SearchTerm.objects.filter(document_count__gt=0).order_by(
-                "-document_count", "pk"
+            known = (
+                SearchTerm.objects.filter(document_count__gt=0)
+                .order_by("-document_count", "pk")
+                .values_list("term", flat=True)
             )
-            longer = list(
-                known.filter(term__endswith=word_term).values_list("term", flat=True)[:COMPOUNDS]
-            ) + list(
-                known.filter(term__startswith=word_term).values_list("term", flat=True)[
-                    :COMPOUNDS
-                ]
-            )
+            longer = list(known.filter(term__endswith=word_term)[:COMPOUNDS])
+            longer += list(known.filter(term__startswith=word_term)[:COMPOUNDS])
         for t in longer:
             expansion.setdefault(t, 0.7)
     correction = ""
