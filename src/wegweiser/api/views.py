@@ -119,7 +119,8 @@ class SearchApi(PublicViewMixin, View):
             else:
                 body = self._pages(query, language, limit, page_number)
         response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-        if cache_key is not None:
+        # Not when an older snapshot answered (its successor still being built, tokens.py).
+        if cache_key is not None and not tokens.served_stale():
             with _responses_lock:
                 _responses[cache_key] = (
                     response.content,

@@ -7,14 +7,23 @@ import) brings a counter back to an old value while another process may already 
 the data written in between; a random token never comes back.
 """
 
+import logging
+import os
 import secrets
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
+from django.db import connection, connections
+
 from .models import SearchGeneration
+
+logger = logging.getLogger(__name__)
 
 LEXICAL = "lexical"
 VECTORS = "vectors"
@@ -23,8 +32,34 @@ SYNONYMS = "synonyms"
 ALL = (LEXICAL, VECTORS, OFFERS, SYNONYMS)
 
 _scope: ContextVar[dict | None] = ContextVar("search_tokens", default=None)
+# The keys of the caches that answered with an older value in the current scope.
+_stale: ContextVar[list | None] = ContextVar("search_stale", default=None)
 
 T = TypeVar("T")
+
+
+def background_build_seconds() -> float | None:
+    """Builds that took at least this long run in the background next time (None: never).
+
+    Setting SEARCH_BACKGROUND_BUILD_SECONDS or WEGWEISER_SEARCH_BACKGROUND_BUILD_SECONDS;
+    an empty value or "off" switches it off."""
+    value = getattr(
+        settings,
+        "SEARCH_BACKGROUND_BUILD_SECONDS",
+        os.environ.get("WEGWEISER_SEARCH_BACKGROUND_BUILD_SECONDS", 1.0),
+    )
+    if value in (None, "", "off"):
+        return None
+    return float(value)
+
+
+@dataclass(frozen=True)
+class _Entry(Generic[T]):
+    token: Any
+    value: T
+    seconds: float  # how long its build took
+    started: float  # when its build started (monotonic), so an older build never wins
+    failed: bool = False  # its successor failed in the background: the next one waits
 
 
 class TokenCache(Generic[T]):
@@ -33,29 +68,104 @@ class TokenCache(Generic[T]):
     `build(token, key, previous)` makes the value; `previous` is the value of an older token
     (or None), for builds that patch rather than start over. One build at a time; after it
     the heap the build fetched is handed back (release_memory).
+
+    A build that took `background_build_seconds()` or longer (100,000 offers: 2-5 s) is not
+    waited for again: after the next change the previous value keeps answering while a
+    thread builds the new one (outside any transaction; a search inside one, which may have
+    written, still builds and waits). Small installations build in milliseconds and always
+    see every write in the next search; large ones see it a few seconds later instead of
+    every worker stalling on it.
     """
 
+    instances: "list[TokenCache]" = []  # every cache of the process (join_all, clear_all)
+
     def __init__(self, build: Callable[[Any, Hashable, T | None], T]) -> None:
+        TokenCache.instances.append(self)
         self._build = build
-        self._values: dict[Hashable, tuple[Any, T]] = {}
-        self._lock = threading.Lock()
+        self._values: dict[Hashable, _Entry[T]] = {}
+        self._lock = threading.Lock()  # one build at a time
+        self._threads_lock = threading.Lock()
+        self._threads: dict[Hashable, threading.Thread] = {}
 
     def get(self, token: Any, key: Hashable = None) -> T:
         cached = self._values.get(key)
-        if cached is not None and cached[0] == token:
-            return cached[1]
+        if cached is not None and cached.token == token:
+            return cached.value
+        if cached is not None and self._may_answer_stale(cached):
+            self._build_in_background(token, key)
+            stale = _stale.get()
+            if stale is not None:
+                stale.append(key)
+            return cached.value
         with self._lock:
             cached = self._values.get(key)
-            if cached is not None and cached[0] == token:
-                return cached[1]
-            value = self._build(token, key, cached[1] if cached is not None else None)
-            self._values[key] = (token, value)
-            release_memory()
+            if cached is not None and cached.token == token:
+                return cached.value
+            return self._store(token, key, cached)
+
+    def _store(self, token: Any, key: Hashable, cached: "_Entry[T] | None") -> T:
+        """Build and keep the value (the caller holds the build lock)."""
+        started = time.monotonic()
+        value = self._build(token, key, cached.value if cached is not None else None)
+        current = self._values.get(key)
+        if current is None or current.started <= started:
+            self._values[key] = _Entry(token, value, time.monotonic() - started, started)
+        release_memory()
         return value
 
+    @staticmethod
+    def _may_answer_stale(cached: "_Entry[T]") -> bool:
+        threshold = background_build_seconds()
+        return (
+            threshold is not None
+            and cached.seconds >= threshold
+            and not cached.failed
+            and not connection.in_atomic_block
+        )
+
+    def _build_in_background(self, token: Any, key: Hashable) -> None:
+        with self._threads_lock:
+            running = self._threads.get(key)
+            if running is not None and running.is_alive():
+                return
+            thread = threading.Thread(
+                target=self._build_later, args=(token, key), name="search-build", daemon=True
+            )
+            self._threads[key] = thread
+            thread.start()
+
+    def _build_later(self, token: Any, key: Hashable) -> None:
+        try:
+            with self._lock:
+                cached = self._values.get(key)
+                if cached is None or cached.token != token:
+                    self._store(token, key, cached)
+        except Exception:
+            logger.exception("search: background build failed; the next search builds it")
+            with self._lock:
+                cached = self._values.get(key)
+                if cached is not None:  # the next search waits for the build (and sees why)
+                    self._values[key] = replace(cached, failed=True)
+        finally:
+            connections.close_all()  # this thread's own database connections
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for running background builds (tests, benchmarks)."""
+        with self._threads_lock:
+            threads = list(self._threads.values())
+        for thread in threads:
+            thread.join(timeout)
+
     def clear(self) -> None:
+        self.join()
         with self._lock:
             self._values.clear()
+
+
+def join_all() -> None:
+    """Wait for the background builds of every cache (tests, benchmarks)."""
+    for cache in TokenCache.instances:
+        cache.join()
 
 
 @contextmanager
@@ -66,10 +176,18 @@ def tokens_scope() -> Iterator[None]:
         yield
         return
     reset = _scope.set(tokens_read(*ALL))
+    reset_stale = _stale.set([])
     try:
         yield
     finally:
+        _stale.reset(reset_stale)
         _scope.reset(reset)
+
+
+def served_stale() -> bool:
+    """Whether a cache answered with the value of an older token in this scope (its new
+    value was still being built): such a result must not be cached under the new tokens."""
+    return bool(_stale.get())
 
 
 def token_read(name: str) -> int | None:

@@ -29,3 +29,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # Imports from the upload page run in the request, not in a background thread.
 WEGWEISER_IMPORT_IN_BACKGROUND = False
+
+# Search snapshots are always rebuilt in the request that finds them outdated (tests of the
+# background builds switch it on).
+SEARCH_BACKGROUND_BUILD_SECONDS = None

@@ -77,3 +77,25 @@ def test_the_cache_keeps_at_most_its_size(client, district, monkeypatch):
     assert [key[0] for key in views._responses] == [
         f"/api/v1/search?q={word}" for word in ("Kurs", "Job", "Wohnung")
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_from_an_older_snapshot_is_not_kept(client, district, settings):
+    """At 100,000 offers a snapshot takes seconds to build: after a save, the older one answers
+    until the new one is built in the background (tokens.TokenCache). Such an answer must not
+    be cached under the new tokens."""
+    from wegweiser.search import tokens
+
+    for built in tokens.TokenCache.instances:
+        built.clear()  # no values of earlier tests to answer with
+    settings.SEARCH_BACKGROUND_BUILD_SECONDS = 0.0  # every build counts as slow
+    OfferFactory(name="Nähcafé am Montag", locations=[LocationFactory()])
+    assert _search(client, q="Nähcafé")["count"] == 1  # built in the request
+    assert len(views._responses) == 1
+    OfferFactory(name="Nähcafé am Freitag", locations=[LocationFactory()])
+    views._responses.clear()
+    assert _search(client, q="Nähcafé")["count"] == 1  # the older snapshots answered ...
+    assert len(views._responses) == 0  # ... and that answer was not kept
+    tokens.join_all()
+    assert _search(client, q="Nähcafé")["count"] == 2
+    assert len(views._responses) == 1

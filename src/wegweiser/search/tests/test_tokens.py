@@ -1,0 +1,75 @@
+"""TokenCache: a value per change token; slow builds are redone in the background."""
+
+import threading
+
+import pytest
+
+from wegweiser.search import tokens
+
+
+class Builds:
+    """A build function that records its calls and can be held back or made to fail."""
+
+    def __init__(self):
+        self.calls = []
+        self.release = threading.Event()
+        self.release.set()
+        self.fail = False
+
+    def __call__(self, token, key, previous):
+        self.calls.append((token, previous))
+        self.release.wait(10)
+        if self.fail:
+            raise RuntimeError("the database went away")
+        return f"value of {token}"
+
+
+@pytest.fixture
+def slow(settings):
+    settings.SEARCH_BACKGROUND_BUILD_SECONDS = 0.0  # every build counts as slow
+
+
+def test_without_the_setting_every_change_is_built_in_the_request(settings):
+    settings.SEARCH_BACKGROUND_BUILD_SECONDS = None
+    builds = Builds()
+    cache = tokens.TokenCache(builds)
+    assert cache.get(1) == "value of 1"
+    assert cache.get(1) == "value of 1"
+    assert cache.get(2) == "value of 2"
+    assert builds.calls == [(1, None), (2, "value of 1")]
+
+
+def test_after_a_slow_build_the_old_value_answers_while_the_new_one_is_built(slow):
+    builds = Builds()
+    cache = tokens.TokenCache(builds)
+    assert cache.get(1) == "value of 1"  # nothing to answer with yet: built in the request
+    builds.release.clear()  # the next build takes its time
+    assert cache.get(2) == "value of 1"
+    assert cache.get(2) == "value of 1"  # still building: one build, not one per request
+    builds.release.set()
+    cache.join()
+    assert cache.get(2) == "value of 2"
+    assert builds.calls == [(1, None), (2, "value of 1")]
+
+
+def test_a_failed_background_build_is_redone_in_the_next_request(slow, caplog):
+    builds = Builds()
+    cache = tokens.TokenCache(builds)
+    cache.get(1)
+    builds.fail = True
+    assert cache.get(2) == "value of 1"
+    cache.join()
+    assert "background build failed" in caplog.text
+    with pytest.raises(RuntimeError):  # built in the request now: the error is seen
+        cache.get(2)
+    builds.fail = False
+    assert cache.get(2) == "value of 2"
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_new_value_is_waited_for(slow):
+    # A transaction may have written what the search must find (tests run in one, too).
+    builds = Builds()
+    cache = tokens.TokenCache(builds)
+    cache.get(1)
+    assert cache.get(2) == "value of 2"
