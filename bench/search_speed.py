@@ -18,7 +18,8 @@ name, summary and description with the same filters (count + first page), and th
 memory of the process. The query vector is computed by the model once per query and process
 and then comes from a cache: the main figures are for queries asked before (the vector
 cached, not the response); "new query" repeats the same queries with the vector computed
-again each time (8-25 ms of model time, about 1 ms per token). With `wrk` (Debian package;
+again each time (8-25 ms of model time, about 1 ms per token). "after_save": an offer saved,
+the next search and the time until every snapshot is current again. With `wrk` (Debian package;
 installed by `--install-wrk`, not by `make test`): requests/s of `/api/v1/search` under
 gunicorn with 2 workers, and the workers' RSS.
 
@@ -34,6 +35,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -481,6 +483,46 @@ def measure(repeat: int) -> dict:
     }
 
 
+def measure_after_save(rounds: int = 3) -> dict:
+    """An editor saves an offer: how long the save takes, the next search (the snapshots are
+    out of date) and until every snapshot is current again – with the snapshots rebuilt in
+    the request that finds them outdated, and with slow builds done in the background while
+    the older snapshots answer (tokens.TokenCache, the default)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from wegweiser.offers.models import Offer
+    from wegweiser.offers.services import offer_update
+    from wegweiser.search import tokens
+
+    client = Client()
+    offer = Offer.objects.filter(is_published=True).order_by("pk")[500]
+    default = tokens.background_build_seconds()
+    figures = {}
+    for mode, seconds in (("in_request", None), ("background", default)):
+        settings.SEARCH_BACKGROUND_BUILD_SECONDS = seconds
+        saves, searches, current = [], [], []
+        for i in range(rounds):
+            client.get("/api/v1/search", QUERIES[1])  # every snapshot current
+            tokens.join_all()
+            t0 = time.perf_counter()
+            offer_update(offer=offer, summary=f"Beratung und Deutschkurs ({mode}, {i})")
+            saved = time.perf_counter()
+            client.get("/api/v1/search", QUERIES[1])
+            searched = time.perf_counter()
+            tokens.join_all()
+            saves.append(saved - t0)
+            searches.append(searched - saved)
+            current.append(time.perf_counter() - saved)
+        figures[mode] = {
+            "save_s": round(statistics.median(saves), 2),
+            "next_search_ms": round(statistics.median(searches) * 1000, 1),
+            "all_current_s": round(statistics.median(current), 2),
+        }
+    settings.SEARCH_BACKGROUND_BUILD_SECONDS = default
+    return figures
+
+
 # The public search page (HTML, what a newcomer's phone loads) at the same scale.
 PAGES = [
     "/de/angebote/",
@@ -676,6 +718,7 @@ def run_engine(args) -> None:
             cursor.execute("ANALYZE")
     figures = measure(args.repeat)
     figures["pages_p50_p95_ms"] = measure_pages(args.repeat)
+    figures["after_save"] = measure_after_save()
     figures.update(snapshots())
     figures["loadavg"] = [round(x, 1) for x in os.getloadavg()]
     figures["engine"] = connection.vendor
