@@ -258,22 +258,9 @@ DELTA_MAX = 5_000
 MARGIN = timedelta(minutes=10)
 
 
-def _previous_postings(previous: LexicalSnapshot) -> np.ndarray:
-    """The postings of a snapshot back as rows (term pk, document pk, weight)."""
-    parts = []
-    for index in previous.kinds.values():
-        rows = np.repeat(np.arange(len(index.indptr) - 1), np.diff(index.indptr))
-        part = np.empty((len(rows), 3), dtype=np.int64)
-        part[:, 0] = previous.pks[rows]
-        part[:, 1] = index.db_ids[index.documents]
-        part[:, 2] = index.weights
-        parts.append(part)
-    return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
-
-
-def _delta_postings(previous: LexicalSnapshot, document_ids: np.ndarray) -> np.ndarray | None:
-    """All postings from the previous snapshot plus the changed documents, or None when too
-    much changed (then a full read is cheaper)."""
+def _changed_documents(previous: LexicalSnapshot, document_ids: np.ndarray) -> np.ndarray | None:
+    """Ids of the documents changed or added since `previous` was built, or None when more
+    than DELTA_MAX changed (then a full read is cheaper)."""
     from .models import SearchDocument
 
     since = previous.started_at - MARGIN
@@ -285,15 +272,14 @@ def _delta_postings(previous: LexicalSnapshot, document_ids: np.ndarray) -> np.n
     known = np.concatenate([k.db_ids for k in previous.kinds.values()] or [np.zeros(0, int)])
     new = np.setdiff1d(document_ids, known)
     changed = np.union1d(np.asarray(changed, dtype=np.int64), new)
-    if changed.size > DELTA_MAX:
-        return None
-    old = _previous_postings(previous)
-    where = np.minimum(np.searchsorted(document_ids, old[:, 1]), max(document_ids.size - 1, 0))
-    current = (document_ids[where] == old[:, 1]) if document_ids.size else np.zeros(0, bool)
-    current &= ~np.isin(old[:, 1], changed)
-    fresh = []
+    return None if changed.size > DELTA_MAX else changed
+
+
+def _postings_of(document_ids: np.ndarray) -> np.ndarray:
+    """The postings of a few documents as rows (term pk, document pk, weight)."""
+    fresh = [np.zeros((0, 3), dtype=np.int64)]
     with connection.cursor() as cursor:
-        ids = changed.tolist()
+        ids = document_ids.tolist()
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             marks = ",".join(["%s"] * len(part))
@@ -305,7 +291,62 @@ def _delta_postings(previous: LexicalSnapshot, document_ids: np.ndarray) -> np.n
             rows = cursor.fetchall()
             if rows:
                 fresh.append(np.array(rows, dtype=np.int64).reshape(len(rows), 3))
-    return np.concatenate([old[current], *fresh])
+    return np.concatenate(fresh)
+
+
+def _term_positions(snap: LexicalSnapshot, term_pks: np.ndarray) -> np.ndarray:
+    """Vocabulary position of each term pk, -1 for terms outside the vocabulary."""
+    order = np.argsort(snap.pks)
+    where = _positions(snap.pks[order], term_pks)
+    return np.where(where >= 0, order[where], -1)
+
+
+def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Position of each id in `sorted_ids`, -1 where absent (a document written after the
+    documents were read has postings but is not part of this snapshot)."""
+    if not len(sorted_ids):
+        return np.full(len(ids), -1, dtype=np.int64)
+    where = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return np.where(sorted_ids[where] == ids, where, -1)
+
+
+def _csr(terms: np.ndarray, size: int) -> np.ndarray:
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(terms, minlength=size), out=indptr[1:])
+    return indptr
+
+
+def _patched(
+    previous: KindIndex | None,
+    old_terms: np.ndarray,
+    db_ids: np.ndarray,
+    changed: np.ndarray,
+    fresh: np.ndarray,
+    size: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One kind's postings (indptr, documents, weights) from the previous snapshot's, without
+    the changed and deleted documents, plus the changed documents' `fresh` postings (rows of
+    vocabulary position, document id, weight). `old_terms` maps the previous vocabulary
+    positions to the new ones (-1: gone); both are sorted by term, so the postings stay in
+    term order and the fresh ones are inserted at the end of their term's run."""
+    if previous is not None and len(previous.documents):
+        same = _positions(db_ids, previous.db_ids)
+        same[np.isin(previous.db_ids, changed)] = -1
+        local = same[previous.documents]
+        terms = old_terms[np.repeat(np.arange(len(previous.indptr) - 1), np.diff(previous.indptr))]
+        keep = (local >= 0) & (terms >= 0)
+        terms, documents, weights = terms[keep], local[keep], previous.weights[keep]
+    else:
+        terms = np.zeros(0, dtype=np.int64)
+        documents = np.zeros(0, dtype=np.int64)
+        weights = np.zeros(0, dtype=np.uint16)
+    order = np.argsort(fresh[:, 0], kind="stable")
+    fresh = fresh[order]
+    at = np.searchsorted(terms, fresh[:, 0], side="right")
+    documents = np.insert(documents, at, np.searchsorted(db_ids, fresh[:, 1]))
+    weights = np.insert(weights, at, np.minimum(fresh[:, 2], 65535).astype(np.uint16))
+    indptr = _csr(np.concatenate([terms, fresh[:, 0]]), size)
+    return indptr, documents.astype(np.int32), weights.astype(np.uint16)
 
 
 def build(token: int | None, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:
@@ -330,50 +371,72 @@ def build(token: int | None, previous: LexicalSnapshot | None = None) -> Lexical
         lengths=np.array([len(t) for t in terms], dtype=np.int64),
         reversed_terms=[r for r, _i in reversed_pairs],
         reversed_index=np.array([i for _r, i in reversed_pairs], dtype=np.int64),
+        started_at=started_at,
+        reusable=reusable,
     )
     document_ids = np.array([row[0] for row in documents], dtype=np.int64)
     kinds = sorted({row[1] for row in documents})
     document_kind = np.array([kinds.index(row[1]) for row in documents], dtype=np.int32)
-    postings = None
+    changed = None
     if previous is not None and previous.reusable and reusable and previous.started_at:
-        postings = _delta_postings(previous, document_ids)
-    snap.source = "full" if postings is None else "delta"
-    if postings is None:
+        changed = _changed_documents(previous, document_ids)
+    if changed is not None:
+        # Patch the previous snapshot's postings (the vocabulary may have new or lost terms).
+        snap.source = "delta"
+        old_terms = _term_positions(snap, previous.pks)
+        found = old_terms[old_terms >= 0]
+        if np.any(np.diff(found) <= 0):  # never expected: a term's text changed
+            changed = None
+    if changed is not None:
+        rows = _postings_of(changed)
+        rows[:, 0] = _term_positions(snap, rows[:, 0])
+        rows = rows[(rows[:, 0] >= 0) & (_positions(document_ids, rows[:, 1]) >= 0)]
+        row_kind = document_kind[_positions(document_ids, rows[:, 1])]
+    else:
+        snap.source = "full"
         postings = _postings()
-    snap.started_at = started_at
-    snap.reusable = reusable
-    # Term pk → vocabulary position; postings of terms outside the vocabulary are dropped.
-    pk_order = np.argsort(pks)
-    sorted_pks = pks[pk_order]
-    where = np.searchsorted(sorted_pks, postings[:, 0])
-    where = np.minimum(where, max(len(sorted_pks) - 1, 0))
-    known = sorted_pks[where] == postings[:, 0] if len(sorted_pks) else np.zeros(0, bool)
-    postings = postings[known]
-    term_index = pk_order[where[known]]
-    document_index = np.searchsorted(document_ids, postings[:, 1])
+        term_index = _term_positions(snap, postings[:, 0])
+        document_index = _positions(document_ids, postings[:, 1])
+        known = (term_index >= 0) & (document_index >= 0)
+        postings, term_index, document_index = (
+            postings[known],
+            term_index[known],
+            document_index[known],
+        )
     for number, kind in enumerate(kinds):
         members = np.flatnonzero(document_kind == number)
-        local = np.full(len(documents), -1, dtype=np.int64)
-        local[members] = np.arange(members.size)
-        mine = document_kind[document_index] == number
-        kind_terms = term_index[mine]
-        order = np.argsort(kind_terms, kind="stable")
-        counts = np.bincount(kind_terms, minlength=len(terms))
-        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
+        db_ids = document_ids[members]
+        if changed is not None:
+            indptr, kind_documents, weights = _patched(
+                previous.kinds.get(kind),
+                old_terms,
+                db_ids,
+                changed,
+                rows[row_kind == number],
+                len(terms),
+            )
+        else:
+            local = np.full(len(documents), -1, dtype=np.int64)
+            local[members] = np.arange(members.size)
+            mine = document_kind[document_index] == number
+            kind_terms = term_index[mine]
+            order = np.argsort(kind_terms, kind="stable")
+            indptr = _csr(kind_terms, len(terms))
+            kind_documents = local[document_index[mine][order]].astype(np.int32)
+            weights = np.minimum(postings[mine, 2][order], 65535).astype(np.uint16)
         object_ids = [documents[i][2] for i in members.tolist()]
         order_rank = np.empty(len(object_ids), dtype=np.int64)
         order_rank[sorted(range(len(object_ids)), key=object_ids.__getitem__)] = np.arange(
             len(object_ids)
         )
         snap.kinds[kind] = KindIndex(
-            db_ids=document_ids[members],
+            db_ids=db_ids,
             object_ids=object_ids,
             lengths=np.array([documents[i][3] for i in members.tolist()], dtype=np.float64),
             order_rank=order_rank,
             indptr=indptr,
-            documents=local[document_index[mine][order]].astype(np.int32),
-            weights=np.minimum(postings[mine, 2][order], 65535).astype(np.uint16),
+            documents=kind_documents,
+            weights=weights,
         )
     snap.built_seconds = time.monotonic() - started
     return snap

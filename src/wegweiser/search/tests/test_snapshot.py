@@ -1,6 +1,7 @@
 """The in-memory snapshot ranks exactly like the SQL reference; change tokens are random."""
 
 import random
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
@@ -9,6 +10,7 @@ from wegweiser.search import snapshot, tokens
 from wegweiser.search.registry import Document
 from wegweiser.search.selectors import lexical_ranked
 from wegweiser.search.services import document_delete, document_upsert, synonyms_load_defaults
+from wegweiser.search.text import term
 
 pytestmark = pytest.mark.django_db
 
@@ -170,9 +172,12 @@ def test_a_new_synonym_is_used_by_the_next_search(corpus):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql():
+def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql(monkeypatch):
     # No snapshot of an earlier test in this process: the first build here is a full one.
     snapshot._snapshots.clear()
+    # Only documents written after the first build count as changed (not every document
+    # written in the last ten minutes): the patch keeps the others' postings.
+    monkeypatch.setattr(snapshot, "MARGIN", timedelta(0))
     synonyms_load_defaults()
     rng = random.Random(5)
     for i in range(40):
@@ -180,17 +185,35 @@ def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql():
         document_upsert(
             Document(kind="offer", object_id=str(i), title=rng.choice(WORDS), texts=[text])
         )
+    document_upsert(Document(kind="offer", object_id="u", title="Einhornweide", texts=["Kita"]))
     assert snapshot.current().source == "full"
+    # Changed, deleted and new documents; a new kind; new terms and a term that vanishes.
     document_upsert(Document(kind="offer", object_id="3", title="Zebrastreifen", texts=["Kita"]))
     document_delete(kind="offer", object_id="5")
+    document_delete(kind="offer", object_id="u")
     document_upsert(Document(kind="offer", object_id="new", title="Beratung", texts=["Zebra"]))
     document_upsert(Document(kind="page", object_id="p", title="Wohnung", texts=["Beratung"]))
     patched = snapshot.current()
     assert patched.source == "delta"
     full = snapshot.build(patched.token)
+    assert full.source == "full"
+    assert patched.terms == full.terms
+    assert term("Einhornweide") not in patched.terms
     for kind in ("offer", "page"):
-        assert patched.kinds[kind].object_ids == full.kinds[kind].object_ids
-        assert (patched.kinds[kind].indptr == full.kinds[kind].indptr).all()
+        mine, theirs = patched.kinds[kind], full.kinds[kind]
+        assert mine.object_ids == theirs.object_ids
+        assert (mine.db_ids == theirs.db_ids).all()
+        assert (mine.lengths == theirs.lengths).all()
+        assert (mine.order_rank == theirs.order_rank).all()
+        assert (mine.indptr == theirs.indptr).all()
+
+        def postings(index, t):
+            start, end = index.indptr[t], index.indptr[t + 1]
+            pairs = zip(index.documents[start:end], index.weights[start:end], strict=True)
+            return sorted(pairs)  # the order within a term is free
+
+        for t in range(len(full.terms)):
+            assert postings(mine, t) == postings(theirs, t), (kind, full.terms[t])
     for query in [*QUERIES, "Zebrastreifen", "Zebra"]:
         for kind in ("offer", "page"):
             memory = lexical_ranked(kind=kind, query=query, engine="memory")
