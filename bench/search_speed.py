@@ -601,6 +601,8 @@ def wrk_run(
         [
             str(Path(PYTHON).parent / "gunicorn"),
             "wegweiser.wsgi",
+            "--config",
+            "python:wegweiser.ops.gunicorn",  # as deployed: snapshots built before serving
             "--workers",
             "2",
             "--bind",
