@@ -58,7 +58,6 @@ class _Entry(Generic[T]):
     token: Any
     value: T
     seconds: float  # how long its build took
-    started: float  # when its build started (monotonic), so an older build never wins
     failed: bool = False  # its successor failed in the background: the next one waits
 
 
@@ -77,7 +76,7 @@ class TokenCache(Generic[T]):
     every worker stalling on it.
     """
 
-    instances: "list[TokenCache]" = []  # every cache of the process (join_all, clear_all)
+    instances: "list[TokenCache]" = []  # every cache of the process (join_all, tests)
 
     def __init__(self, build: Callable[[Any, Hashable, T | None], T]) -> None:
         TokenCache.instances.append(self)
@@ -107,9 +106,7 @@ class TokenCache(Generic[T]):
         """Build and keep the value (the caller holds the build lock)."""
         started = time.monotonic()
         value = self._build(token, key, cached.value if cached is not None else None)
-        current = self._values.get(key)
-        if current is None or current.started <= started:
-            self._values[key] = _Entry(token, value, time.monotonic() - started, started)
+        self._values[key] = _Entry(token, value, time.monotonic() - started)
         release_memory()
         return value
 
