@@ -18,7 +18,9 @@ Baselines from the same run and the same index:
 
 `--sweep` also prints the fusion for other shares of the full-text score, on the odd and the
 even half of the questions – used to choose the one constant (ADR 0009); nothing is tuned to
-single questions.
+single questions. `--with-english-pages` also imports lkaugsburg_en_pages.json, so every page
+has its English version as a translation (as a district that imports all its languages): the
+English questions then meet English text as well.
 
 Targets (issue 4): German Recall@5 >= 0.90 and MRR@10 >= 0.80; English->German Recall@5 >= 0.75.
 """
@@ -127,10 +129,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sweep", action="store_true", help="also print a fusion grid")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument(
+        "--with-english-pages",
+        action="store_true",
+        help="also import the English versions of the pages (as their translations)",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     call_command("migrate", verbosity=0)
-    call_command("import_integreat", str(DATA / "lkaugsburg_de_pages.json"), "--skip-rejected")
+    files = [str(DATA / "lkaugsburg_de_pages.json")]
+    if args.with_english_pages:
+        files.append(str(DATA / "lkaugsburg_en_pages.json"))
+    call_command("import_integreat", *files, "--skip-rejected")
     indexed = time.monotonic()
     if embeddings.available():
         call_command("embed", batch=16)
