@@ -232,10 +232,16 @@ def _name_index(_token, _key, _previous) -> NameIndex:
 _names: tokens.TokenCache[NameIndex] = tokens.TokenCache(_name_index)
 
 
+def offer_name_index() -> NameIndex:
+    """The names of the published, active offers as this transaction sees them (rebuilt when
+    the offers token moved)."""
+    return _names.get(tokens.token_read(tokens.OFFERS))
+
+
 def _names_containing(text: str, limit: int) -> list[str]:
     """German names containing `text` (case, accents and ae/ä folded): names starting with it
     first, each group in alphabetical order."""
-    index = _names.get(tokens.token_read(tokens.OFFERS))
+    index = offer_name_index()
     key = fold(text)
     if not key or "\n" in key:
         return []

@@ -29,7 +29,7 @@ def warm_up() -> None:
         with tokens.tokens_scope():
             snapshot.current()
             facets.offer_arrays()
-            search_help.offer_name_suggestions(text="de", language="de", limit=1)
+            search_help.offer_name_index()
             for kind in ("offer", "page"):
                 embeddings.has_vectors(kind)
             embeddings.embed_query("Deutschkurs")  # loads the model

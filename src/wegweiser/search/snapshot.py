@@ -380,18 +380,18 @@ def build(token: int | None, previous: LexicalSnapshot | None = None) -> Lexical
     changed = None
     if previous is not None and previous.reusable and reusable and previous.started_at:
         changed = _changed_documents(previous, document_ids)
-    if changed is not None:
-        # Patch the previous snapshot's postings (the vocabulary may have new or lost terms).
-        snap.source = "delta"
+        # The previous vocabulary positions in the new one (it may have new or lost terms);
+        # both are sorted by term, so the map keeps the order (a term's text never changes).
         old_terms = _term_positions(snap, previous.pks)
-        found = old_terms[old_terms >= 0]
-        if np.any(np.diff(found) <= 0):  # never expected: a term's text changed
+        if np.any(np.diff(old_terms[old_terms >= 0]) <= 0):
             changed = None
-    if changed is not None:
+    if changed is not None:  # patch the previous snapshot's postings
+        snap.source = "delta"
         rows = _postings_of(changed)
         rows[:, 0] = _term_positions(snap, rows[:, 0])
-        rows = rows[(rows[:, 0] >= 0) & (_positions(document_ids, rows[:, 1]) >= 0)]
-        row_kind = document_kind[_positions(document_ids, rows[:, 1])]
+        row_document = _positions(document_ids, rows[:, 1])
+        keep = (rows[:, 0] >= 0) & (row_document >= 0)
+        rows, row_kind = rows[keep], document_kind[row_document[keep]]
     else:
         snap.source = "full"
         postings = _postings()
