@@ -112,6 +112,22 @@ def test_search_box_suggests_names_as_one_types(client, district):
     assert 'list="q-suggestions"' in page and '<datalist id="q-suggestions">' in page
 
 
+def test_name_suggestions_start_with_the_text_then_contain_it_once_each(district):
+    for name in ("Kurs für Deutsch, Deutsch für alle", "Deutschkurs", "Sprachkurs  Deutsch", "Tanz"):
+        OfferFactory(name=name)
+    OfferFactory(name="Deutschkurs")  # the same name twice is suggested once
+    index = search_help.offer_name_index()
+    assert len(index.names) == 4 and index.names[0] == "Deutschkurs"
+    assert list(index.folded) == sorted(index.folded)
+    assert search_help.offer_name_suggestions(text="DEUTSCH", language="de") == [
+        "Deutschkurs",
+        "Kurs für Deutsch, Deutsch für alle",
+        "Sprachkurs Deutsch",
+    ]
+    assert search_help.offer_name_suggestions(text="tanz", language="de", limit=1) == ["Tanz"]
+    assert search_help.offer_name_suggestions(text="xyz", language="de") == []
+
+
 def test_result_cards_mark_the_words_found(client, district):
     OfferFactory(name="Treffpunkt", summary="Gemeinsam <b>nähen</b> und reden.", description="")
     content = client.get("/de/angebote/", {"q": "nähen"}).content.decode()
