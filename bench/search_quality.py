@@ -18,7 +18,9 @@ Baselines from the same run and the same index:
 
 `--sweep` also prints the fusion for other shares of the full-text score, on the odd and the
 even half of the questions – used to choose the one constant (ADR 0009); nothing is tuned to
-single questions. `--with-english-pages` also imports lkaugsburg_en_pages.json, so every page
+single questions. `--region NAME` reads another region of the same dataset from the same
+folder ($INTEGREAT_DATA): NAME_de_pages.json, NAME_en_pages.json, questions_NAME.json.
+`--with-english-pages` also imports lkaugsburg_en_pages.json, so every page
 has its English version as a translation (as a district that imports all its languages): the
 English questions then meet English text as well.
 
@@ -97,14 +99,14 @@ def bm25_baseline(question: str) -> list[tuple[str, float]]:
     return sorted(scores.items(), key=lambda i: (-i[1], i[0]))
 
 
-def answer_aliases() -> dict[str, str]:
+def answer_aliases(region: str) -> dict[str, str]:
     """Page ids of every language version → the id of the German page.
 
     Some questions name the English (or another language's) version of their answer page;
     the German page imported here is the same page, so it counts as the answer.
     """
     aliases = {}
-    for page in json.loads((DATA / "lkaugsburg_de_pages.json").read_text()):
+    for page in json.loads((DATA / f"{region}_de_pages.json").read_text()):
         versions = page.get("available_languages") or {}
         if isinstance(versions, dict):
             for version in versions.values():
@@ -134,12 +136,18 @@ def main() -> None:
         action="store_true",
         help="also import the English versions of the pages (as their translations)",
     )
+    parser.add_argument(
+        "--region",
+        default="lkaugsburg",
+        help="another Integreat region of the same dataset: reads {region}_de_pages.json, "
+        "{region}_en_pages.json and questions_{region}.json from $INTEGREAT_DATA",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     call_command("migrate", verbosity=0)
-    files = [str(DATA / "lkaugsburg_de_pages.json")]
+    files = [str(DATA / f"{args.region}_de_pages.json")]
     if args.with_english_pages:
-        files.append(str(DATA / "lkaugsburg_en_pages.json"))
+        files.append(str(DATA / f"{args.region}_en_pages.json"))
     call_command("import_integreat", *files, "--skip-rejected")
     indexed = time.monotonic()
     if embeddings.available():
@@ -155,9 +163,11 @@ def main() -> None:
         f"embedding {embedded - indexed:.0f} s (file cache: {os.environ['WEGWEISER_EMBEDDING_CACHE']})"
     )
     questions = [
-        q for q in json.loads((DATA / "questions_lkaugsburg.json").read_text()) if q["answerable"]
+        q
+        for q in json.loads((DATA / f"questions_{args.region}.json").read_text())
+        if q["answerable"]
     ][: args.limit]
-    aliases = answer_aliases()
+    aliases = answer_aliases(args.region)
     client = Client()
     # The API computes the full-text ranking anyway; remember it for the component row.
     lexical_cache: dict[str, object] = {}
