@@ -211,20 +211,25 @@ def _fetch(sql: str, columns: int, dtype=np.int64) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _postings() -> np.ndarray:
-    """All postings as rows (term id, document id, weight).
+def _postings(
+    snap: LexicalSnapshot, document_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All postings as (vocabulary position, position in `document_ids`, weight) arrays,
+    without the postings of terms or documents the snapshot does not know.
 
     The database concatenates each document's postings into one text ("term,weight,..."),
-    and numpy parses the numbers: a few hundred thousand strings travel instead of millions
-    of row tuples (4× faster at 100,000 documents).
+    and numpy parses the numbers in C: a few hundred thousand strings travel instead of
+    millions of row tuples, and no Python object is made per number. Each chunk is mapped to
+    positions at once, so the whole is held only as 32-bit positions and 16-bit weights
+    (10 bytes per posting: 85 MB at 8.5 million postings, the peak of a full build).
     """
     if connection.vendor == "postgresql":
         pairs = "string_agg(term_id::text || ',' || weight::text, ',')"
     else:
         pairs = "group_concat(term_id || ',' || weight, ',')"
-    documents: list[int] = []
-    sizes: list[int] = []
-    parts: list[np.ndarray] = []
+    terms: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+    documents: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+    weights: list[np.ndarray] = [np.zeros(0, dtype=np.uint16)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT document_id, {pairs} FROM search_searchposting GROUP BY document_id"  # noqa: S608 - constant
@@ -233,19 +238,17 @@ def _postings() -> np.ndarray:
             rows = cursor.fetchmany(20_000)
             if not rows:
                 break
-            numbers = np.array(",".join(text for _d, text in rows).split(","), dtype=np.int64)
-            parts.append(numbers.reshape(-1, 2))
-            for document_id, text in rows:
-                documents.append(document_id)
-                sizes.append((text.count(",") + 1) // 2)
-    if not parts:
-        return np.zeros((0, 3), dtype=np.int64)
-    pairs_array = np.concatenate(parts)
-    result = np.empty((len(pairs_array), 3), dtype=np.int64)
-    result[:, 0] = pairs_array[:, 0]
-    result[:, 1] = np.repeat(np.asarray(documents, dtype=np.int64), sizes)
-    result[:, 2] = pairs_array[:, 1]
-    return result
+            numbers = np.fromstring(",".join(text for _d, text in rows), dtype=np.int64, sep=",")
+            numbers = numbers.reshape(-1, 2)
+            sizes = [(text.count(",") + 1) // 2 for _d, text in rows]
+            row_documents = np.repeat(np.array([d for d, _t in rows], dtype=np.int64), sizes)
+            term_index = _term_positions(snap, numbers[:, 0])
+            document_index = _positions(document_ids, row_documents)
+            known = (term_index >= 0) & (document_index >= 0)
+            terms.append(term_index[known].astype(np.int32))
+            documents.append(document_index[known].astype(np.int32))
+            weights.append(np.minimum(numbers[known, 1], 65535).astype(np.uint16))
+    return np.concatenate(terms), np.concatenate(documents), np.concatenate(weights)
 
 
 # A build may start from the previous snapshot: its postings are reused for every document
@@ -394,15 +397,7 @@ def build(token: int | None, previous: LexicalSnapshot | None = None) -> Lexical
         rows, row_kind = rows[keep], document_kind[row_document[keep]]
     else:
         snap.source = "full"
-        postings = _postings()
-        term_index = _term_positions(snap, postings[:, 0])
-        document_index = _positions(document_ids, postings[:, 1])
-        known = (term_index >= 0) & (document_index >= 0)
-        postings, term_index, document_index = (
-            postings[known],
-            term_index[known],
-            document_index[known],
-        )
+        term_index, document_index, posting_weights = _postings(snap, document_ids)
     for number, kind in enumerate(kinds):
         members = np.flatnonzero(document_kind == number)
         db_ids = document_ids[members]
@@ -416,14 +411,18 @@ def build(token: int | None, previous: LexicalSnapshot | None = None) -> Lexical
                 len(terms),
             )
         else:
-            local = np.full(len(documents), -1, dtype=np.int64)
+            local = np.full(len(documents), -1, dtype=np.int32)
             local[members] = np.arange(members.size)
-            mine = document_kind[document_index] == number
-            kind_terms = term_index[mine]
+            if len(kinds) == 1:  # all postings are this kind's: no masked copies
+                kind_terms, kind_postings, weights = term_index, document_index, posting_weights
+            else:
+                mine = document_kind[document_index] == number
+                kind_terms, kind_postings = term_index[mine], document_index[mine]
+                weights = posting_weights[mine]
             order = np.argsort(kind_terms, kind="stable")
             indptr = _csr(kind_terms, len(terms))
-            kind_documents = local[document_index[mine][order]].astype(np.int32)
-            weights = np.minimum(postings[mine, 2][order], 65535).astype(np.uint16)
+            kind_documents = local[kind_postings[order]]
+            weights = weights[order]
         object_ids = [documents[i][2] for i in members.tolist()]
         order_rank = np.empty(len(object_ids), dtype=np.int64)
         order_rank[sorted(range(len(object_ids)), key=object_ids.__getitem__)] = np.arange(
