@@ -113,7 +113,12 @@ def test_search_box_suggests_names_as_one_types(client, district):
 
 
 def test_name_suggestions_start_with_the_text_then_contain_it_once_each(district):
-    for name in ("Kurs für Deutsch, Deutsch für alle", "Deutschkurs", "Sprachkurs  Deutsch", "Tanz"):
+    for name in (
+        "Kurs für Deutsch, Deutsch für alle",
+        "Deutschkurs",
+        "Sprachkurs  Deutsch",
+        "Tanz",
+    ):
         OfferFactory(name=name)
     OfferFactory(name="Deutschkurs")  # the same name twice is suggested once
     index = search_help.offer_name_index()
