@@ -6,7 +6,6 @@ replacement after `--max-requests` – waits for them (about 20 s at 100,000 off
 second with a few thousand). The other worker serves meanwhile.
 """
 
-import ctypes
 import logging
 import threading
 
@@ -39,32 +38,9 @@ def warm_up() -> None:
         connections.close_all()  # this thread's connections
 
 
-# glibc's mallopt parameter, and the size from which a block gets its own memory mapping
-# (returned to the system when freed). A search's arrays (100,000 offers: under 1 MB) stay
-# below it and come from the heap; the large arrays of a snapshot build are above it.
-M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD = 4 * 1024 * 1024
-
-
-def keep_mmap_threshold() -> bool:
-    """Fix glibc's mmap threshold instead of letting it grow.
-
-    glibc raises the threshold to the size of each large block freed (up to 32 MB), so after
-    the first arrays of a snapshot build are freed the next ones come from the heap, which
-    keeps much of what they leave behind: at 100,000 offers a warmed worker held 410-420 MB,
-    with the threshold fixed 365-375 MB (search latency unchanged). False where the C library
-    has no mallopt (not glibc).
-    """
-    try:
-        return bool(ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
-    except (OSError, AttributeError):
-        return False
-
-
 def post_worker_init(worker) -> None:
     """gunicorn calls this in a new worker before its first request; the worker reports that it
     is alive while the snapshots are built (gunicorn replaces a silent worker after --timeout)."""
-    keep_mmap_threshold()
     done = threading.Event()
 
     def run() -> None:

@@ -46,16 +46,3 @@ def test_a_slow_warm_up_keeps_the_worker_alive_and_a_failed_one_does_not_stop_it
     gunicorn.post_worker_init(worker)
     assert worker.notified >= 2
     assert "warm-up of the search snapshots failed" in caplog.text
-
-
-def test_a_new_worker_fixes_the_mmap_threshold(monkeypatch):
-    import platform
-
-    calls = []
-    monkeypatch.setattr(gunicorn, "keep_mmap_threshold", lambda: calls.append(1) or True)
-    monkeypatch.setattr(gunicorn, "warm_up", lambda: None)
-    gunicorn.post_worker_init(Worker())
-    assert calls == [1]
-    monkeypatch.undo()
-    if platform.libc_ver()[0] == "glibc":
-        assert gunicorn.keep_mmap_threshold() is True

@@ -73,3 +73,20 @@ def test_inside_a_transaction_the_new_value_is_waited_for(slow):
     cache = tokens.TokenCache(builds)
     cache.get(1)
     assert cache.get(2) == "value of 2"
+
+
+def test_a_build_first_fixes_the_mmap_threshold(monkeypatch):
+    import platform
+
+    order = []
+    monkeypatch.setattr(tokens, "keep_mmap_threshold", lambda: order.append("threshold"))
+
+    def build(token, key, previous):
+        order.append("build")
+        return token
+
+    tokens.TokenCache(build).get(1)
+    assert order == ["threshold", "build"]
+    monkeypatch.undo()
+    if platform.libc_ver()[0] == "glibc":
+        assert tokens.keep_mmap_threshold() is True
