@@ -23,7 +23,9 @@ def offer_document(offer: Offer) -> Document:
         texts += [area.name, *(name for _code, name in sorted(area.name_translations.items()))]
     for group in offer.target_groups.all():
         texts += [group.name, *(name for _code, name in sorted(group.name_translations.items()))]
-    texts += [location.municipality.name for location in offer.locations.all()]
+    # Locations are ordered by name; ties by town, so the text never depends on row order.
+    located = sorted(offer.locations.all(), key=lambda loc: (loc.name, loc.municipality.name))
+    texts += [location.municipality.name for location in located]
     for translation in offer.translations.all():
         texts += [translation.name, translation.summary, translation.description]
     return Document(
