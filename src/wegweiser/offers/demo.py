@@ -535,7 +535,14 @@ def offers_seed(*, seed: int = 20261122) -> int:
 
 
 def _location(rng: random.Random, provider: Organisation, town: Municipality) -> Location:
-    existing = Location.objects.filter(organisation=provider, municipality=town).first()
+    # A provider may have several locations of the same name in a town: without the pk as a
+    # tie-break, PostgreSQL may pick another one in another run, and the demo texts (and the
+    # keys of their shipped vectors) would change.
+    existing = (
+        Location.objects.filter(organisation=provider, municipality=town)
+        .order_by("name", "pk")
+        .first()
+    )
     if existing and rng.random() < 0.6:
         return existing
     return services.location_create(
