@@ -263,6 +263,30 @@ def main() -> None:
                             f"| {language} | {lexical_name} | {share} | {half} | "
                             f"{recall:.3f} | {mrr:.3f} |"
                         )
+        # The similarity floor: below it a passage found only by the model is dropped (so
+        # that nonsense queries find nothing). How much the answers depend on its value.
+        print("\nSimilarity floor (full text as OR, the API's share; margin as in the API):")
+        print("| language | floor | Recall@5 | MRR@10 |")
+        print("|---|---:|---:|---:|")
+        for language, rows in rankings.items():
+            german = language == "de"
+            for floor in (0.6, 0.7, 0.75, 0.78, 0.8, 0.82, 0.85):
+                values = []
+                for row in rows:
+                    fused = selectors.fuse(
+                        row[1],
+                        row[3],
+                        lexical_share=selectors.LEXICAL_SHARE
+                        if german
+                        else selectors.LEXICAL_SHARE_OTHER,
+                        floor=floor,
+                        margin=selectors.SEMANTIC_MARGIN
+                        if german
+                        else selectors.SEMANTIC_MARGIN_OTHER,
+                    )
+                    values.append(metrics([source[o] for o, _s in fused], row[4]))
+                recall, mrr = summary(values)
+                print(f"| {language} | {floor} | {recall:.3f} | {mrr:.3f} |")
 
 
 if __name__ == "__main__":

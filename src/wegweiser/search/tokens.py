@@ -197,8 +197,18 @@ def token_read(name: str) -> int | None:
 
 
 def tokens_read(*names: str) -> dict[str, int | None]:
-    """Several tokens in one query."""
-    found = dict(SearchGeneration.objects.filter(name__in=names).values_list("name", "value"))
+    """Several tokens in one query.
+
+    Every search request reads them: plain SQL, as the ORM took 0.5 ms of a 13 ms request
+    to build this query again each time.
+    """
+    if not names:
+        return {}
+    table = connection.ops.quote_name(SearchGeneration._meta.db_table)
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, value FROM {table} WHERE name IN ({marks})", names)  # noqa: S608 - placeholders only
+        found = dict(cursor.fetchall())
     return {name: found.get(name) for name in names}
 
 
