@@ -707,7 +707,8 @@ def query_language(query: str, default: str = "de") -> str:
     Short or ambiguous queries ("Kita", "MBE") give a low confidence: they count as German,
     the language of the index.
     """
-    text = " ".join(query.split())[:500]
+    # The detector reads 80 characters (more are cut, with a log line for every such query).
+    text = " ".join(query.split())[:80]
     if not tokens(text):
         return default
     try:

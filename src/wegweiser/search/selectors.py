@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Sum
+from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Substr
 
 from . import embeddings
 from . import snapshot as _snapshot
 from . import tokens as _tokens
 from .models import SearchDocument, SearchTerm, SynonymGroup
 from .snapshot import LexicalSnapshot
-from .text import edit_distance, fold, term, terms, tokens
+from .text import edit_distance, fold, term, terms, tokens, typo_order, typo_start_keys
 
 # "memory": rank on the per-process snapshot (search/snapshot.py); "sql": in the database.
 LEXICAL_ENGINE = "memory"
@@ -203,18 +203,29 @@ def _synonym_terms(word_term: str) -> set[str]:
 
 
 def _typo_terms(word_term: str) -> list[tuple[str, str]]:
+    """The SQL reference of `LexicalSnapshot.typo_candidates`."""
     limit = 1 if len(word_term) < 8 else 2
+    prefixes, pairs = typo_start_keys(word_term)
+    starts = Q()
+    for prefix in prefixes:
+        starts |= Q(term__startswith=prefix)
+    if pairs:
+        starts |= Q(second_third__in=pairs)
     candidates = (
-        SearchTerm.objects.annotate(n=Length("term"))
+        SearchTerm.objects.annotate(n=Length("term"), second_third=Substr("term", 2, 2))
         .filter(n__gte=len(word_term) - limit, n__lte=len(word_term) + limit, document_count__gt=0)
-        .filter(term__startswith=word_term[0])
+        .filter(starts)
         .values_list("term", "document_count", "display")
     )
-    scored = [
-        (edit_distance(word_term, t, limit), -count, t, display) for t, count, display in candidates
-    ]
-    best = sorted(s for s in scored if s[0] <= limit)
-    return [(t, display or t) for _d, _c, t, display in best[:5]]
+    displays = {}
+    scored = []
+    for t, count, display in candidates:
+        distance = edit_distance(word_term, t, limit)
+        if distance <= limit:
+            scored.append(typo_order(word_term, distance, count, t))
+            displays[t] = display
+    best = [order[-1] for order in sorted(scored)[:5]]
+    return [(t, displays[t] or t) for t in best]
 
 
 def _expand(

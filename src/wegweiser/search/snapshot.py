@@ -8,6 +8,7 @@ when the `lexical` change token moved (one cheap query per search; see tokens.py
 """
 
 import bisect
+import functools
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from . import tokens
 from .models import SearchTerm
-from .text import edit_distance
+from .text import edit_distance, typo_order, typo_start_keys
 
 CHUNK = 200_000
 
@@ -92,21 +93,41 @@ class LexicalSnapshot:
         return self._most_common(self.reversed_index[start:end], limit)
 
     def typo_candidates(self, word_term: str, limit: int) -> list[tuple[str, str]]:
-        """Terms within `limit` edits that start with the same letter, most common first."""
-        start = bisect.bisect_left(self.terms, word_term[0])
-        end = bisect.bisect_left(self.terms, word_term[0] + "\U0010ffff")
-        span = np.arange(start, end)
-        near = span[np.abs(self.lengths[start:end] - len(word_term)) <= limit]
+        """Terms within `limit` edits that may start as the word does (`typo_start_keys`),
+        best first (`typo_order`)."""
+        prefixes, pairs = typo_start_keys(word_term)
+        prefixes += [letter + pair for letter in self.first_letters for pair in pairs]
+        spans = []
+        for prefix in prefixes:
+            start = bisect.bisect_left(self.terms, prefix)
+            end = bisect.bisect_left(self.terms, prefix + "\U0010ffff")
+            if end > start:
+                spans.append(np.arange(start, end))
+        if not spans:
+            return []
+        span = np.unique(np.concatenate(spans))
+        near = span[np.abs(self.lengths[span] - len(word_term)) <= limit]
         scored = []
         for i in near.tolist():
             t = self.terms[i]
             distance = edit_distance(word_term, t, limit)
             if distance <= limit:
-                scored.append((distance, -int(self.counts[i]), t))
-        best = [t for _d, _c, t in sorted(scored)[:5]]
+                scored.append(typo_order(word_term, distance, int(self.counts[i]), t))
+        best = [order[-1] for order in sorted(scored)[:5]]
         # The display forms (for "did you mean") of the few chosen terms only.
         displays = dict(SearchTerm.objects.filter(term__in=best).values_list("term", "display"))
         return [(t, displays.get(t) or t) for t in best]
+
+    @functools.cached_property
+    def first_letters(self) -> list[str]:
+        """The letters terms start with (for typos in a word's first letter)."""
+        letters: list[str] = []
+        i = 0
+        while i < len(self.terms):
+            letter = self.terms[i][0]
+            letters.append(letter)
+            i = bisect.bisect_left(self.terms, letter + "\U0010ffff", i)
+        return letters
 
     def bm25(
         self,

@@ -77,3 +77,29 @@ def edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous = current
     return previous[-1]
+
+
+# Typos at the start of a word (a neighbouring key on a phone: "Feutschkurs", "Qohnung") are
+# looked for in words of this many letters or more; shorter ones have too many neighbours.
+TYPO_FIRST_LETTER_MIN = 5
+
+
+def typo_start_keys(word_term: str) -> tuple[list[str], list[str]]:
+    """Where the candidates for a mistyped word may start: (prefixes, second-and-third letters).
+
+    A term is a candidate when it starts with one of the prefixes – the same first letter; or,
+    in longer words, the word without its first letter (one letter too many in front) or with
+    its first two letters swapped – or when its second and third letters are one of the pairs
+    (the first letter replaced, or missing). Both engines apply this same rule.
+    """
+    prefixes = [word_term[0]]
+    pairs: list[str] = []
+    if len(word_term) >= TYPO_FIRST_LETTER_MIN:
+        prefixes += [word_term[1:3], word_term[1] + word_term[0]]
+        pairs += [word_term[1:3], word_term[:2]]
+    return prefixes, pairs
+
+
+def typo_order(word_term: str, distance: int, count: int, candidate: str) -> tuple:
+    """Best candidates first: fewest edits, then the same first letter, then the most common."""
+    return (distance, candidate[0] != word_term[0], -count, candidate)

@@ -67,7 +67,17 @@ def test_synonyms_and_abbreviations(index):
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"), [("Wohnug", "3"), ("Schwimmkrus", "6"), ("Fussbaltraining", "7")]
+    ("query", "expected"),
+    [
+        ("Wohnug", "3"),
+        ("Schwimmkrus", "6"),
+        ("Fussbaltraining", "7"),
+        # The first letter: a neighbouring key, one too many, two swapped.
+        ("Qohnung", "3"),
+        ("Achwimmkurs", "6"),
+        ("Xwohnung", "3"),
+        ("cShwimmkurs", "6"),
+    ],
 )
 def test_typos_are_corrected_with_did_you_mean(index, query, expected):
     result = search_ranked(kind="offer", query=query)
