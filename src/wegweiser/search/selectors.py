@@ -228,12 +228,19 @@ def _typo_terms(word_term: str) -> list[tuple[str, str]]:
     return [(t, displays[t] or t) for t in best]
 
 
+def _typos(word_term: str, snap: LexicalSnapshot | None) -> list[tuple[str, str]]:
+    if snap is None:
+        return _typo_terms(word_term)
+    return snap.typo_candidates(word_term, 1 if len(word_term) < 8 else 2)
+
+
 def _expand(
     word_term: str,
     word_length: int,
     *,
     question: bool = False,
     snap: LexicalSnapshot | None = None,
+    surface: str = "",
 ) -> tuple[dict[str, float], str]:
     """Index terms for one query word with their confidence, and a correction if it was a typo.
 
@@ -269,11 +276,14 @@ def _expand(
             expansion.setdefault(t, 0.7)
     correction = ""
     if not expansion and len(word_term) >= 4:
-        if snap is not None:
-            limit = 1 if len(word_term) < 8 else 2
-            typos = snap.typo_candidates(word_term, limit)
-        else:
-            typos = _typo_terms(word_term)
+        typos = _typos(word_term, snap)
+        if not typos and len(word_term) >= 8 and surface:
+            # A typo in the last letters can hide a suffix from the stemmer: "Kinderbetreuunf"
+            # keeps its ending, while "Kinderbetreuung" is indexed as "kinderbetreu". Without
+            # its last letter the word is stemmed again, and comes within reach.
+            shorter = term(surface[:-1])
+            if len(shorter) >= 4 and shorter != word_term:
+                typos = _typos(shorter, snap)
         for t, _display in typos:
             expansion.setdefault(t, 0.6)
         if typos:
@@ -358,7 +368,11 @@ def lexical_ranked(
     corrections = []
     for word_term in meaningful:
         expansion, correction = _expand(
-            word_term, lengths[word_term], question=not require_all, snap=snap
+            word_term,
+            lengths[word_term],
+            question=not require_all,
+            snap=snap,
+            surface=originals[word_term],
         )
         expansions.append(expansion)
         corrections.append(correction or originals[word_term])

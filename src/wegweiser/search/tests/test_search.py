@@ -77,6 +77,8 @@ def test_synonyms_and_abbreviations(index):
         ("Achwimmkurs", "6"),
         ("Xwohnung", "3"),
         ("cShwimmkurs", "6"),
+        # A typo in the ending keeps the stemmer from cutting it ("kinderbetreu").
+        ("Kinderbetreuunf", "1"),
     ],
 )
 def test_typos_are_corrected_with_did_you_mean(index, query, expected):

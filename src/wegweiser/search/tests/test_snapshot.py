@@ -47,6 +47,7 @@ QUERIES = [
     "cShwimmkurs",
     "Xberatung",
     "Eratung",
+    "Migrationsberatunf",
     "Wie finde ich eine Wohnung für meine Familie mit Kindern",
     "Hilfe Arbeit Ausbildung Anerkennung Familien",
     "Job",
