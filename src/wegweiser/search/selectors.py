@@ -288,6 +288,12 @@ def _expand(
             expansion.setdefault(t, 0.6)
         if typos:
             correction = typos[0][1]
+            # The correction counts as if it had been typed, with its synonyms and compounds
+            # ("Aprachkurs" → "sprachkurs" → "berufssprachkurs"), all weighed like a typo.
+            best = typos[0][0]
+            corrected, _ = _expand(best, len(best), question=question, snap=snap)
+            for t, confidence in corrected.items():
+                expansion.setdefault(t, 0.6 * confidence)
     return expansion, correction
 
 

@@ -87,6 +87,17 @@ def test_typos_are_corrected_with_did_you_mean(index, query, expected):
     assert result.did_you_mean
 
 
+def test_a_corrected_word_finds_what_the_word_finds(index):
+    for object_id, title in (("20", "Sprachkurs für Anfänger"), ("21", "Berufssprachkurs B2")):
+        document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[]))
+    # "Sprachkurz" is corrected to "Sprachkurs", whose compounds (Berufssprachkurs) and
+    # synonyms count as they do when the word is typed right.
+    result = search_ranked(kind="offer", query="Sprachkurz")
+    assert result.did_you_mean
+    assert {object_id for object_id, _score in result.ranked} == set(ids("Sprachkurs"))
+    assert {"20", "21"} <= set(ids("Sprachkurz"))
+
+
 def test_natural_question_falls_back_to_best_partial_match(index):
     assert ids("Wo finde ich einen Deutschkurs für meine Frau?")[0] == "1"
 

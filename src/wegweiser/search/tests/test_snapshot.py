@@ -48,6 +48,8 @@ QUERIES = [
     "Xberatung",
     "Eratung",
     "Migrationsberatunf",
+    "Neratung",
+    "Sprachkurz",
     "Wie finde ich eine Wohnung für meine Familie mit Kindern",
     "Hilfe Arbeit Ausbildung Anerkennung Familien",
     "Job",
