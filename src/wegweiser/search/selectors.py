@@ -202,9 +202,8 @@ def _synonym_terms(word_term: str) -> set[str]:
     return found
 
 
-def _typo_terms(word_term: str) -> list[tuple[str, str]]:
+def _typo_terms(word_term: str, limit: int) -> list[tuple[str, str]]:
     """The SQL reference of `LexicalSnapshot.typo_candidates`."""
-    limit = 1 if len(word_term) < 8 else 2
     prefixes, pairs = typo_start_keys(word_term)
     starts = Q()
     for prefix in prefixes:
@@ -229,9 +228,11 @@ def _typo_terms(word_term: str) -> list[tuple[str, str]]:
 
 
 def _typos(word_term: str, snap: LexicalSnapshot | None) -> list[tuple[str, str]]:
+    """Index terms within one edit (two from eight letters) of a word, best first."""
+    limit = 1 if len(word_term) < 8 else 2
     if snap is None:
-        return _typo_terms(word_term)
-    return snap.typo_candidates(word_term, 1 if len(word_term) < 8 else 2)
+        return _typo_terms(word_term, limit)
+    return snap.typo_candidates(word_term, limit)
 
 
 def _expand(

@@ -193,7 +193,7 @@ def token_read(name: str) -> int | None:
     scoped = _scope.get()
     if scoped is not None and name in scoped:
         return scoped[name]
-    return SearchGeneration.objects.filter(name=name).values_list("value", flat=True).first()
+    return tokens_read(name)[name]
 
 
 def tokens_read(*names: str) -> dict[str, int | None]:
