@@ -22,6 +22,9 @@ from .models import SearchTerm
 from .text import edit_distance, typo_order, typo_start_keys
 
 CHUNK = 200_000
+# Postings whose saturated term frequency a kind keeps (8 bytes each: 16 MB at most).
+SATURATION_CACHE = 2_000_000
+TYPO_CACHE = 10_000
 
 
 @dataclass
@@ -34,6 +37,7 @@ class KindIndex:
     documents: np.ndarray  # int32 document indices
     weights: np.ndarray  # uint16 posting weights (occurrences, title ×3)
     _norm: tuple | None = field(default=None, repr=False, compare=False)
+    _saturation: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -49,6 +53,24 @@ class KindIndex:
         if self._norm is None or self._norm[0] != key:
             self._norm = (key, k1 * ((1 - b) + (b * self.lengths) / float(average)))
         return self._norm[1]
+
+    def saturation(self, term_index: int, k1: float, b: float, average: float) -> np.ndarray:
+        """BM25's saturated term frequency of each posting of a term, before its idf:
+        weight × (k1 + 1) / (weight + norm). Kept per term, up to SATURATION_CACHE values in
+        all: a search's common words come back in most searches (and every typo, synonym and
+        compound of them), and computing it is most of ranking a word."""
+        key = (term_index, k1, b, average)
+        cached = self._saturation.get(key)
+        if cached is None:
+            start, end = self.indptr[term_index], self.indptr[term_index + 1]
+            weight = self.weights[start:end]
+            norm = self.norm(k1, b, average)[self.documents[start:end]]
+            cached = weight * (k1 + 1) / (weight + norm)
+            held = sum(len(values) for values in self._saturation.values())
+            if held + len(cached) > SATURATION_CACHE:
+                self._saturation.clear()
+            self._saturation[key] = cached
+        return cached
 
 
 @dataclass
@@ -68,6 +90,9 @@ class LexicalSnapshot:
     reusable: bool = False
     # How the postings were obtained: "full" (all from the database) or "delta".
     source: str = "full"
+    # Typo candidates per (word, edit limit): the same unknown words come back, and the
+    # vocabulary of a snapshot never changes (TYPO_CACHE entries at most).
+    _typos: dict = field(default_factory=dict, repr=False, compare=False)
 
     def index(self, term: str) -> int | None:
         i = bisect.bisect_left(self.terms, term)
@@ -95,6 +120,16 @@ class LexicalSnapshot:
     def typo_candidates(self, word_term: str, limit: int) -> list[tuple[str, str]]:
         """Terms within `limit` edits that may start as the word does (`typo_start_keys`),
         best first (`typo_order`)."""
+        key = (word_term, limit)
+        found = self._typos.get(key)
+        if found is None:
+            found = self._typo_candidates(word_term, limit)
+            if len(self._typos) >= TYPO_CACHE:
+                self._typos.clear()
+            self._typos[key] = found
+        return list(found)
+
+    def _typo_candidates(self, word_term: str, limit: int) -> list[tuple[str, str]]:
         prefixes, pairs = typo_start_keys(word_term)
         prefixes += [letter + pair for letter in self.first_letters for pair in pairs]
         spans = []
@@ -114,6 +149,8 @@ class LexicalSnapshot:
             if distance <= limit:
                 scored.append(typo_order(word_term, distance, int(self.counts[i]), t))
         best = [order[-1] for order in sorted(scored)[:5]]
+        if not best:
+            return []
         # The display forms (for "did you mean") of the few chosen terms only.
         displays = dict(SearchTerm.objects.filter(term__in=best).values_list("term", "display"))
         return [(t, displays.get(t) or t) for t in best]
@@ -146,48 +183,44 @@ class LexicalSnapshot:
         if index is None or not factors:
             return []
         n = len(index.object_ids)
-        norm = index.norm(k1, b, average)
         score = np.zeros(n)
         covered = np.zeros(n, dtype=np.int16)
         for word in range(words):
             parts = [
-                (index.indptr[term_index], index.indptr[term_index + 1], factor)
+                (term_index, factor)
                 for term_index, word_number, factor in factors
                 if word_number == word and index.indptr[term_index + 1] > index.indptr[term_index]
             ]
-            if not parts:
-                continue
-            docs = np.concatenate([index.documents[start:end] for start, end, _f in parts])
-            weight = np.concatenate([index.weights[start:end] for start, end, _f in parts])
-            factor = np.repeat(
-                [f for _s, _e, f in parts], [end - start for start, end, _f in parts]
-            )
-            value = factor * weight * (k1 + 1) / (weight + norm[docs])
             if len(parts) == 1:  # one expansion: every document appears once
-                hit, best = docs, value
-            else:  # per document the best expansion of the word
+                term_index, factor = parts[0]
+                docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
+                score[docs] += factor * index.saturation(term_index, k1, b, average)
+                covered[docs] += 1
+            elif parts:  # per document the best expansion of the word
                 word_best = np.full(n, -np.inf)
-                np.maximum.at(word_best, docs, value)
-                hit = np.flatnonzero(word_best > -np.inf)
-                best = word_best[hit]
-            score[hit] += best
-            covered[hit] += 1
-        candidates = np.flatnonzero(covered)
-        if candidates.size == 0:
-            return []
-        chosen: list[np.ndarray] = []
-        if coverage_first:
-            need = limit
-            levels = covered[candidates]
-            for level in range(int(levels.max()), 0, -1):
-                at_level = candidates[levels == level]
-                part = self._top(index, at_level, score, need)
-                chosen.append(part)
-                need -= part.size
-                if need <= 0:
-                    break
+                for term_index, factor in parts:
+                    docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
+                    value = factor * index.saturation(term_index, k1, b, average)
+                    np.maximum.at(word_best, docs, value)
+                hit = word_best > -np.inf
+                np.add(score, word_best, out=score, where=hit)
+                covered += hit
+        if coverage_first:  # the documents with most words first, level by level
+            per_level = np.bincount(covered, minlength=words + 1)
+            levels = [level for level in range(words, 0, -1) if per_level[level]]
         else:
-            chosen.append(self._top(index, candidates, score, limit))
+            levels = [0] if covered.any() else []
+        chosen: list[np.ndarray] = []
+        need = limit
+        for level in levels:
+            candidates = np.flatnonzero(covered == level if level else covered)
+            part = self._top(index, candidates, score, need)
+            chosen.append(part)
+            need -= part.size
+            if need <= 0:
+                break
+        if not chosen:
+            return []
         top = np.concatenate(chosen)
         return list(
             zip(

@@ -101,6 +101,17 @@ def test_every_write_is_seen_by_the_next_search(corpus):
     assert lexical_ranked(kind="offer", query="Zebrastreifen").ranked == []
 
 
+def test_a_typo_asked_before_finds_a_word_indexed_since(corpus):
+    # Typo candidates are kept per snapshot: a new word must reach the next search anyway.
+    assert lexical_ranked(kind="offer", query="Zebrastrejfen").ranked == []
+    document_upsert(Document(kind="offer", object_id="new", title="Zebrastreifen", texts=[]))
+    result = lexical_ranked(kind="offer", query="Zebrastrejfen")
+    assert [o for o, _s in result.ranked] == ["new"]
+    assert result.did_you_mean.casefold() == "zebrastreifen"
+    document_delete(kind="offer", object_id="new")
+    assert lexical_ranked(kind="offer", query="Zebrastrejfen").ranked == []
+
+
 def test_a_rolled_back_write_never_leaves_a_stale_snapshot(corpus):
     before = tokens.token_read(tokens.LEXICAL)
     with transaction.atomic():
