@@ -426,8 +426,13 @@ def lexical_ranked(
             rows = _bm25_rows(kind, factors, average, limit=limit, coverage_first=require_all)
         complete = bool(rows) and rows[0][2] == len(expansions)
         pairs = [(object_id, float(score)) for object_id, score, _words in rows]
-        # Without coverage_first the rows are already by score (then object id).
-        any_words = sorted(pairs, key=lambda item: (-item[1], item[0])) if require_all else pairs
+        # Without coverage_first the rows are already by score (then object id); with it, two
+        # C-level sorts (stable) order them so, instead of a key per item.
+        if require_all:
+            any_words = sorted(pairs, key=itemgetter(0))
+            any_words.sort(key=itemgetter(1), reverse=True)
+        else:
+            any_words = pairs
         if require_all and complete:
             pairs = [
                 pair for pair, row in zip(pairs, rows, strict=True) if row[2] == len(expansions)

@@ -22,8 +22,8 @@ from .models import SearchTerm
 from .text import edit_distance, typo_order, typo_start_keys
 
 CHUNK = 200_000
-# Postings whose saturated term frequency a kind keeps (8 bytes each: 16 MB at most).
-SATURATION_CACHE = 2_000_000
+# Postings whose saturated term frequency a kind keeps (8 bytes each: 8 MB at most).
+SATURATION_CACHE = 1_000_000
 TYPO_CACHE = 10_000
 
 

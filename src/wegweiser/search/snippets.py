@@ -14,7 +14,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 def highlight(text: str, query: str) -> str:
     text = " ".join((text or "").split())
-    wanted = {term(w) for w in tokens(query[:1000]) if len(w) > 2}
+    wanted = frozenset(term(w) for w in tokens(query[:1000]) if len(w) > 2)
     wanted = (wanted - STOPWORDS) or wanted
     if not text or not wanted:
         return escape(text[:WINDOW])
@@ -43,7 +43,10 @@ def highlight(text: str, query: str) -> str:
     return prefix + "".join(out) + suffix
 
 
-def _hit(word: str, wanted: set[str]) -> bool:
+@lru_cache(maxsize=20_000)
+def _hit(word: str, wanted: frozenset[str]) -> bool:
+    """Whether a text word is one of the wanted terms, or a compound or longer form of one
+    (kept per word and query: a result list repeats both)."""
     stem, folded = _forms(word)
     return any(
         stem == w or (len(w) >= 4 and (stem.startswith(w) or stem.endswith(w))) for w in wanted
