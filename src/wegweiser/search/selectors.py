@@ -7,6 +7,7 @@ match every word; when none does, the best partial matches are returned (natural
 Scores are BM25 over term weights (title terms weigh more).
 """
 
+import bisect
 import json
 import math
 import time
@@ -487,23 +488,36 @@ def fuse(
     and compared with the best passage (`margin`): on a small index every document is
     "nearest" to something. A document found only by its words takes the similarity of the
     last semantic candidate (it is at most that close, or it would be a candidate).
+
+    `lexical` comes by score, ties by object id (as `lexical_ranked` returns it): the
+    documents found only by their words keep that order, and the few semantic candidates are
+    put in their places (by score, ties by object id) – no sort of a thousand documents.
     """
-    lexical_ids = {object_id for object_id, _score in lexical}
+    lexical_scores = dict(lexical)
     threshold = max(floor, (semantic[0][1] - margin) if semantic else 0.0)
-    scores: dict[str, float] = {
+    close = {
         object_id: similarity
         for object_id, similarity in semantic
-        if similarity >= threshold or object_id in lexical_ids
+        if similarity >= threshold or object_id in lexical_scores
     }
     imputed = semantic[-1][1] if semantic else 0.0
-    best = max((score for _object_id, score in lexical), default=0.0)
-    for object_id, score in lexical:
-        relative = score / best if best > 0 else 0.0
-        scores[object_id] = scores.get(object_id, imputed) + lexical_share * relative
-    # By score, ties by object id: two C-level sorts (stable) instead of a key per item.
-    fused = sorted(scores.items())
-    fused.sort(key=itemgetter(1), reverse=True)
+    best = max(map(itemgetter(1), lexical), default=0.0)
+    fused = [
+        (object_id, imputed + lexical_share * (score / best if best > 0 else 0.0))
+        for object_id, score in lexical
+        if object_id not in close
+    ]
+    for object_id, similarity in close.items():
+        score = lexical_scores.get(object_id)
+        if score is not None:
+            similarity += lexical_share * (score / best if best > 0 else 0.0)
+        item = (object_id, similarity)
+        fused.insert(bisect.bisect_left(fused, _fused_order(item), key=_fused_order), item)
     return fused
+
+
+def _fused_order(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
 
 
 def search_ranked(

@@ -236,9 +236,19 @@ class LexicalSnapshot:
         if need <= 0 or candidates.size == 0:
             return candidates[:0]
         values = score[candidates]
+        if candidates.size > 8 * need:
+            # Selecting among tens of thousands is the cost: a bound from every 8th value
+            # leaves about 2 × need of them, and is used only if at least `need` are above
+            # it – then it is at most the need-th best value, and nothing is lost.
+            sample = values[::8]
+            rank = sample.size - max(1, need // 4)
+            bound = np.partition(sample, rank)[rank]
+            above = values >= bound
+            if np.count_nonzero(above) >= need:
+                candidates, values = candidates[above], values[above]
         if candidates.size > need:
-            kth = np.partition(-values, need - 1)[need - 1]
-            keep = -values <= kth
+            kth = np.partition(values, values.size - need)[values.size - need]
+            keep = values >= kth
             candidates, values = candidates[keep], values[keep]
         order = np.lexsort((index.order_rank[candidates], -values))
         return candidates[order][:need]

