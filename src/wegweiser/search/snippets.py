@@ -43,7 +43,7 @@ def highlight(text: str, query: str) -> str:
     return prefix + "".join(out) + suffix
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=5_000)
 def _hit(word: str, wanted: frozenset[str]) -> bool:
     """Whether a text word is one of the wanted terms, or a compound or longer form of one
     (kept per word and query: a result list repeats both)."""
