@@ -19,7 +19,7 @@ from wegweiser.demo.vectors import demo_vectors_apply
 from wegweiser.editorial.demo import editorial_seed
 from wegweiser.offers.demo import offers_seed
 from wegweiser.pages.demo import pages_seed
-from wegweiser.search.services import indexing_deferred
+from wegweiser.search.services import indexing_deferred, synonyms_load_defaults
 
 from .organisations import ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD, ORGANISATIONS
 
@@ -49,6 +49,8 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
     report = SeedReport()
     district_load(path=settings.WEGWEISER_DISTRICT_FILE)
     vocabulary_load()
+    # The search's default synonym list (Kita/Kindergarten, Job/Arbeit ...), editable later.
+    synonyms_load_defaults()
     towns = {m.slug: m for m in Municipality.objects.all()}
 
     organisations: dict[str, Organisation] = {}

@@ -1,3 +1,4 @@
+import io
 import json
 from pathlib import Path
 
@@ -90,3 +91,18 @@ def test_vocabulary_load_has_translated_life_areas():
     assert housing.translated_name("xx") == "Wohnen"
     assert Language.objects.get(code="fa").direction == "rtl"
     assert vocabulary_load().created == 0
+
+
+def test_load_district_command_adds_the_default_synonyms_once(settings):
+    from django.core.management import call_command
+
+    from wegweiser.search.models import SynonymGroup
+    from wegweiser.search.services import DEFAULT_SYNONYMS
+
+    call_command("load_district", stdout=io.StringIO())
+    assert SynonymGroup.objects.count() == len(DEFAULT_SYNONYMS)
+    SynonymGroup.objects.filter(members__startswith="Kita").update(members="Kita, Kinderkrippe")
+    call_command("load_district", stdout=io.StringIO())
+    # An editor's list is kept as it is.
+    assert SynonymGroup.objects.count() == len(DEFAULT_SYNONYMS)
+    assert SynonymGroup.objects.filter(members="Kita, Kinderkrippe").exists()

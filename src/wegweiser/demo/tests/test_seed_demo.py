@@ -32,6 +32,16 @@ def test_seed_demo_is_idempotent_covers_every_role_and_accounts_log_in(client, s
 
     assert Offer.objects.filter(source_system="demo").count() == 600
     assert search_ranked(kind="offer", query="Deutschkurs Herten").ranked
+    from wegweiser.search.models import SynonymGroup
+    from wegweiser.search.selectors import lexical_ranked
+    from wegweiser.search.services import DEFAULT_SYNONYMS
+
+    # The default synonym list is there from the start, once: "Unterkunft", a word no demo
+    # text uses, finds the offers about a "Wohnung".
+    assert SynonymGroup.objects.count() == len(DEFAULT_SYNONYMS)
+    housing = set(Offer.objects.filter(name__icontains="Wohnung").values_list("pk", flat=True))
+    found = {int(o) for o, _s in lexical_ranked(kind="offer", query="Unterkunft").ranked}
+    assert housing and housing <= found
     from wegweiser.editorial.constants import RevisionState
     from wegweiser.editorial.models import OfferRevision
     from wegweiser.search.models import SearchPassage

@@ -3,10 +3,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.search.services import synonyms_load_defaults
 
 
 class Command(BaseCommand):
-    help = "Load (or update) a district, its towns and the shared vocabulary from data files. Idempotent."
+    help = (
+        "Load (or update) a district, its towns and the shared vocabulary from data files, "
+        "and the default synonym list of the search if there is none yet. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,4 +26,7 @@ class Command(BaseCommand):
             vocabulary = vocabulary_load()
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
-        self.stdout.write(f"Municipalities: {district}. Vocabulary: {vocabulary}.")
+        synonyms = synonyms_load_defaults()
+        self.stdout.write(
+            f"Municipalities: {district}. Vocabulary: {vocabulary}. Synonym groups added: {synonyms}."
+        )
