@@ -145,6 +145,10 @@ def main() -> None:
     args = parser.parse_args()
     started = time.monotonic()
     call_command("migrate", verbosity=0)
+    # As an installed district has it (load_district): the default synonym list.
+    from wegweiser.search.services import synonyms_load_defaults
+
+    synonyms_load_defaults()
     files = [str(DATA / f"{args.region}_de_pages.json")]
     if args.with_english_pages:
         files.append(str(DATA / f"{args.region}_en_pages.json"))
