@@ -193,12 +193,20 @@ def _synonym_groups() -> list[list[list[str]]]:
     return _synonyms[1]
 
 
-def _synonym_terms(word_term: str) -> set[str]:
-    found: set[str] = set()
+def _synonym_terms(word_term: str) -> set[str | tuple[str, ...]]:
+    """The other members of the word's synonym groups: a term, or for a member of several
+    words ("Deutsch lernen", "Migrationsberatung für Erwachsene") the tuple of its terms,
+    which a document must all contain (a phrase): any one of them alone would find
+    whatever mentions "lernen" or "Erwachsene"."""
+    found: set[str | tuple[str, ...]] = set()
     for member_terms in _synonym_groups():
         if any(mt == [word_term] for mt in member_terms):
             for mt in member_terms:
-                found.update(t for t in mt if t not in STOPWORDS)
+                meaningful = tuple(dict.fromkeys(t for t in mt if t not in STOPWORDS))
+                if len(meaningful) == 1:
+                    found.add(meaningful[0])
+                elif meaningful:
+                    found.add(meaningful)
     found.discard(word_term)
     return found
 
@@ -236,6 +244,23 @@ def _typos(word_term: str, snap: LexicalSnapshot | None) -> list[tuple[str, str]
     return snap.typo_candidates(word_term, limit)
 
 
+def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = False) -> list[str]:
+    """The COMPOUNDS most common terms ending with the term ("kur" → "deutschkur"), or with
+    `longer` starting with it ("wohnung" → "wohnungssuch")."""
+    if snap is not None:
+        if longer:
+            return snap.with_prefix(word_term, COMPOUNDS)
+        return snap.with_suffix(word_term, COMPOUNDS)
+    known = (
+        SearchTerm.objects.filter(document_count__gt=0)
+        .order_by("-document_count", "pk")
+        .values_list("term", flat=True)
+    )
+    if longer:
+        return list(known.filter(term__startswith=word_term)[:COMPOUNDS])
+    return list(known.filter(term__endswith=word_term)[:COMPOUNDS])
+
+
 def _expand(
     word_term: str,
     word_length: int,
@@ -243,14 +268,15 @@ def _expand(
     question: bool = False,
     snap: LexicalSnapshot | None = None,
     surface: str = "",
-) -> tuple[dict[str, float], str]:
+) -> tuple[dict[str | tuple[str, ...], float], str]:
     """Index terms for one query word with their confidence, and a correction if it was a typo.
+    A phrase (several terms a document must all contain) is a tuple of terms.
 
     In a question (many words) a word that is in the vocabulary means itself: its compounds
     would mostly bring in other topics ("Kosten" → "Betreuungskosten", "Fahrtkosten" ...).
     With a snapshot the vocabulary lookups run in memory, without it in SQL (the reference).
     """
-    expansion: dict[str, float] = {}
+    expansion: dict[str | tuple[str, ...], float] = {}
     if snap is not None:
         vocabulary = snap.index(word_term) is not None
     else:
@@ -263,18 +289,7 @@ def _expand(
     # match too much, so the typed word needs four letters. Of many, the most common are
     # taken: they find the most documents.
     if word_length >= 4 and len(word_term) >= 3 and not (question and vocabulary):
-        if snap is not None:
-            longer = snap.with_suffix(word_term, COMPOUNDS)
-            longer += snap.with_prefix(word_term, COMPOUNDS)
-        else:
-            known = (
-                SearchTerm.objects.filter(document_count__gt=0)
-                .order_by("-document_count", "pk")
-                .values_list("term", flat=True)
-            )
-            longer = list(known.filter(term__endswith=word_term)[:COMPOUNDS])
-            longer += list(known.filter(term__startswith=word_term)[:COMPOUNDS])
-        for t in longer:
+        for t in _compounds(word_term, snap) + _compounds(word_term, snap, longer=True):
             expansion.setdefault(t, 0.7)
     correction = ""
     if not expansion and len(word_term) >= 4:
@@ -306,29 +321,42 @@ def _bm25_rows(
     *,
     limit: int,
     coverage_first: bool,
+    phrases: list[tuple[tuple[int, ...], int, tuple[float, ...]]] = (),
 ) -> list[tuple[str, float, int]]:
     """BM25 in SQL: per document the best expansion of each word, summed over the words.
 
-    Only numbers computed here (term ids, word numbers, factors, BM25 constants) are written
-    into the statement; the kind and the limit are parameters. The same SQL runs on SQLite
-    and PostgreSQL; posting lists of common words no longer travel into Python.
+    An expansion is a term or a phrase (terms a document must all contain, scored by the
+    mean of theirs). Only numbers computed here (term ids, word numbers, factors, BM25
+    constants) are written into the statement; the kind and the limit are parameters. The
+    same SQL runs on SQLite and PostgreSQL; posting lists of common words no longer travel
+    into Python.
     """
+    parts = [((term_id,), word, (factor,)) for term_id, word, factor in factors]
+    parts += list(phrases)
     expansion_rows = " UNION ALL ".join(
-        f"SELECT {term_id} AS term_id, {word} AS word, {factor!r} AS factor"
-        for term_id, word, factor in factors
+        f"SELECT {term_id} AS term_id, {word} AS word, {number} AS part, "
+        f"{len(term_ids)} AS size, {factor!r} AS factor"
+        for number, (term_ids, word, weights) in enumerate(parts)
+        for term_id, factor in zip(term_ids, weights, strict=True)
     )
     norm = f"{K1!r} * (1 - {B!r} + {B!r} * d.length / {float(average)!r})"
     order = "words DESC, score DESC" if coverage_first else "score DESC"
     sql = f"""
         SELECT d2.object_id, SUM(w.best) AS score, COUNT(*) AS words
         FROM (
-            SELECT p.document_id AS document_id, x.word AS word,
-                   MAX(x.factor * p.weight * {K1 + 1!r} / (p.weight + {norm})) AS best
-            FROM search_searchposting p
-            JOIN ({expansion_rows}) x ON x.term_id = p.term_id
-            JOIN search_searchdocument d ON d.id = p.document_id
-            WHERE d.kind = %s
-            GROUP BY p.document_id, x.word
+            SELECT v.document_id AS document_id, v.word AS word, MAX(v.value) AS best
+            FROM (
+                SELECT p.document_id AS document_id, x.word AS word, x.part AS part,
+                       SUM(x.factor * p.weight * {K1 + 1!r} / (p.weight + {norm}))
+                           / MAX(x.size) AS value
+                FROM search_searchposting p
+                JOIN ({expansion_rows}) x ON x.term_id = p.term_id
+                JOIN search_searchdocument d ON d.id = p.document_id
+                WHERE d.kind = %s
+                GROUP BY p.document_id, x.word, x.part
+                HAVING COUNT(*) = MAX(x.size)
+            ) v
+            GROUP BY v.document_id, v.word
         ) w
         JOIN search_searchdocument d2 ON d2.id = w.document_id
         GROUP BY d2.object_id
@@ -384,7 +412,9 @@ def lexical_ranked(
         )
         expansions.append(expansion)
         corrections.append(correction or originals[word_term])
-    all_terms = {t for e in expansions for t in e}
+    all_terms = {
+        t for e in expansions for key in e for t in ((key,) if isinstance(key, str) else key)
+    }
     if not all_terms:
         return SearchResult()
     if snap is not None:
@@ -399,17 +429,27 @@ def lexical_ranked(
             SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
         )
         total, average = _collection_stats(kind)
-    # (term id, word number, confidence × idf) for every expansion of every word.
+
+    def factor(term_id: int, confidence: float) -> float:
+        df = document_counts.get(term_id, 0)
+        return float(confidence * math.log(1 + (total - df + 0.5) / (df + 0.5)))
+
+    # (term id, word number, confidence × idf) for every expansion of every word, and for
+    # phrases (term ids, word number, confidence × idf per term).
     factors: list[tuple[int, int, float]] = []
+    phrases: list[tuple[tuple[int, ...], int, tuple[float, ...]]] = []
     for word_number, expansion in enumerate(expansions):
-        for t, confidence in expansion.items():
-            term_id = term_rows.get(t)
-            if term_id is None:
+        for key, confidence in expansion.items():
+            if isinstance(key, tuple):
+                ids = [term_rows.get(t) for t in key]
+                if None not in ids:  # a word no document has: the phrase finds nothing
+                    weights = tuple(factor(int(i), confidence) for i in ids)
+                    phrases.append((tuple(int(i) for i in ids), word_number, weights))
                 continue
-            df = document_counts.get(term_id, 0)
-            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-            factors.append((int(term_id), word_number, float(confidence * idf)))
-    if not factors:
+            term_id = term_rows.get(key)
+            if term_id is not None:
+                factors.append((int(term_id), word_number, factor(term_id, confidence)))
+    if not factors and not phrases:
         ranked, any_words, complete = [], [], False
     else:
         if snap is not None:
@@ -422,9 +462,12 @@ def lexical_ranked(
                 coverage_first=require_all,
                 k1=K1,
                 b=B,
+                phrases=phrases,
             )
         else:
-            rows = _bm25_rows(kind, factors, average, limit=limit, coverage_first=require_all)
+            rows = _bm25_rows(
+                kind, factors, average, limit=limit, coverage_first=require_all, phrases=phrases
+            )
         complete = bool(rows) and rows[0][2] == len(expansions)
         pairs = [(object_id, float(score)) for object_id, score, _words in rows]
         # Without coverage_first the rows are already by score (then object id); with it, two

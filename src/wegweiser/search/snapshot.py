@@ -177,10 +177,13 @@ class LexicalSnapshot:
         coverage_first: bool,
         k1: float,
         b: float,
+        phrases: list[tuple[tuple[int, ...], int, tuple[float, ...]]] = (),
     ) -> list[tuple[str, float, int]]:
-        """Like the SQL ranking: per document the best expansion of each word, summed."""
+        """Like the SQL ranking: per document the best expansion of each word, summed. An
+        expansion is a term, or a phrase: terms a document must all contain, scored by the
+        mean of theirs."""
         index = self.kinds.get(kind)
-        if index is None or not factors:
+        if index is None or not (factors or phrases):
             return []
         n = len(index.object_ids)
         score = np.zeros(n)
@@ -191,16 +194,24 @@ class LexicalSnapshot:
                 for term_index, word_number, factor in factors
                 if word_number == word and index.indptr[term_index + 1] > index.indptr[term_index]
             ]
-            if len(parts) == 1:  # one expansion: every document appears once
+            word_phrases = [
+                (term_indices, weights)
+                for term_indices, word_number, weights in phrases
+                if word_number == word
+            ]
+            if len(parts) == 1 and not word_phrases:  # one expansion: each document once
                 term_index, factor = parts[0]
                 docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
                 score[docs] += factor * index.saturation(term_index, k1, b, average)
                 covered[docs] += 1
-            elif parts:  # per document the best expansion of the word
+            elif parts or word_phrases:  # per document the best expansion of the word
                 word_best = np.full(n, -np.inf)
                 for term_index, factor in parts:
                     docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
                     value = factor * index.saturation(term_index, k1, b, average)
+                    np.maximum.at(word_best, docs, value)
+                for term_indices, weights in word_phrases:
+                    docs, value = self._phrase(index, term_indices, weights, k1, b, average)
                     np.maximum.at(word_best, docs, value)
                 hit = word_best > -np.inf
                 np.add(score, word_best, out=score, where=hit)
@@ -230,6 +241,25 @@ class LexicalSnapshot:
                 strict=True,
             )
         )
+
+    @staticmethod
+    def _phrase(index: KindIndex, term_indices, weights, k1: float, b: float, average: float):
+        """The documents with every term of a phrase, and the mean of the terms' values."""
+        docs = None
+        positions: list[np.ndarray] = []  # per term: its postings of those documents
+        for term_index in term_indices:
+            term_docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
+            if docs is None:
+                docs, positions = term_docs, [np.arange(term_docs.size)]
+                continue
+            docs, mine, theirs = np.intersect1d(
+                docs, term_docs, assume_unique=True, return_indices=True
+            )
+            positions = [p[mine] for p in positions] + [theirs]
+        value = np.zeros(docs.size)
+        for term_index, factor, at in zip(term_indices, weights, positions, strict=True):
+            value += factor * index.saturation(term_index, k1, b, average)[at]
+        return docs, value / len(term_indices)
 
     @staticmethod
     def _top(index: KindIndex, candidates: np.ndarray, score: np.ndarray, need: int):

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from wegweiser.search.registry import Document
-from wegweiser.search.selectors import search_ranked
+from wegweiser.search.selectors import lexical_ranked, search_ranked
 from wegweiser.search.services import document_delete, document_upsert, synonyms_load_defaults
 from wegweiser.search.text import edit_distance, fold, term
 
@@ -64,6 +64,20 @@ def test_synonyms_and_abbreviations(index):
     assert "4" in ids("Kindertagesstätte")
     assert ids("MBE")[0] == "5"
     assert "1" in ids("Sprachkurs")
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_synonym_of_several_words_needs_them_all(index, engine):
+    # "MBE" means "Migrationsberatung für Erwachsene", "Sprachkurs" also "Deutsch lernen":
+    # the swimming course for adults ("Schwimmen lernen für ... Erwachsene") is neither.
+    def found(query):
+        ranked = lexical_ranked(kind="offer", query=query, engine=engine).ranked
+        return [object_id for object_id, _score in ranked]
+
+    assert found("MBE") == ["5"]
+    assert "1" in found("Sprachkurs")
+    assert "6" not in found("Sprachkurs")
+    assert found("Schwimmen")[0] == "6"
 
 
 @pytest.mark.parametrize(

@@ -33,8 +33,15 @@ WORDS = [
     "Kinder",
     "kostenlos",
     "Anerkennung",
+    # the words of synonyms of several words ("Deutsch lernen", "Migrationsberatung für
+    # Erwachsene"), found only together
+    "Deutsch",
+    "lernen",
+    "Erwachsene",
 ]
 QUERIES = [
+    "MBE",
+    "Sprachkurs Erwachsene",
     "Deutschkurs",
     "Beratung",
     "Beratung Wohnung",
