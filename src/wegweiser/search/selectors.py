@@ -322,8 +322,9 @@ def _bm25_rows(
     limit: int,
     coverage_first: bool,
     phrases: list[tuple[tuple[int, ...], int, tuple[float, ...]]] = (),
-) -> list[tuple[str, float, int]]:
+) -> tuple[list[str], list[float], list[int]]:
     """BM25 in SQL: per document the best expansion of each word, summed over the words.
+    The object ids, their scores and how many words each has (as `LexicalSnapshot.bm25`).
 
     An expansion is a term or a phrase (terms a document must all contain, scored by the
     mean of theirs). Only numbers computed here (term ids, word numbers, factors, BM25
@@ -365,7 +366,12 @@ def _bm25_rows(
     """  # noqa: S608 - numbers only, see the docstring
     with connection.cursor() as cursor:
         cursor.execute(sql, [kind, limit])
-        return list(cursor.fetchall())
+        rows = cursor.fetchall()
+    return (
+        [row[0] for row in rows],
+        [float(row[1]) for row in rows],
+        [int(row[2]) for row in rows],
+    )
 
 
 def lexical_ranked(
@@ -468,8 +474,9 @@ def lexical_ranked(
             rows = _bm25_rows(
                 kind, factors, average, limit=limit, coverage_first=require_all, phrases=phrases
             )
-        complete = bool(rows) and rows[0][2] == len(expansions)
-        pairs = [(object_id, float(score)) for object_id, score, _words in rows]
+        object_ids, scores, covered = rows
+        complete = bool(covered) and covered[0] == len(expansions)
+        pairs = list(zip(object_ids, scores, strict=True))
         # Without coverage_first the rows are already by score (then object id); with it, two
         # C-level sorts (stable) order them so, instead of a key per item.
         if require_all:
@@ -477,10 +484,8 @@ def lexical_ranked(
             any_words.sort(key=itemgetter(1), reverse=True)
         else:
             any_words = pairs
-        if require_all and complete:
-            pairs = [
-                pair for pair, row in zip(pairs, rows, strict=True) if row[2] == len(expansions)
-            ]
+        if require_all and complete:  # the documents with every word come first
+            pairs = pairs[: covered.count(len(expansions))]
         ranked = pairs
     did_you_mean = ""
     if any(c != originals[t] for c, t in zip(corrections, meaningful, strict=True)):

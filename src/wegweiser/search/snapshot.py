@@ -178,13 +178,13 @@ class LexicalSnapshot:
         k1: float,
         b: float,
         phrases: list[tuple[tuple[int, ...], int, tuple[float, ...]]] = (),
-    ) -> list[tuple[str, float, int]]:
+    ) -> tuple[list[str], list[float], list[int]]:
         """Like the SQL ranking: per document the best expansion of each word, summed. An
         expansion is a term, or a phrase: terms a document must all contain, scored by the
-        mean of theirs."""
+        mean of theirs. The object ids, their scores and how many words each has."""
         index = self.kinds.get(kind)
         if index is None or not (factors or phrases):
-            return []
+            return [], [], []
         n = len(index.object_ids)
         score = np.zeros(n)
         covered = np.zeros(n, dtype=np.int16)
@@ -231,16 +231,10 @@ class LexicalSnapshot:
             if need <= 0:
                 break
         if not chosen:
-            return []
+            return [], [], []
         top = np.concatenate(chosen)
-        return list(
-            zip(
-                [index.object_ids[i] for i in top.tolist()],
-                score[top].tolist(),
-                covered[top].tolist(),
-                strict=True,
-            )
-        )
+        object_ids = index.object_ids
+        return [object_ids[i] for i in top.tolist()], score[top].tolist(), covered[top].tolist()
 
     @staticmethod
     def _phrase(index: KindIndex, term_indices, weights, k1: float, b: float, average: float):
