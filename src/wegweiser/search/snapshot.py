@@ -66,7 +66,8 @@ class KindIndex:
             weight = self.weights[start:end]
             norm = self.norm(k1, b, average)[self.documents[start:end]]
             cached = weight * (k1 + 1) / (weight + norm)
-            held = sum(len(values) for values in self._saturation.values())
+            # A list first: another thread of the worker may add a term meanwhile.
+            held = sum(len(values) for values in list(self._saturation.values()))
             if held + len(cached) > SATURATION_CACHE:
                 self._saturation.clear()
             self._saturation[key] = cached
