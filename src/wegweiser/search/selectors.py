@@ -180,35 +180,49 @@ class SearchResult:
 _synonyms: tuple = (object(), [])
 
 
-def _synonym_groups() -> list[list[list[str]]]:
-    """The synonym groups as terms, cached per process until the `synonyms` token moves."""
+def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
+    """The synonym groups, each member as its term, or as the tuple of its terms when it has
+    several words ("Deutsch lernen" → ("deutsch", "lern"): a phrase); cached per process
+    until the `synonyms` token moves."""
     global _synonyms
     token = _tokens.token_read(_tokens.SYNONYMS)
     if _synonyms[0] != token:
         groups = []
         for group in SynonymGroup.objects.all().only("members"):
-            members = [m.strip() for m in group.members.split(",") if m.strip()]
-            groups.append([terms(m) for m in members])
+            members = []
+            for member in group.members.split(","):
+                meaningful = tuple(dict.fromkeys(t for t in terms(member) if t not in STOPWORDS))
+                if meaningful:
+                    members.append(meaningful[0] if len(meaningful) == 1 else meaningful)
+            groups.append(members)
         _synonyms = (token, groups)
     return _synonyms[1]
 
 
-def _synonym_terms(word_term: str) -> set[str | tuple[str, ...]]:
-    """The other members of the word's synonym groups: a term, or for a member of several
-    words ("Deutsch lernen", "Migrationsberatung für Erwachsene") the tuple of its terms,
-    which a document must all contain (a phrase): any one of them alone would find
+def _synonym_terms(key: str | tuple[str, ...]) -> set[str | tuple[str, ...]]:
+    """The other members of the synonym groups of a word or phrase. A member of several words
+    is a phrase, which a document must contain all of: any one of its words alone would find
     whatever mentions "lernen" or "Erwachsene"."""
     found: set[str | tuple[str, ...]] = set()
-    for member_terms in _synonym_groups():
-        if any(mt == [word_term] for mt in member_terms):
-            for mt in member_terms:
-                meaningful = tuple(dict.fromkeys(t for t in mt if t not in STOPWORDS))
-                if len(meaningful) == 1:
-                    found.add(meaningful[0])
-                elif meaningful:
-                    found.add(meaningful)
-    found.discard(word_term)
+    for members in _synonym_groups():
+        if key in members:
+            found.update(members)
+    found.discard(key)
     return found
+
+
+def _units(word_terms: list[str]) -> list[str | tuple[str, ...]]:
+    """The query's words, where consecutive words that form a synonym phrase ("Deutsch
+    lernen") are taken together, so that the phrase finds its group ("Deutschkurs" ...)."""
+    phrases = {m for members in _synonym_groups() for m in members if isinstance(m, tuple)}
+    sizes = sorted({len(phrase) for phrase in phrases}, reverse=True)
+    units: list[str | tuple[str, ...]] = []
+    i = 0
+    while i < len(word_terms):
+        size = next((n for n in sizes if tuple(word_terms[i : i + n]) in phrases), 1)
+        units.append(tuple(word_terms[i : i + size]) if size > 1 else word_terms[i])
+        i += size
+    return units
 
 
 def _typo_terms(word_term: str, limit: int) -> list[tuple[str, str]]:
@@ -408,16 +422,25 @@ def lexical_ranked(
         require_all = len(meaningful) < QUESTION_WORDS
     expansions = []
     corrections = []
-    for word_term in meaningful:
-        expansion, correction = _expand(
-            word_term,
-            lengths[word_term],
-            question=not require_all,
-            snap=snap,
-            surface=originals[word_term],
-        )
+    typed = []
+    for unit in _units(meaningful):
+        if isinstance(unit, tuple):  # a synonym phrase: itself and its group
+            expansion: dict[str | tuple[str, ...], float] = {unit: 1.0}
+            for synonym in _synonym_terms(unit):
+                expansion.setdefault(synonym, 0.9)
+            typed.append(" ".join(originals[t] for t in unit))
+            correction = ""
+        else:
+            expansion, correction = _expand(
+                unit,
+                lengths[unit],
+                question=not require_all,
+                snap=snap,
+                surface=originals[unit],
+            )
+            typed.append(originals[unit])
         expansions.append(expansion)
-        corrections.append(correction or originals[word_term])
+        corrections.append(correction or typed[-1])
     all_terms = {
         t for e in expansions for key in e for t in ((key,) if isinstance(key, str) else key)
     }
@@ -488,7 +511,7 @@ def lexical_ranked(
             pairs = pairs[: covered.count(len(expansions))]
         ranked = pairs
     did_you_mean = ""
-    if any(c != originals[t] for c, t in zip(corrections, meaningful, strict=True)):
+    if corrections != typed:
         did_you_mean = " ".join(corrections)
     return SearchResult(
         ranked=ranked,

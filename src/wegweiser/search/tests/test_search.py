@@ -24,6 +24,7 @@ DOCS = {
     "5": ("Migrationsberatung für Erwachsene", "Beratung zu Aufenthalt, Sprache, Arbeit."),
     "6": ("Schwimmkurs", "Schwimmen lernen für Kinder und Erwachsene."),
     "7": ("Fußballtraining", "Offenes Training im Verein, Schuhe können ausgeliehen werden."),
+    "8": ("Integrationskurs am Vormittag", "Montag bis Freitag, 9 bis 12 Uhr."),
 }
 
 
@@ -78,6 +79,11 @@ def test_a_synonym_of_several_words_needs_them_all(index, engine):
     assert "1" in found("Sprachkurs")
     assert "6" not in found("Sprachkurs")
     assert found("Schwimmen")[0] == "6"
+    # Typed as a query, the phrase finds its group: "Integrationskurs" has neither word.
+    result = lexical_ranked(kind="offer", query="Deutsch lernen", engine=engine)
+    assert {"1", "8"} <= {object_id for object_id, _score in result.ranked}
+    assert result.did_you_mean == ""
+    assert found("Migrationsberatung für Erwachsene")[0] == "5"
 
 
 @pytest.mark.parametrize(

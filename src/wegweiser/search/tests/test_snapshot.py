@@ -42,6 +42,8 @@ WORDS = [
 QUERIES = [
     "MBE",
     "Sprachkurs Erwachsene",
+    "Deutsch lernen",
+    "Deutsch lernen Kinder",
     "Deutschkurs",
     "Beratung",
     "Beratung Wohnung",
