@@ -177,7 +177,7 @@ class SearchResult:
     keywords: bool = False
 
 
-_synonyms: tuple = (object(), [])
+_synonyms: tuple = (object(), [], {})
 
 
 def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
@@ -188,15 +188,25 @@ def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
     token = _tokens.token_read(_tokens.SYNONYMS)
     if _synonyms[0] != token:
         groups = []
+        words: dict[str, str] = {}  # a member of one word: its term → as written
         for group in SynonymGroup.objects.all().only("members"):
             members = []
             for member in group.members.split(","):
                 meaningful = tuple(dict.fromkeys(t for t in terms(member) if t not in STOPWORDS))
-                if meaningful:
-                    members.append(meaningful[0] if len(meaningful) == 1 else meaningful)
+                if len(meaningful) == 1:
+                    members.append(meaningful[0])
+                    words.setdefault(meaningful[0], member.strip())
+                elif meaningful:
+                    members.append(meaningful)
             groups.append(members)
-        _synonyms = (token, groups)
+        _synonyms = (token, groups, words)
     return _synonyms[1]
+
+
+def _synonym_words() -> dict[str, str]:
+    """The synonym list's members of one word: term → the member as written ("Kindergarten")."""
+    _synonym_groups()
+    return _synonyms[2]
 
 
 def _synonym_terms(key: str | tuple[str, ...]) -> set[str | tuple[str, ...]]:
@@ -251,11 +261,26 @@ def _typo_terms(word_term: str, limit: int) -> list[tuple[str, str]]:
 
 
 def _typos(word_term: str, snap: LexicalSnapshot | None) -> list[tuple[str, str]]:
-    """Index terms within one edit (two from eight letters) of a word, best first."""
+    """Index terms within one edit (two from eight letters) of a word, best first.
+
+    The synonym list's words count as known words too, though no text may use them: a word
+    of the list that is closer than every index term comes first ("Kindergarden" →
+    "Kindergarten", a synonym of "Kita", rather than "Kindergeld")."""
     limit = 1 if len(word_term) < 8 else 2
     if snap is None:
-        return _typo_terms(word_term, limit)
-    return snap.typo_candidates(word_term, limit)
+        found = _typo_terms(word_term, limit)
+    else:
+        found = snap.typo_candidates(word_term, limit)
+    nearest = edit_distance(word_term, found[0][0], limit) if found else limit + 1
+    closer = sorted(
+        (distance, t[0] != word_term[0], t, display)
+        for t, display in _synonym_words().items()
+        if t != word_term and (distance := edit_distance(word_term, t, limit)) < nearest
+    )
+    if not closer:
+        return found
+    words = [(t, display) for _d, _f, t, display in closer]
+    return (words + [pair for pair in found if pair not in words])[:5]
 
 
 def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = False) -> list[str]:

@@ -68,6 +68,14 @@ def test_synonyms_and_abbreviations(index):
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_typo_of_a_word_of_the_synonym_list_is_corrected_to_it(index, engine):
+    # No text says "Kindertagesstätte"; the synonym list does, beside "Kita".
+    result = lexical_ranked(kind="offer", query="Kindertagesstäte", engine=engine)
+    assert result.did_you_mean == "Kindertagesstätte"
+    assert result.ranked[0][0] == "4"
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_synonym_of_several_words_needs_them_all(index, engine):
     # "MBE" means "Migrationsberatung für Erwachsene", "Sprachkurs" also "Deutsch lernen":
     # the swimming course for adults ("Schwimmen lernen für ... Erwachsene") is neither.
