@@ -23,7 +23,7 @@ from . import embeddings
 from . import snapshot as _snapshot
 from . import tokens as _tokens
 from .models import SearchDocument, SearchTerm, SynonymGroup
-from .snapshot import LexicalSnapshot
+from .snapshot import TYPO_CACHE, LexicalSnapshot
 from .text import edit_distance, fold, term, terms, tokens, typo_order, typo_start_keys
 
 # "memory": rank on the per-process snapshot (search/snapshot.py); "sql": in the database.
@@ -177,7 +177,7 @@ class SearchResult:
     keywords: bool = False
 
 
-_synonyms: tuple = (object(), [], {})
+_synonyms: tuple = (object(), [], {}, {})
 
 
 def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
@@ -199,14 +199,28 @@ def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
                 elif meaningful:
                     members.append(meaningful)
             groups.append(members)
-        _synonyms = (token, groups, words)
+        _synonyms = (token, groups, words, {})
     return _synonyms[1]
 
 
-def _synonym_words() -> dict[str, str]:
-    """The synonym list's members of one word: term → the member as written ("Kindergarten")."""
+def _synonym_typos(word_term: str, limit: int) -> list[tuple[int, str, str]]:
+    """The synonym list's members of one word within `limit` edits of a word, best first
+    (`typo_order`): (distance, term, the member as written). Kept with the list, for at most
+    TYPO_CACHE words."""
     _synonym_groups()
-    return _synonyms[2]
+    words, cache = _synonyms[2], _synonyms[3]
+    found = cache.get((word_term, limit))
+    if found is None:
+        scored = []
+        for t, display in words.items():
+            distance = edit_distance(word_term, t, limit)
+            if t != word_term and distance <= limit:
+                scored.append((typo_order(word_term, distance, 0, t), display))
+        found = [(order[0], order[-1], display) for order, display in sorted(scored)]
+        if len(cache) >= TYPO_CACHE:
+            cache.clear()
+        cache[(word_term, limit)] = found
+    return found
 
 
 def _synonym_terms(key: str | tuple[str, ...]) -> set[str | tuple[str, ...]]:
@@ -272,15 +286,10 @@ def _typos(word_term: str, snap: LexicalSnapshot | None) -> list[tuple[str, str]
     else:
         found = snap.typo_candidates(word_term, limit)
     nearest = edit_distance(word_term, found[0][0], limit) if found else limit + 1
-    closer = sorted(
-        (distance, t[0] != word_term[0], t, display)
-        for t, display in _synonym_words().items()
-        if t != word_term and (distance := edit_distance(word_term, t, limit)) < nearest
-    )
+    closer = [(t, display) for d, t, display in _synonym_typos(word_term, limit) if d < nearest]
     if not closer:
         return found
-    words = [(t, display) for _d, _f, t, display in closer]
-    return (words + [pair for pair in found if pair not in words])[:5]
+    return (closer + [pair for pair in found if pair not in closer])[:5]
 
 
 def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = False) -> list[str]:
