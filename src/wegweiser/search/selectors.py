@@ -34,6 +34,10 @@ MAX_WORDS = 10
 MAX_RESULTS = 1000
 QUESTION_WORDS = 4
 KEYWORD_WORDS = 2
+# An unknown word is split into two known terms of this many letters or more ("Kinderarzt");
+# the documents with its head alone count with this confidence (both parts: 0.7, the mean).
+SPLIT_PART = 3
+SPLIT_HEAD_CONFIDENCE = 0.3
 COMPOUNDS = 50  # longer terms per query word, for each of suffix and prefix
 STOPWORDS = {
     term(w)
@@ -133,6 +137,17 @@ STOPWORDS = {
         "does",
         "and",
         "or",
+    ]
+}
+# What the searcher wants to do, not what it is about: "Kitaplatz finden" wants every
+# Kita-Platz offer, not only those whose text says "finden". Keywords must all be found, so
+# these are left out of them; in a question (ranked by all its words) they weigh little and
+# stay, and they count as words when telling questions from keywords.
+INTENT_WORDS = {
+    term(w)
+    for w in [
+        *("finden", "suchen", "brauchen", "brauche", "benötige", "benötigen", "möchte"),
+        *("find", "need", "want"),
     ]
 }
 
@@ -309,6 +324,34 @@ def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = Fals
     return list(known.filter(term__endswith=word_term)[:COMPOUNDS])
 
 
+def _split_compound(surface: str, snap: LexicalSnapshot | None) -> tuple[str, str] | None:
+    """The two known terms an unknown compound is made of, with the longest head (German
+    compounds end in it): "Kinderarzt" → ("kind", "arzt"), "Elterngeldstelle" →
+    ("elterngeld", "stell"); None when no split has two known parts. Known are the index's
+    terms and the synonym list's words ("Kinderärztin": "Ärztin")."""
+    folded = fold(surface)
+    if not (folded.isascii() and folded.isalpha()):
+        return None
+    splits = [
+        (term(folded[:i]), term(folded[i:]))
+        for i in range(SPLIT_PART, len(folded) - SPLIT_PART + 1)
+    ]
+    wanted = {t for pair in splits for t in pair if len(t) >= SPLIT_PART and t not in STOPWORDS}
+    if not wanted:
+        return None
+    _synonym_groups()
+    known = wanted & _synonyms[2].keys()
+    if snap is not None:
+        known.update(t for t in wanted if snap.index(t) is not None)
+    else:
+        known.update(
+            SearchTerm.objects.filter(term__in=wanted, document_count__gt=0).values_list(
+                "term", flat=True
+            )
+        )
+    return next(((m, h) for m, h in splits if m in known and h in known), None)
+
+
 def _expand(
     word_term: str,
     word_length: int,
@@ -349,6 +392,17 @@ def _expand(
             shorter = term(surface[:-1])
             if len(shorter) >= 4 and shorter != word_term:
                 typos = _typos(shorter, snap)
+        parts = _split_compound(surface, snap) if surface else None
+        if parts and not (typos and edit_distance(word_term, typos[0][0], 1) <= 1):
+            # A compound of known words that no text uses ("Kinderarzt"): the documents with
+            # both parts, then those with its head ("Arzt") as if it had been typed, with its
+            # synonyms and compounds – not a far-fetched typo ("Kindergarten", two edits). A
+            # word one edit from a known one is a typo.
+            expansion[parts] = 0.7
+            head, _ = _expand(parts[1], len(parts[1]), question=question, snap=snap)
+            for t, confidence in head.items():
+                expansion.setdefault(t, SPLIT_HEAD_CONFIDENCE * confidence)
+            return expansion, ""
         for t, _display in typos:
             expansion.setdefault(t, 0.6)
         if typos:
@@ -449,11 +503,14 @@ def lexical_ranked(
             originals.setdefault(term(w), w)
     word_terms = list(lengths)
     meaningful = [t for t in word_terms if t not in STOPWORDS] or word_terms
+    if require_all is None:
+        require_all = len(meaningful) < QUESTION_WORDS
+    keywords = len(meaningful) == len(word_terms) and "?" not in query
+    if require_all:
+        meaningful = [t for t in meaningful if t not in INTENT_WORDS] or meaningful
     meaningful = meaningful[:MAX_WORDS]
     if not meaningful:
         return SearchResult()
-    if require_all is None:
-        require_all = len(meaningful) < QUESTION_WORDS
     expansions = []
     corrections = []
     typed = []
@@ -554,7 +611,7 @@ def lexical_ranked(
         question=not require_all,
         words=len(expansions),
         any_words=any_words,
-        keywords=len(meaningful) == len(word_terms) and "?" not in query,
+        keywords=keywords,
     )
 
 

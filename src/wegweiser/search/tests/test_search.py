@@ -126,6 +126,35 @@ def test_a_corrected_word_finds_what_the_word_finds(index):
     assert {"20", "21"} <= set(ids("Sprachkurz"))
 
 
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_an_unknown_compound_of_known_words_is_split_not_corrected(index, engine):
+    # "Kinderarzt" is in no text, but is two edits from "Kindergarten" (doc 4): it means
+    # "Kinder" and "Arzt". The documents with both come first, then those with "Arzt".
+    document_upsert(
+        Document(kind="offer", object_id="30", title="Sprechstunde beim Arzt für Kinder", texts=[])
+    )
+    result = lexical_ranked(kind="offer", query="Kinderarzt", engine=engine)
+    assert [object_id for object_id, _score in result.ranked] == ["30", "2"]
+    assert result.all_words_matched
+    assert result.did_you_mean == ""
+    # A word one edit from a known one stays a typo.
+    assert lexical_ranked(kind="offer", query="Wohnug", engine=engine).did_you_mean == "wohnung"
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_keywords_of_intent_need_not_be_found(index, engine):
+    # "finden" says what the searcher wants, not what about: the housing offer (doc 3) does
+    # not say "finden", the Kita offer (doc 4) does, and is not about housing.
+    def found(query):
+        return lexical_ranked(kind="offer", query=query, engine=engine)
+
+    assert found("Wohnung finden").ranked == found("Wohnung").ranked
+    assert found("Wohnung finden").all_words_matched
+    # In a question, ranked by all its words, it stays one of them.
+    question = found("Wo kann ich eine günstige Wohnung für meine Familie finden?")
+    assert "4" in [object_id for object_id, _score in question.ranked]
+
+
 def test_natural_question_falls_back_to_best_partial_match(index):
     assert ids("Wo finde ich einen Deutschkurs für meine Frau?")[0] == "1"
 

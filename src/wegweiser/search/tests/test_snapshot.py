@@ -59,6 +59,11 @@ QUERIES = [
     "Migrationsberatunf",
     "Neratung",
     "Sprachkurz",
+    # unknown compounds of known words, split in two
+    "Familienwohnung",
+    "Kinderberatung",
+    # a keyword of intent, not of topic
+    "Wohnung finden",
     "Wie finde ich eine Wohnung für meine Familie mit Kindern",
     "Hilfe Arbeit Ausbildung Anerkennung Familien",
     "Job",
