@@ -395,13 +395,14 @@ def _expand(
         parts = _split_compound(surface, snap) if surface else None
         if parts and not (typos and edit_distance(word_term, typos[0][0], 1) <= 1):
             # A compound of known words that no text uses ("Kinderarzt"): the documents with
-            # both parts, then those with its head ("Arzt") as if it had been typed, with its
-            # synonyms and compounds – not a far-fetched typo ("Kindergarten", two edits). A
-            # word one edit from a known one is a typo.
+            # both parts, then those with its head ("Arzt") or a synonym of it – not a
+            # far-fetched typo ("Kindergarten", two edits). The head's own compounds would
+            # bring in too much ("Haus": "Rathaus", "Recklinghausen"). A word one edit from a
+            # known one is a typo.
             expansion[parts] = 0.7
-            head, _ = _expand(parts[1], len(parts[1]), question=question, snap=snap)
-            for t, confidence in head.items():
-                expansion.setdefault(t, SPLIT_HEAD_CONFIDENCE * confidence)
+            expansion[parts[1]] = SPLIT_HEAD_CONFIDENCE
+            for synonym in _synonym_terms(parts[1]):
+                expansion.setdefault(synonym, SPLIT_HEAD_CONFIDENCE * 0.9)
             return expansion, ""
         for t, _display in typos:
             expansion.setdefault(t, 0.6)
