@@ -408,6 +408,8 @@ def _expand(
             expansion.setdefault(t, 0.6)
         if typos:
             correction = typos[0][1]
+            if surface[:1].isupper():  # "Wohnug" → "Wohnung", as a German noun is written
+                correction = correction[:1].upper() + correction[1:]
             # The correction counts as if it had been typed, with its synonyms and compounds
             # ("Aprachkurs" → "sprachkurs" → "berufssprachkurs"), all weighed like a typo.
             best = typos[0][0]
