@@ -1,6 +1,8 @@
 """How offers enter the search index (see wegweiser.search)."""
 
-from wegweiser.search.registry import Document, register_provider
+from wegweiser.core.constants import MunicipalityKind
+from wegweiser.core.models import Municipality
+from wegweiser.search.registry import Document, register_names, register_provider
 from wegweiser.search.services import document_upsert_soon
 
 from .models import Offer
@@ -49,5 +51,11 @@ def _all_offers():
         yield offer_document(offer)
 
 
+def _towns():
+    # Not the district's name: "Kreis" or "Landkreis" is a word, not a name.
+    return Municipality.objects.filter(kind=MunicipalityKind.TOWN).values_list("name", flat=True)
+
+
 def register() -> None:
     register_provider(KIND, _all_offers)
+    register_names("towns", _towns)  # an offer's texts name its towns

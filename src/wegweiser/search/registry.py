@@ -17,7 +17,14 @@ class Document:
 
 
 PROVIDERS: dict[str, Callable[[], Iterable[Document]]] = {}
+# Names the documents use (towns ...): a query word that is one means itself, and is no
+# compound of another word ("Haltern" is not "Aufenthalt", "Recklinghausen" no "Haus").
+NAME_PROVIDERS: dict[str, Callable[[], Iterable[str]]] = {}
 
 
 def register_provider(kind: str, provider: Callable[[], Iterable[Document]]) -> None:
     PROVIDERS[kind] = provider
+
+
+def register_names(key: str, provider: Callable[[], Iterable[str]]) -> None:
+    NAME_PROVIDERS[key] = provider

@@ -23,6 +23,7 @@ from . import embeddings
 from . import snapshot as _snapshot
 from . import tokens as _tokens
 from .models import SearchDocument, SearchTerm, SynonymGroup
+from .registry import NAME_PROVIDERS
 from .snapshot import TYPO_CACHE, LexicalSnapshot
 from .text import edit_distance, fold, term, terms, tokens, typo_order, typo_start_keys
 
@@ -218,6 +219,26 @@ def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
     return _synonyms[1]
 
 
+_names: tuple = (object(), frozenset())
+
+
+def _name_terms() -> frozenset[str]:
+    """The terms of the names the documents use (registry.NAME_PROVIDERS: towns), read again
+    when the index changes (a new town comes with its offers)."""
+    global _names
+    token = _tokens.token_read(_tokens.LEXICAL)
+    if _names[0] != token:
+        found = {
+            t
+            for provider in NAME_PROVIDERS.values()
+            for name in provider()
+            for t in terms(name)
+            if len(t) > 1 and t not in STOPWORDS
+        }
+        _names = (token, frozenset(found))
+    return _names[1]
+
+
 def _synonym_typos(word_term: str, limit: int) -> list[tuple[int, str, str]]:
     """The synonym list's members of one word within `limit` edits of a word, best first
     (`typo_order`): (distance, term, the member as written). Kept with the list, for at most
@@ -379,9 +400,18 @@ def _expand(
     # Compounds and longer forms: "Kurs" (stem "kur") finds "Deutschkurs"; short words would
     # match too much, so the typed word needs four letters. Of many, the most common are
     # taken: they find the most documents.
-    if word_length >= 4 and len(word_term) >= 3 and not (question and vocabulary):
+    # A name (a town) means itself, and is no compound of another word: "Haltern" (stem
+    # "halt") is not "Aufenthalt", nor "Haus" "Recklinghausen".
+    names = _name_terms()
+    if (
+        word_length >= 4
+        and len(word_term) >= 3
+        and not (question and vocabulary)
+        and not (vocabulary and word_term in names)
+    ):
         for t in _compounds(word_term, snap) + _compounds(word_term, snap, longer=True):
-            expansion.setdefault(t, 0.7)
+            if t not in names:
+                expansion.setdefault(t, 0.7)
     correction = ""
     if not expansion and len(word_term) >= 4:
         typos = _typos(word_term, snap)

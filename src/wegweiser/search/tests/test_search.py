@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from wegweiser.core.tests.factories import TownFactory
 from wegweiser.search.registry import Document
 from wegweiser.search.selectors import lexical_ranked, search_ranked
 from wegweiser.search.services import document_delete, document_upsert, synonyms_load_defaults
@@ -153,6 +154,29 @@ def test_keywords_of_intent_need_not_be_found(index, engine):
     # In a question, ranked by all its words, it stays one of them.
     question = found("Wo kann ich eine günstige Wohnung für meine Familie finden?")
     assert "4" in [object_id for object_id, _score in question.ranked]
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_town_name_means_itself_not_a_compound(index, engine):
+    # "Haltern" is stemmed "halt", the end of "Aufenthalt" (doc 5); "Recklinghausen" ends
+    # in "haus". As towns, they are names, not compounds.
+    for name in ("Haltern am See", "Recklinghausen"):
+        TownFactory(name=name)
+    for object_id, title in (
+        ("40", "Sprachcafé in Haltern am See"),
+        ("41", "Treffpunkt in Recklinghausen"),
+        ("42", "Hausaufgabenhilfe"),
+    ):
+        document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[]))
+
+    def found(query):
+        ranked = lexical_ranked(kind="offer", query=query, engine=engine).ranked
+        return [object_id for object_id, _score in ranked]
+
+    assert found("Haltern") == ["40"]
+    assert found("Haus") == ["42"]
+    assert found("Aufenthalt") == ["5"]
+    assert found("Recklinghausen") == ["41"]
 
 
 def test_natural_question_falls_back_to_best_partial_match(index):
