@@ -25,7 +25,16 @@ from . import tokens as _tokens
 from .models import SearchDocument, SearchTerm, SynonymGroup
 from .registry import NAME_PROVIDERS
 from .snapshot import TYPO_CACHE, LexicalSnapshot
-from .text import edit_distance, fold, term, terms, tokens, typo_order, typo_start_keys
+from .text import (
+    MAX_TOKEN_LENGTH,
+    edit_distance,
+    fold,
+    term,
+    terms,
+    tokens,
+    typo_order,
+    typo_start_keys,
+)
 
 # "memory": rank on the per-process snapshot (search/snapshot.py); "sql": in the database.
 LEXICAL_ENGINE = "memory"
@@ -351,7 +360,7 @@ def _split_compound(surface: str, snap: LexicalSnapshot | None) -> tuple[str, st
     ("elterngeld", "stell"); None when no split has two known parts. Known are the index's
     terms and the synonym list's words ("Kinderärztin": "Ärztin")."""
     folded = fold(surface)
-    if not (folded.isascii() and folded.isalpha()):
+    if not (folded.isascii() and folded.isalpha()) or len(folded) > MAX_TOKEN_LENGTH:
         return None
     splits = [
         (term(folded[:i]), term(folded[i:]))
