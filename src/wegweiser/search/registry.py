@@ -17,8 +17,8 @@ class Document:
 
 
 PROVIDERS: dict[str, Callable[[], Iterable[Document]]] = {}
-# Names the documents use (towns ...): a query word that is one means itself, and is no
-# compound of another word ("Haltern" is not "Aufenthalt", "Recklinghausen" no "Haus").
+# Names the documents use (towns ...): a query word that is one means itself, and no word
+# expands into one ("Haltern" does not find "Aufenthalt", nor "Haus" "Recklinghausen").
 NAME_PROVIDERS: dict[str, Callable[[], Iterable[str]]] = {}
 
 
