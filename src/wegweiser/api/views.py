@@ -231,7 +231,7 @@ class SearchApi(PublicViewMixin, View):
                     "id": str(offer.uuid),
                     "source_id": offer.source_id or None,
                     "title": texts["name"],
-                    "snippet": offer_selectors.offer_snippet(texts, query),
+                    "snippet": offer_selectors.offer_snippet(texts, query, filters.terms),
                     "score": round(1 / (1 + position), 4) if position is not None else None,
                     "url": reverse("offers:offer-detail", kwargs={"uuid": offer.uuid}),
                 }
@@ -278,7 +278,11 @@ class SearchApi(PublicViewMixin, View):
                     "id": str(page.uuid),
                     "source_id": page.source_id or None,
                     "title": shown.title,
-                    "snippet": highlight(shown.excerpt or plain_text(shown.content), query),
+                    "snippet": highlight(
+                        shown.excerpt or plain_text(shown.content),
+                        query,
+                        result.terms if result else frozenset(),
+                    ),
                     "score": round(scores.get(str(page.pk), 0.0), 4),
                     "url": reverse("pages:page-detail", kwargs={"uuid": page.uuid}),
                 }

@@ -61,6 +61,7 @@ class OfferFilters:
     # Filled by the search engine on first use.
     ranking: list[int] | None = None
     did_you_mean: str = ""
+    terms: frozenset[str] = frozenset()  # what the words stood for, marked in snippets
     # (offer arrays, one mask per active filter): computed once per request (offers/facets.py).
     masks: tuple | None = None
 
@@ -71,6 +72,7 @@ class OfferFilters:
             "sort",
             "ranking",
             "did_you_mean",
+            "terms",
             "masks",
             "point",
             "radius_km",
@@ -151,6 +153,7 @@ def _ranking(filters: OfferFilters) -> list[int]:
         result = search_ranked(kind="offer", query=filters.q)
         filters.ranking = [int(object_id) for object_id, _score in result.ranked]
         filters.did_you_mean = result.did_you_mean
+        filters.terms = result.terms
     return filters.ranking
 
 
@@ -581,10 +584,11 @@ def offer_display_texts(offer: Offer, language: str) -> dict:
     }
 
 
-def offer_snippet(texts: dict, query: str) -> str:
+def offer_snippet(texts: dict, query: str, terms: frozenset[str] = frozenset()) -> str:
     """The part of an offer's texts (`offer_display_texts`) around the searched words, the
-    words marked (<mark>) and everything else HTML-escaped."""
-    return highlight(f"{texts['summary']} {texts['description']}", query)
+    words marked (<mark>) and everything else HTML-escaped; `terms` as `highlight` takes
+    them (`OfferFilters.terms`)."""
+    return highlight(f"{texts['summary']} {texts['description']}", query, terms)
 
 
 def offer_is_open(offer: Offer, now: datetime | None = None) -> bool:

@@ -40,7 +40,7 @@ def _results(request, filters, language, params=None):
         offer.distance_km = geo.distance_km(getattr(offer, "distance_sq", None))
         if filters.q:
             # The words found, marked in their context (escaped by `offer_snippet`).
-            snippet = selectors.offer_snippet(offer.texts, filters.q)
+            snippet = selectors.offer_snippet(offer.texts, filters.q, filters.terms)
             offer.snippet = mark_safe(snippet) if "<mark>" in snippet else ""  # noqa: S308
     params = (params or request.GET).copy()
     params.pop("page", None)

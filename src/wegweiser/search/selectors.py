@@ -200,6 +200,9 @@ class SearchResult:
     # Only meaningful words ("Deutschkurs Herten"), no question words or "?": a search by
     # keywords rather than a question in natural language.
     keywords: bool = False
+    # The index terms the words stood for (themselves, synonyms, compounds, corrections):
+    # what a snippet marks ("Wohnug" marks "Wohnung", "Unterkunft" marks "Wohnung").
+    terms: frozenset[str] = frozenset()
 
 
 _synonyms: tuple = (object(), [], {}, {})
@@ -654,6 +657,7 @@ def lexical_ranked(
         words=len(expansions),
         any_words=any_words,
         keywords=keywords,
+        terms=frozenset(all_terms),
     )
 
 
@@ -764,6 +768,7 @@ def search_ranked(
         all_words_matched=result.all_words_matched,
         question=result.question,
         words=result.words,
+        terms=result.terms,
     )
 
 

@@ -12,11 +12,13 @@ WINDOW = 160
 _WORD = re.compile(r"[^\W_]+")
 
 
-def highlight(text: str, query: str) -> str:
+def highlight(text: str, query: str, terms: frozenset[str] = frozenset()) -> str:
+    """`terms`: index terms the search expanded the query to (`SearchResult.terms`), marked
+    too where a text word has one of them as its stem."""
     text = " ".join((text or "").split())
     wanted = frozenset(term(w) for w in tokens(query[:1000]) if len(w) > 2)
     wanted = (wanted - STOPWORDS) or wanted
-    if not text or not wanted:
+    if not text or not (wanted or terms):
         return escape(text[:WINDOW])
     # Scan only until the window after the first hit is full (long pages, many words).
     matches = []
@@ -24,7 +26,8 @@ def highlight(text: str, query: str) -> str:
     for match in _WORD.finditer(text):
         if end is not None and match.start() >= end:
             break
-        if _hit(match.group(0), wanted):
+        word = match.group(0)
+        if _hit(word, wanted) or (terms and _forms(word)[0] in terms):
             matches.append(match)
             if end is None:
                 end = max(0, match.start() - WINDOW // 3) + WINDOW

@@ -141,6 +141,20 @@ def test_result_cards_mark_the_words_found(client, district):
     assert "<mark>" not in client.get("/de/angebote/").content.decode()
 
 
+def test_result_cards_mark_what_the_words_stood_for(client, district):
+    # A corrected typo and a synonym are marked where the text has them, in the result list
+    # and in the API; before, the cards showed no excerpt at all.
+    from wegweiser.search.services import synonyms_load_defaults
+
+    synonyms_load_defaults()
+    OfferFactory(name="Sprechstunde", summary="Hilfe bei der Suche nach einer Wohnung.")
+    for query in ("Wohnug", "Unterkunft"):
+        content = client.get("/de/angebote/", {"q": query}).content.decode()
+        assert "<mark>Wohnung</mark>" in content
+        body = client.get("/api/v1/search", {"q": query}).json()
+        assert "<mark>Wohnung</mark>" in body["results"][0]["snippet"]
+
+
 def test_a_search_finding_nothing_suggests_the_life_areas_closest_in_meaning(district):
     from wegweiser.core.models import LifeArea
     from wegweiser.search import embeddings
