@@ -76,6 +76,8 @@ class OfferListView(PublicViewMixin, View):
             "page": page,
             "querystring": querystring,
             "facets": facets,
+            # Shown beside "Filters", which a phone folds (offers/filters.js).
+            "active_filters": sum(f.selected for values in facets.values() for f in values),
             "zero_help": (
                 search_help.offer_zero_result_help(
                     filters=filters, facets=facets, language=language

@@ -33,6 +33,13 @@ def highlight(text: str, query: str, terms: frozenset[str] = frozenset()) -> str
                 end = max(0, match.start() - WINDOW // 3) + WINDOW
     start = max(0, matches[0].start() - WINDOW // 3) if matches else 0
     end = min(len(text), start + WINDOW)
+    # Whole words only: the excerpt starts after a space and ends before one.
+    if start > 0:
+        space = text.find(" ", start - 1, matches[0].start() if matches else end)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", start, end + 1)
+        end = space if space > start else end
     out, position = [], start
     for match in matches:
         if match.start() < start or match.end() > end:

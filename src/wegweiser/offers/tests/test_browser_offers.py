@@ -55,6 +55,22 @@ def test_arabic_phone_finds_course_for_women_in_herten(site, phone_page, axe):
     assert pdf.body().startswith(b"%PDF")
 
 
+def test_a_phone_shows_the_results_first_with_the_filters_folded(site, phone_page, axe):
+    page = phone_page
+    page.goto(f"{site}/de/angebote/?q=Deutschkurs&town=herten")
+    panel = page.locator(".filters__panel")
+    assert panel.get_attribute("open") is None
+    assert page.locator("#active-filters").inner_text() == "(Ausgewählt: 1)"
+    card = page.locator(".offer-card").first
+    assert card.bounding_box()["y"] < page.viewport_size["height"]
+    assert axe(page) == []
+    page.locator(".filters__panel summary").click()
+    assert panel.get_attribute("open") == ""
+    page.uncheck("#f-town-herten")
+    page.wait_for_function("document.getElementById('active-filters').textContent === ''")
+    assert panel.get_attribute("open") == ""  # htmx swapped the results, not the panel
+
+
 def test_german_search_works_without_javascript(site, browser, axe):
     context = browser.new_context(java_script_enabled=False, bypass_csp=True)
     page = context.new_page()
@@ -118,6 +134,8 @@ def test_empty_result_offers_a_way_out(site, page, axe, language):
 
 def test_search_box_suggests_names_while_typing(site, page):
     page.goto(f"{site}/de/angebote/")
+    # On a wide screen the filters stand beside the results, open.
+    assert page.locator(".filters__panel").get_attribute("open") == ""
     page.locator("#id_q").press_sequentially("Schuldner", delay=30)
     page.wait_for_function(
         "document.querySelectorAll('#q-suggestions option').length > 0", timeout=5000
