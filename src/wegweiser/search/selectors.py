@@ -232,6 +232,11 @@ def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
 
 
 _names: tuple = (object(), frozenset())
+# Words in town names that are words of the language too: "Bad Homburg", "Markt Schwaben",
+# "Sankt Augustin" – and whatever follows "am", "an der" ... ("Haltern am See", "Frankfurt am
+# Main"). They are not taken as names; neither are words of three letters or fewer.
+NAME_PREFIXES = {"bad", "markt", "sankt", "stadt", "gemeinde"}
+NAME_QUALIFIERS = {"am", "an", "auf", "bei", "im", "in", "ob", "unter", "vor"}
 
 
 def _name_terms() -> frozenset[str]:
@@ -240,13 +245,14 @@ def _name_terms() -> frozenset[str]:
     global _names
     token = _tokens.token_read(_tokens.LEXICAL)
     if _names[0] != token:
-        found = {
-            t
-            for provider in NAME_PROVIDERS.values()
-            for name in provider()
-            for t in terms(name)
-            if len(t) > 1 and t not in STOPWORDS
-        }
+        found = set()
+        for provider in NAME_PROVIDERS.values():
+            for name in provider():
+                for word in tokens(name):
+                    if fold(word) in NAME_QUALIFIERS:
+                        break
+                    if len(word) > 3 and fold(word) not in NAME_PREFIXES:
+                        found.add(term(word))
         _names = (token, frozenset(found))
     return _names[1]
 

@@ -159,13 +159,16 @@ def test_keywords_of_intent_need_not_be_found(index, engine):
 @pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_town_name_means_itself_not_a_compound(index, engine):
     # "Haltern" is stemmed "halt", the end of "Aufenthalt" (doc 5); "Recklinghausen" ends
-    # in "haus". As towns, they are names, not compounds.
-    for name in ("Haltern am See", "Recklinghausen"):
+    # in "haus". As towns, they are names, not compounds. "Markt" in "Markt Schwaben" is a
+    # word as well.
+    for name in ("Haltern am See", "Recklinghausen", "Markt Schwaben"):
         TownFactory(name=name)
     for object_id, title in (
         ("40", "Sprachcafé in Haltern am See"),
         ("41", "Treffpunkt in Recklinghausen"),
         ("42", "Hausaufgabenhilfe"),
+        ("43", "Beratung zum Arbeitsmarkt"),
+        ("44", "Markt der Möglichkeiten"),
     ):
         document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[]))
 
@@ -177,6 +180,7 @@ def test_a_town_name_means_itself_not_a_compound(index, engine):
     assert found("Haus") == ["42"]
     assert found("Aufenthalt") == ["5"]
     assert found("Recklinghausen") == ["41"]
+    assert set(found("Markt")) == {"43", "44"}
 
 
 def test_natural_question_falls_back_to_best_partial_match(index):
