@@ -9,6 +9,7 @@ from wegweiser.offers import search_help, selectors
 from wegweiser.offers.constants import OfferStatus
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
 from wegweiser.pages.tests.factories import make_page
+from wegweiser.search.services import synonyms_load_defaults
 
 pytestmark = pytest.mark.django_db
 
@@ -144,8 +145,6 @@ def test_result_cards_mark_the_words_found(client, district):
 def test_result_cards_mark_what_the_words_stood_for(client, district):
     # A corrected typo and a synonym are marked where the text has them, in the result list
     # and in the API; before, the cards showed no excerpt at all.
-    from wegweiser.search.services import synonyms_load_defaults
-
     synonyms_load_defaults()
     OfferFactory(name="Sprechstunde", summary="Hilfe bei der Suche nach einer Wohnung.")
     for query in ("Wohnug", "Unterkunft"):
