@@ -363,6 +363,46 @@ def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = Fals
     return list(known.filter(term__endswith=word_term)[:COMPOUNDS])
 
 
+# Snowball cuts an -s after these letters ("Kurs" → "kur"), but not when it has cut another
+# ending first ("Kurse", "Kursen" → "kurs"): one word, two stems.
+S_ENDING = frozenset("bdfghklmnrt")
+
+
+def _other_form(word_term: str) -> str | None:
+    """The word's other stem ("kurs" ↔ "kur", "deutschkurs" ↔ "deutschkur"), or None."""
+    if len(word_term) > 3 and word_term[-1] == "s" and word_term[-2] in S_ENDING:
+        return word_term[:-1]
+    if len(word_term) >= 3 and word_term[-1] in S_ENDING:
+        return word_term + "s"
+    return None
+
+
+def _known(candidates: set[str], snap: LexicalSnapshot | None) -> set[str]:
+    """The candidates that are index terms of some document."""
+    if snap is not None:
+        return {t for t in candidates if snap.index(t) is not None}
+    return set(
+        SearchTerm.objects.filter(term__in=candidates, document_count__gt=0).values_list(
+            "term", flat=True
+        )
+    )
+
+
+def _with_other_forms(
+    expansion: dict[str | tuple[str, ...], float], snap: LexicalSnapshot | None
+) -> dict[str | tuple[str, ...], float]:
+    """The expansion with the other stem of each of its terms (`_other_form`) that the index
+    has, at the same confidence: "Sprachkurse" ("sprachkurs") finds "Sprachkurs"
+    ("sprachkur"), and a synonym or compound found in the singular finds the plural too."""
+    others: dict[str, float] = {}
+    for key, confidence in expansion.items():
+        if isinstance(key, str) and (other := _other_form(key)) and other not in expansion:
+            others[other] = max(confidence, others.get(other, 0.0))
+    for t in sorted(_known(set(others), snap)):
+        expansion[t] = others[t]
+    return expansion
+
+
 def _split_compound(surface: str, snap: LexicalSnapshot | None) -> tuple[str, str] | None:
     """The two known terms an unknown compound is made of, with the longest head (German
     compounds end in it): "Kinderarzt" → ("kind", "arzt"), "Elterngeldstelle" →
@@ -379,15 +419,7 @@ def _split_compound(surface: str, snap: LexicalSnapshot | None) -> tuple[str, st
     if not wanted:
         return None
     _synonym_groups()
-    known = wanted & _synonyms[2].keys()
-    if snap is not None:
-        known.update(t for t in wanted if snap.index(t) is not None)
-    else:
-        known.update(
-            SearchTerm.objects.filter(term__in=wanted, document_count__gt=0).values_list(
-                "term", flat=True
-            )
-        )
+    known = (wanted & _synonyms[2].keys()) | _known(wanted, snap)
     return next(((m, h) for m, h in splits if m in known and h in known), None)
 
 
@@ -407,14 +439,15 @@ def _expand(
     With a snapshot the vocabulary lookups run in memory, without it in SQL (the reference).
     """
     expansion: dict[str | tuple[str, ...], float] = {}
-    if snap is not None:
-        vocabulary = snap.index(word_term) is not None
-    else:
-        vocabulary = SearchTerm.objects.filter(term=word_term, document_count__gt=0).exists()
-    if vocabulary:
-        expansion[word_term] = 1.0
-    for synonym in _synonym_terms(word_term):
-        expansion.setdefault(synonym, 0.9)
+    forms = [word_term, *filter(None, [_other_form(word_term)])]
+    known = _known(set(forms), snap)
+    vocabulary = bool(known)
+    for form in forms:
+        if form in known:
+            expansion[form] = 1.0
+    for form in forms:
+        for synonym in _synonym_terms(form):
+            expansion.setdefault(synonym, 0.9)
     # Compounds and longer forms: "Kurs" (stem "kur") finds "Deutschkurs"; short words would
     # match too much, so the typed word needs four letters. Of many, the most common are
     # taken: they find the most documents.
@@ -581,7 +614,7 @@ def lexical_ranked(
                 surface=originals[unit],
             )
             typed.append(originals[unit])
-        expansions.append(expansion)
+        expansions.append(_with_other_forms(expansion, snap))
         corrections.append(correction or typed[-1])
     all_terms = {
         t for e in expansions for key in e for t in ((key,) if isinstance(key, str) else key)

@@ -143,6 +143,22 @@ def test_an_unknown_compound_of_known_words_is_split_not_corrected(index, engine
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_singular_and_plural_of_one_word_meet_despite_their_two_stems(index, engine):
+    # The stemmer cuts "Deutschkurs" to "deutschkur", "Deutschkurse" only to "deutschkurs".
+    document_upsert(
+        Document(kind="offer", object_id="50", title="Sprachkurse für Anfänger", texts=[])
+    )
+
+    def found(query):
+        return lexical_ranked(kind="offer", query=query, engine=engine)
+
+    assert "1" in [o for o, _s in found("Deutschkurse").ranked]
+    assert found("Deutschkurse").did_you_mean == ""  # not a typo of "Deutschkurs"
+    # A synonym in the singular ("Sprachkurs", of "Integrationskurs") finds the plural.
+    assert "50" in [o for o, _s in found("Integrationskurs").ranked]
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_keywords_of_intent_need_not_be_found(index, engine):
     # "finden" says what the searcher wants, not what about: the housing offer (doc 3) does
     # not say "finden", the Kita offer (doc 4) does, and is not about housing.

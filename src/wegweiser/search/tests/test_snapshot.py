@@ -64,6 +64,9 @@ QUERIES = [
     "Kinderberatung",
     # a keyword of intent, not of topic
     "Wohnung finden",
+    # plurals, whose stems keep the -s the singular's lose
+    "Deutschkurse",
+    "Sprachkurse Kinder",
     "Wie finde ich eine Wohnung für meine Familie mit Kindern",
     "Hilfe Arbeit Ausbildung Anerkennung Familien",
     "Job",
