@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -285,6 +286,43 @@ def _ordered(qs: QuerySet[Offer], filters: OfferFilters) -> QuerySet[Offer]:
     return qs.order_by("-is_good_practice", "name")
 
 
+TEXT_FIELDS = ("id", "uuid", "source_id", "name", "summary", "description")
+
+
+def _text_rows(ids: list[int], language: str) -> list[Offer]:
+    """The published offers among `ids` with what `offer_display_texts` and the API need,
+    nothing more. One raw statement (the model's converters still apply): building the
+    equivalent queryset took two thirds of the API's time for its result rows."""
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    column = {
+        name: quote(Offer._meta.get_field(name).column)
+        for name in (*TEXT_FIELDS, "is_published", "status")
+    }
+    marks = ", ".join(["%s"] * len(ids))
+    offers = list(
+        Offer.objects.raw(
+            # Only the model's own table and column names are formatted in; values are
+            # parameters.
+            f"SELECT {', '.join(column[name] for name in TEXT_FIELDS)} "  # noqa: S608
+            f"FROM {quote(Offer._meta.db_table)} WHERE {column['is_published']} "
+            f"AND {column['status']} <> %s AND {column['id']} IN ({marks})",
+            [OfferStatus.INACTIVE, *[int(i) for i in ids]],
+        )
+    )
+    if language != "de":  # German texts are the offer's own (offer_display_texts)
+        prefetch_related_objects(
+            offers,
+            Prefetch(
+                "translations",
+                queryset=OfferTranslation.objects.filter(language=language),
+                to_attr="display_translations",
+            ),
+        )
+    return offers
+
+
 class RankedOffers:
     """Offers in the order `_ordered` gives in SQL, computed from the in-memory snapshots and
     loaded a page at a time: a full-text query's relevance order (the first
@@ -336,23 +374,11 @@ class RankedOffers:
         if isinstance(index, slice):
             start, stop, step = index.indices(self.count())
             ids = self._ids(start, stop)[::step]
-            if self.texts_only:  # what offer_display_texts and the API need, nothing more
-                rows_qs = (
-                    _published()
-                    .filter(pk__in=ids)
-                    .only("pk", "uuid", "source_id", "name", "summary", "description")
-                )
-                if self.language != "de":  # German texts are the offer's own (offer_display_texts)
-                    rows_qs = rows_qs.prefetch_related(
-                        Prefetch(
-                            "translations",
-                            queryset=OfferTranslation.objects.filter(language=self.language),
-                            to_attr="display_translations",
-                        )
-                    )
+            if self.texts_only:
+                found = _text_rows(ids, self.language)
             else:
-                rows_qs = _with_display(_published().filter(pk__in=ids), self.language)
-            rows = {offer.pk: offer for offer in rows_qs}
+                found = _with_display(_published().filter(pk__in=ids), self.language)
+            rows = {offer.pk: offer for offer in found}
             if self.distances is not None:
                 for pk, distance in self.distances(ids).items():
                     if pk in rows:

@@ -104,14 +104,21 @@ def test_search_api_odd_queries_never_error(client, district, q):
     jsonschema.validate(response.json(), SCHEMA)
 
 
-def test_search_api_constant_queries(client, district):
-    _offers(2)
+@pytest.mark.parametrize("language", ["de", "ar"])  # "ar": the translations are loaded too
+def test_search_api_constant_queries(client, district, language):
+    for offer in _offers(2):
+        services.offer_translation_save(offer=offer, language="ar", name="دورة ألمانية")
+    query = {"q": "Deutschkurs", "limit": "50", "lang": language}
     with CaptureQueriesContext(connection) as small:
-        client.get("/api/v1/search", {"q": "Deutschkurs", "limit": "50"})
-    _offers(4, name="Deutschkurs Abend")
+        assert len(client.get("/api/v1/search", query).json()["results"]) == 2
+    for offer in _offers(4, name="Deutschkurs Abend"):
+        services.offer_translation_save(offer=offer, language="ar", name="دورة مسائية")
     with CaptureQueriesContext(connection) as large:
-        client.get("/api/v1/search", {"q": "Deutschkurs", "limit": "50"})
+        results = client.get("/api/v1/search", query).json()["results"]
+    assert len(results) == 6
     assert len(small) == len(large)
+    if language == "ar":
+        assert {r["title"] for r in results} == {"دورة ألمانية", "دورة مسائية"}
 
 
 def test_search_api_pages_have_integreat_source_ids(client, district):
