@@ -1,7 +1,6 @@
 """How offers enter the search index (see wegweiser.search)."""
 
-from wegweiser.core.constants import MunicipalityKind
-from wegweiser.core.models import Municipality
+from wegweiser.core.selectors import municipality_list
 from wegweiser.search.registry import Document, register_names, register_provider
 from wegweiser.search.services import document_upsert_soon
 
@@ -53,7 +52,7 @@ def _all_offers():
 
 def _towns():
     # Not the district's name: "Kreis" or "Landkreis" is a word, not a name.
-    return Municipality.objects.filter(kind=MunicipalityKind.TOWN).values_list("name", flat=True)
+    return municipality_list().values_list("name", flat=True)
 
 
 def register() -> None:
