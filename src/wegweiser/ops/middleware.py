@@ -1,5 +1,5 @@
-"""Request id and access log, request metrics, the friendly 503 when the database is down and
-the clear 507 when the disk is full."""
+"""Request id and access log, request metrics, the friendly 503 when the database is down, the
+clear 507 when the disk is full, and the 400 for NUL characters in a request's parameters."""
 
 import errno
 import logging
@@ -7,8 +7,12 @@ import re
 import time
 import uuid
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.utils.functional import empty
+from django.utils.translation import gettext as _
+
+from wegweiser.api.problems import problem
 
 from . import metrics
 from .logs import request_context
@@ -145,3 +149,43 @@ class DatabaseUnavailableMiddleware:
             return None
         db_logger.error("Database unavailable: %(error)s", {"error": type(exception).__name__})
         return database_unavailable_response(request)
+
+
+class NullCharacterMiddleware:
+    """Answers 400 when the path or a parameter (query string or form) holds a NUL character.
+
+    No text a person types holds one, and PostgreSQL refuses it in every text value: a search
+    for "Kurs%00" would otherwise fail in the first query that uses it (500), wherever that
+    is. Checked once here, before any view, on both engines alike. Form fields refuse it
+    too (Django's ProhibitNullCharactersValidator); this covers the parameters that views read
+    directly, such as `q`, and the API answers with a problem body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            if request.path.startswith("/api/"):
+                return problem(
+                    status=400,
+                    title=_("Invalid character"),
+                    detail=_(
+                        "A parameter contains a NUL character (zero byte), which no text may contain."
+                    ),
+                )
+            raise BadRequest("NUL character in the request")  # Django's 400 page
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    parameters = [request.GET]
+    if request.method == "POST":
+        parameters.append(request.POST)  # as CsrfViewMiddleware reads it, files aside
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for query in parameters
+        for key, values in query.lists()
+    )

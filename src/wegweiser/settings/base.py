@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "wegweiser.ops.middleware.MetricsMiddleware",
     "wegweiser.ops.middleware.DatabaseUnavailableMiddleware",
     "wegweiser.ops.middleware.StorageFullMiddleware",
+    "wegweiser.ops.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 Not Modified for every GET (public pages carry no per-request nonce).

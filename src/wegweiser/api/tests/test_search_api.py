@@ -1,4 +1,5 @@
 import itertools
+from urllib.parse import quote
 
 import jsonschema
 import pytest
@@ -199,3 +200,45 @@ def test_suggestions_fold_case_and_umlauts_and_follow_saves(client, district):
     assert suggest("cafe") == ["Café International", "Strickcafé am Markt"]
     services.offer_update(offer=offer, is_published=False)
     assert suggest("markt") == []
+
+
+# Values no form would send, in every parameter the public searches read: each is answered
+# (results, no results or a 4xx problem), never with a server error, on both engines.
+HOSTILE = [
+    "'; DROP TABLE offers_offer;--",
+    '"NEAR(*',
+    "<script>alert(1)</script>",
+    "-1",
+    "1e999",
+    "nan",
+    "9" * 400,
+    "%",
+    "\\",
+    "\u202e\u200b",
+    "ä" * 3000,
+]
+INVALID_UTF8 = ["%ED%A0%80", "%FF%FE", "%C0%AF"]  # a lone surrogate, stray bytes, overlong
+SEARCH_URLS = ["/api/v1/search", "/api/v1/suggest", "/de/angebote/", "/de/ratgeber/"]
+PARAMETERS = [
+    *("q", "type", "lang", "town", "life_area", "target_group", "language", "cost"),
+    *("access", "open_now", "online", "near", "lat", "lon", "radius_km", "sort", "page"),
+    "limit",
+]
+
+
+@pytest.mark.parametrize("name", PARAMETERS)
+def test_hostile_parameter_values_never_error(client, district, name):
+    _offers(2)
+    failures = []
+    base = "" if name == "q" else "q=Deutschkurs&"
+    for url in SEARCH_URLS:
+        for value in [*(quote(v) for v in HOSTILE), *INVALID_UTF8]:
+            response = client.get(f"{url}?{base}{name}={value}")
+            if response.status_code >= 500:
+                failures.append((url, value[:20], response.status_code))
+            elif url.startswith("/api/") and response.status_code >= 400:
+                assert response["Content-Type"] == "application/problem+json"
+    for value in HOSTILE:
+        if client.get("/api/v1/search", {"type": "page", name: value}).status_code >= 500:
+            failures.append(("type=page", value[:20]))
+    assert not failures
