@@ -241,9 +241,10 @@ NAME_QUALIFIERS = {"am", "an", "auf", "bei", "im", "in", "ob", "unter", "vor"}
 
 def _name_terms() -> frozenset[str]:
     """The terms of the names the documents use (registry.NAME_PROVIDERS: towns), read again
-    when the index changes (a new town comes with its offers)."""
+    when anything searchable changes: the index, or the offers' data, which a town saved
+    without its offers changes too (the few names cost one small query)."""
     global _names
-    token = _tokens.token_read(_tokens.LEXICAL)
+    token = tuple(_tokens.token_read(name) for name in _tokens.ALL)
     if _names[0] != token:
         found = set()
         for provider in NAME_PROVIDERS.values():

@@ -199,6 +199,19 @@ def test_a_town_name_means_itself_not_a_compound(index, engine):
     assert set(found("Markt")) == {"43", "44"}
 
 
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_town_saved_later_is_a_name_from_the_next_search(index, engine):
+    document_upsert(Document(kind="offer", object_id="40", title="Café in Haltern", texts=[]))
+
+    def found(query):
+        ranked = lexical_ranked(kind="offer", query=query, engine=engine).ranked
+        return {object_id for object_id, _score in ranked}
+
+    assert found("Haltern") == {"40", "5"}  # not yet a town: "halt" in "Aufenthalt"
+    TownFactory(name="Haltern am See")  # the index is not touched
+    assert found("Haltern") == {"40"}
+
+
 def test_natural_question_falls_back_to_best_partial_match(index):
     assert ids("Wo finde ich einen Deutschkurs für meine Frau?")[0] == "1"
 
