@@ -6,6 +6,7 @@ from django.conf import settings
 from wegweiser.core.models import LifeArea, Municipality, TargetGroup
 from wegweiser.core.services import district_load, vocabulary_load
 from wegweiser.offers import services
+from wegweiser.offers.models import Offer
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,6 +99,7 @@ def test_german_search_works_without_javascript(site, browser, axe):
 
 @pytest.mark.parametrize("language", ["de", "ar"])
 def test_public_pages_have_no_axe_violations(site, page, axe, language):
+    offer = Offer.objects.first()
     for path in [
         "",
         "angebote/",
@@ -105,6 +107,16 @@ def test_public_pages_have_no_axe_violations(site, page, axe, language):
         "gute-praxis/",
         "angebote/vorschlagen/",
         "orte/herten/",
+        "lebensbereiche/sprache/",
+        f"traeger/{offer.organisation.uuid}/",
+        f"angebote/{offer.uuid}/fehler-melden/",
+        "ratgeber/?q=Miete",
+        "impressum/",
+        "datenschutz/",
+        "gibt-es-nicht/",  # the 404 page
+        "angebote/?q=Kurs%00",  # the 400 page
+        "angebote/?q=Deutschkurz",  # "did you mean"
+        "angebote/?q=Deutschkurs&near=herten&radius_km=5&sort=distance",
     ]:
         page.goto(f"{site}/{language}/{path}")
         assert axe(page) == [], path
