@@ -1,9 +1,13 @@
 """How offers enter the search index (see wegweiser.search)."""
 
+from django.conf import settings
+from django.utils.translation import override
+
 from wegweiser.core.selectors import municipality_list
 from wegweiser.search.registry import Document, register_names, register_provider
 from wegweiser.search.services import document_upsert_soon
 
+from .constants import ACCESSIBILITY_FEATURES, Cost
 from .models import Offer
 
 KIND = "offer"
@@ -35,7 +39,39 @@ def offer_document(offer: Offer) -> Document:
         title=offer.name,
         texts=[t for t in texts if t],
         source_id=offer.source_id,
+        keywords=offer_keywords(offer, located),
     )
+
+
+def offer_keywords(offer: Offer, locations) -> list[str]:
+    """What the offer's attributes are called, in every UI language: a search for "Arabisch",
+    "Beratung auf Arabisch", "Deutschkurs kostenlos", "barrierefrei" or "online" finds the
+    offers that are so, as the filters of the same name do.
+
+    Not the district's own language: nearly every offer is held in German, and "Deutsch"
+    would find every offer instead of the German courses.
+    """
+    words = []
+    for language in offer.languages.all():
+        if language.code != settings.LANGUAGE_CODE:
+            names = sorted(language.name_translations.items())
+            words += [language.name, language.native_name, *(name for _code, name in names)]
+    labels = []
+    if offer.cost == Cost.FREE:
+        labels.append(Cost.FREE.label)
+    if offer.is_online:
+        labels.append(Offer._meta.get_field("is_online").verbose_name)
+    if offer.childcare:
+        labels.append(Offer._meta.get_field("childcare").verbose_name)
+    labels += [
+        label
+        for feature, label in ACCESSIBILITY_FEATURES.items()
+        if any(getattr(location, feature) for location in locations)
+    ]
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            words += [str(label) for label in labels]
+    return words
 
 
 def offer_index(offer: Offer) -> None:
@@ -44,7 +80,11 @@ def offer_index(offer: Offer) -> None:
 
 def _all_offers():
     queryset = Offer.objects.select_related("organisation").prefetch_related(
-        "life_areas", "target_groups", "translations", "locations__municipality"
+        "life_areas",
+        "target_groups",
+        "translations",
+        "locations__municipality",
+        "languages",
     )
     for offer in queryset.iterator(chunk_size=500):
         yield offer_document(offer)

@@ -4,7 +4,7 @@ The search app imports none of them; `manage.py reindex` asks each provider for 
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,10 @@ class Document:
     title: str
     texts: list[str]
     source_id: str = ""
+    # Words that describe the object's attributes (the languages it is held in, "kostenlos",
+    # "online" ...) in every UI language: found by the full text like the texts, but neither
+    # shown in snippets nor embedded (the passages and their vectors stay as they are).
+    keywords: list[str] = field(default_factory=list)
 
 
 PROVIDERS: dict[str, Callable[[], Iterable[Document]]] = {}

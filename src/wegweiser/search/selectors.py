@@ -561,6 +561,21 @@ def _bm25_rows(
     )
 
 
+def _keywords(word_terms: list[str], meaningful: list[str]) -> bool:
+    """Whether the words are keywords rather than a phrase: no stopwords, except one next
+    to a town's name ("Deutschkurs in Herten" is "Deutschkurs Herten"; "Hilfe bei der
+    Bewerbung" is a phrase)."""
+    if len(meaningful) == len(word_terms):
+        return True
+    names = _name_terms()
+    return all(
+        t not in STOPWORDS
+        or (i > 0 and word_terms[i - 1] in names)
+        or (i + 1 < len(word_terms) and word_terms[i + 1] in names)
+        for i, t in enumerate(word_terms)
+    )
+
+
 def lexical_ranked(
     *,
     kind: str,
@@ -590,7 +605,7 @@ def lexical_ranked(
     meaningful = [t for t in word_terms if t not in STOPWORDS] or word_terms
     if require_all is None:
         require_all = len(meaningful) < QUESTION_WORDS
-    keywords = len(meaningful) == len(word_terms) and "?" not in query
+    keywords = _keywords(word_terms, meaningful) and "?" not in query
     if require_all:
         meaningful = [t for t in meaningful if t not in INTENT_WORDS] or meaningful
     meaningful = meaningful[:MAX_WORDS]

@@ -34,6 +34,8 @@ DEFAULT_SYNONYMS = [
     "Schulden, Schuldnerberatung",
     "Schwimmen, Schwimmkurs",
     "Fahrrad, Radfahren",
+    "kostenlos, gratis, kostenfrei, umsonst, gebührenfrei",
+    "barrierefrei, rollstuhlgerecht, behindertengerecht, stufenlos",
 ]
 
 
@@ -41,7 +43,8 @@ def _weights(document: Document) -> tuple[Counter, dict[str, str]]:
     """Term weights of a document and, per term, the first word that produced it."""
     weights: Counter = Counter()
     surface: dict[str, str] = {}
-    for text, weight in [(document.title, TITLE_WEIGHT), *[(t, 1) for t in document.texts]]:
+    texts = [*document.texts, *document.keywords]
+    for text, weight in [(document.title, TITLE_WEIGHT), *[(t, 1) for t in texts]]:
         for word in tokens(text):
             if len(word) > 1 or word.isdigit():
                 t = term(word)

@@ -1,13 +1,17 @@
 from datetime import datetime, time
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import QueryDict
 
-from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.core.models import Language, LifeArea, Municipality
 from wegweiser.offers import selectors, services
 from wegweiser.offers.constants import Cost, OfferStatus, ScheduleKind, TranslationState
+from wegweiser.offers.search import offer_index
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
+from wegweiser.search.models import SearchDocument
+from wegweiser.search.services import synonyms_load_defaults
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -105,3 +109,37 @@ def test_display_texts_fallback_and_outdated(district):
     assert german["fallback"] is True and german["name"] == "Deutschkurs"
     services.offer_update(offer=offer, summary="Neuer Text")
     assert offer.translations.get(language="ar").state == TranslationState.OUTDATED
+
+
+def test_attributes_are_found_by_their_names_in_every_language(district):
+    synonyms_load_defaults()
+    arabic = OfferFactory(name="Sozialberatung", cost=Cost.FEE)
+    arabic.languages.set(Language.objects.filter(code__in=["de", "ar"]))
+    german = OfferFactory(name="Elterncafé", cost=Cost.FEE)
+    german.languages.set(Language.objects.filter(code="de"))
+    OfferFactory(name="Deutschkurs am Abend", cost=Cost.FREE, is_online=True)
+    OfferFactory(
+        name="Deutschkurs am Morgen",
+        cost=Cost.FEE,
+        childcare=True,
+        locations=[LocationFactory(step_free=True)],
+    )
+    for offer in (arabic, german):
+        offer_index(offer)  # the languages were set after the factory indexed it
+
+    def found(query: str) -> set[str]:
+        return {offer.name for offer in _search(urlencode({"q": query}))[1]}
+
+    for name in ("Arabisch", "arabische", "Arabic", "العربية", "Arapça"):
+        assert found(name) == {"Sozialberatung"}, name
+    assert found("Beratung Arabisch") == {"Sozialberatung"}
+    # Held in German, as nearly every offer: "Deutsch" still means the German courses.
+    assert found("Deutsch") == {"Deutschkurs am Abend", "Deutschkurs am Morgen"}
+    assert found("Deutschkurs kostenlos") == found("gratis Deutschkurs") == {"Deutschkurs am Abend"}
+    assert found("Deutschkurs online") == {"Deutschkurs am Abend"}
+    assert found("Deutschkurs mit Kinderbetreuung") == {"Deutschkurs am Morgen"}
+    assert found("stufenlos") == found("rollstuhlgerecht") == {"Deutschkurs am Morgen"}
+    # Found, but neither shown as the offer's text nor embedded.
+    document = SearchDocument.objects.get(kind="offer", object_id=str(arabic.pk))
+    assert "Arabisch" not in document.text
+    assert not document.passages.filter(text__contains="Arabisch").exists()

@@ -212,6 +212,20 @@ def test_a_town_saved_later_is_a_name_from_the_next_search(index, engine):
     assert found("Haltern") == {"40"}
 
 
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_stopword_beside_a_town_keeps_keywords_keywords(index, engine):
+    TownFactory(name="Herten")
+    document_upsert(Document(kind="offer", object_id="40", title="Deutschkurs", texts=["Herten"]))
+    document_upsert(Document(kind="offer", object_id="41", title="Radkurs", texts=["Herten"]))
+
+    def found(query):
+        return lexical_ranked(kind="offer", query=query, engine=engine)
+
+    assert found("Deutschkurs in Herten").keywords
+    assert found("Deutschkurs in Herten").ranked == found("Deutschkurs Herten").ranked
+    assert not found("Hilfe bei der Wohnung").keywords  # a phrase: the model may widen it
+
+
 def test_natural_question_falls_back_to_best_partial_match(index):
     assert ids("Wo finde ich einen Deutschkurs für meine Frau?")[0] == "1"
 
