@@ -44,18 +44,22 @@ def offer_document(offer: Offer) -> Document:
 
 
 def offer_keywords(offer: Offer, locations) -> list[str]:
-    """What the offer's attributes are called, in every UI language: a search for "Arabisch",
-    "Beratung auf Arabisch", "Deutschkurs kostenlos", "barrierefrei" or "online" finds the
-    offers that are so, as the filters of the same name do.
+    """What the offer's attributes are called: a search for "Arabisch", "Beratung auf
+    Arabisch", "Deutschkurs kostenlos", "barrierefrei" or "online" finds the offers that are
+    so, as the filters of the same name do.
 
-    Not the district's own language: nearly every offer is held in German, and "Deutsch"
-    would find every offer instead of the German courses.
+    A language by its German, English and own name ("Arabisch", "Arabic", "العربية"); not
+    the district's own language: nearly every offer is held in German, and "Deutsch" would
+    find every offer instead of the German courses. The other attributes by their German
+    labels, the language of the index and of its synonym list ("gratis" finds "kostenlos").
+    Labels in every UI language added half as many terms again to the index; searches in
+    other languages find the offers through the model.
     """
     words = []
     for language in offer.languages.all():
         if language.code != settings.LANGUAGE_CODE:
-            names = sorted(language.name_translations.items())
-            words += [language.name, language.native_name, *(name for _code, name in names)]
+            english = language.name_translations.get("en", "")
+            words += [language.name, english, language.native_name]
     labels = []
     if offer.cost == Cost.FREE:
         labels.append(Cost.FREE.label)
@@ -68,10 +72,9 @@ def offer_keywords(offer: Offer, locations) -> list[str]:
         for feature, label in ACCESSIBILITY_FEATURES.items()
         if any(getattr(location, feature) for location in locations)
     ]
-    for code, _name in settings.LANGUAGES:
-        with override(code):
-            words += [str(label) for label in labels]
-    return words
+    with override(settings.LANGUAGE_CODE):
+        words += [str(label) for label in labels]
+    return [word for word in words if word]
 
 
 def offer_index(offer: Offer) -> None:
