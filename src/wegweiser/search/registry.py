@@ -14,9 +14,9 @@ class Document:
     title: str
     texts: list[str]
     source_id: str = ""
-    # Words that describe the object's attributes (the languages it is held in, "kostenlos",
-    # "online" ...) in every UI language: found by the full text like the texts, but neither
-    # shown in snippets nor embedded (the passages and their vectors stay as they are).
+    # Words for the object's attributes (an offer's languages, "kostenlos", "online" ...):
+    # found by the full text like the texts, but neither shown in snippets nor embedded (the
+    # passages and their vectors stay as they are).
     keywords: list[str] = field(default_factory=list)
 
 
