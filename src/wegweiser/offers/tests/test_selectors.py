@@ -6,6 +6,7 @@ import pytest
 from django.http import QueryDict
 
 from wegweiser.core.models import Language, LifeArea, Municipality
+from wegweiser.editorial.services import location_save
 from wegweiser.offers import selectors, services
 from wegweiser.offers.constants import Cost, OfferStatus, ScheduleKind, TranslationState
 from wegweiser.offers.search import offer_index
@@ -143,3 +144,12 @@ def test_attributes_are_found_by_their_names_in_every_language(district):
     document = SearchDocument.objects.get(kind="offer", object_id=str(arabic.pk))
     assert "Arabisch" not in document.text
     assert not document.passages.filter(text__contains="Arabisch").exists()
+
+
+def test_a_location_made_step_free_makes_its_offers_findable_as_such(district):
+    synonyms_load_defaults()
+    location = LocationFactory()
+    offer = OfferFactory(name="Sprechstunde", locations=[location])
+    assert _search("q=barrierefrei")[1] == []
+    location_save(actor=None, location=location, step_free=True)
+    assert _search("q=barrierefrei")[1] == [offer]
