@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as django_server_error
 
+from wegweiser.api.problems import problem
 from wegweiser.core.access import PublicViewMixin, public_view
 
 from . import metrics, selectors
@@ -101,11 +102,7 @@ def storage_full_response(request) -> HttpResponse:
         "Please try again later or tell the administration."
     )
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"type": "about:blank", "title": _("Storage full"), "status": 507, "detail": message},
-            status=507,
-            content_type="application/problem+json",
-        )
+        response = problem(status=507, title=_("Storage full"), detail=message)
     else:
         response = HttpResponse(
             render_to_string("ops/storage_full.html", {"message": message}, request=request),

@@ -561,7 +561,7 @@ def _bm25_rows(
     )
 
 
-def _keywords(word_terms: list[str], meaningful: list[str]) -> bool:
+def _read_as_keywords(word_terms: list[str], meaningful: list[str]) -> bool:
     """Whether the words are keywords rather than a phrase: no stopwords, except one next
     to a town's name ("Deutschkurs in Herten" is "Deutschkurs Herten"; "Hilfe bei der
     Bewerbung" is a phrase)."""
@@ -605,7 +605,7 @@ def lexical_ranked(
     meaningful = [t for t in word_terms if t not in STOPWORDS] or word_terms
     if require_all is None:
         require_all = len(meaningful) < QUESTION_WORDS
-    keywords = _keywords(word_terms, meaningful) and "?" not in query
+    keywords = _read_as_keywords(word_terms, meaningful) and "?" not in query
     if require_all:
         meaningful = [t for t in meaningful if t not in INTENT_WORDS] or meaningful
     meaningful = meaningful[:MAX_WORDS]
