@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.utils.translation import override
 
-from wegweiser.core.selectors import municipality_list
-from wegweiser.search.registry import Document, register_names, register_provider
+from wegweiser.core.selectors import language_list, municipality_list
+from wegweiser.search.registry import (
+    Document,
+    register_attribute_words,
+    register_names,
+    register_provider,
+)
 from wegweiser.search.services import document_upsert_soon
 
 from .constants import ACCESSIBILITY_FEATURES, Cost
@@ -98,6 +103,13 @@ def _towns():
     return municipality_list().values_list("name", flat=True)
 
 
+def _language_names():
+    """The languages offers are held in, by the names `offer_keywords` indexes."""
+    for language in language_list().exclude(code=settings.LANGUAGE_CODE):
+        yield from (language.name, language.name_translations.get("en", ""), language.native_name)
+
+
 def register() -> None:
     register_provider(KIND, _all_offers)
     register_names("towns", _towns)  # an offer's texts name its towns
+    register_attribute_words("languages", _language_names)

@@ -24,6 +24,9 @@ PROVIDERS: dict[str, Callable[[], Iterable[Document]]] = {}
 # Names the documents use (towns ...): a query word that is one means itself, and no word
 # expands into one ("Haltern" does not find "Aufenthalt", nor "Haus" "Recklinghausen").
 NAME_PROVIDERS: dict[str, Callable[[], Iterable[str]]] = {}
+# Words for attributes (an offer's languages: "Arabisch", "Arabic" ...): like a name, a word
+# before or after one may be a stopword in a search by keywords ("Beratung auf Arabisch").
+ATTRIBUTE_PROVIDERS: dict[str, Callable[[], Iterable[str]]] = {}
 
 
 def register_provider(kind: str, provider: Callable[[], Iterable[Document]]) -> None:
@@ -32,3 +35,7 @@ def register_provider(kind: str, provider: Callable[[], Iterable[Document]]) -> 
 
 def register_names(key: str, provider: Callable[[], Iterable[str]]) -> None:
     NAME_PROVIDERS[key] = provider
+
+
+def register_attribute_words(key: str, provider: Callable[[], Iterable[str]]) -> None:
+    ATTRIBUTE_PROVIDERS[key] = provider

@@ -23,7 +23,7 @@ from . import embeddings
 from . import snapshot as _snapshot
 from . import tokens as _tokens
 from .models import SearchDocument, SearchTerm, SynonymGroup
-from .registry import NAME_PROVIDERS
+from .registry import ATTRIBUTE_PROVIDERS, NAME_PROVIDERS
 from .snapshot import TYPO_CACHE, LexicalSnapshot
 from .text import (
     MAX_TOKEN_LENGTH,
@@ -231,31 +231,41 @@ def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
     return _synonyms[1]
 
 
-_names: tuple = (object(), frozenset())
 # Words in town names that are words of the language too: "Bad Homburg", "Markt Schwaben",
 # "Sankt Augustin" – and whatever follows "am", "an der" ... ("Haltern am See", "Frankfurt am
 # Main"). They are not taken as names; neither are words of three letters or fewer.
 NAME_PREFIXES = {"bad", "markt", "sankt", "stadt", "gemeinde"}
 NAME_QUALIFIERS = {"am", "an", "auf", "bei", "im", "in", "ob", "unter", "vor"}
+_provided: dict[str, tuple] = {}
 
 
-def _name_terms() -> frozenset[str]:
-    """The terms of the names the documents use (registry.NAME_PROVIDERS: towns), read again
-    when anything searchable changes: the index, or the offers' data, which a town saved
-    without its offers changes too (the few names cost one small query)."""
-    global _names
+def _provided_terms(key: str, providers: dict) -> frozenset[str]:
+    """The terms of the words `providers` give (towns, attribute words), read again when
+    anything searchable changes: the index, or the offers' data, which a town saved without
+    its offers changes too (the few words cost one small query)."""
     token = tuple(_tokens.token_read(name) for name in _tokens.ALL)
-    if _names[0] != token:
+    cached = _provided.get(key)
+    if cached is None or cached[0] != token:
         found = set()
-        for provider in NAME_PROVIDERS.values():
+        for provider in providers.values():
             for name in provider():
                 for word in tokens(name):
                     if fold(word) in NAME_QUALIFIERS:
                         break
                     if len(word) > 3 and fold(word) not in NAME_PREFIXES:
                         found.add(term(word))
-        _names = (token, frozenset(found))
-    return _names[1]
+        cached = _provided[key] = (token, frozenset(found))
+    return cached[1]
+
+
+def _name_terms() -> frozenset[str]:
+    """The terms of the names the documents use (registry.NAME_PROVIDERS: towns)."""
+    return _provided_terms("names", NAME_PROVIDERS)
+
+
+def _attribute_terms() -> frozenset[str]:
+    """The terms of attribute words (registry.ATTRIBUTE_PROVIDERS: languages)."""
+    return _provided_terms("attributes", ATTRIBUTE_PROVIDERS)
 
 
 def _synonym_typos(word_term: str, limit: int) -> list[tuple[int, str, str]]:
@@ -563,11 +573,11 @@ def _bm25_rows(
 
 def _read_as_keywords(word_terms: list[str], meaningful: list[str]) -> bool:
     """Whether the words are keywords rather than a phrase: no stopwords, except one next
-    to a town's name ("Deutschkurs in Herten" is "Deutschkurs Herten"; "Hilfe bei der
-    Bewerbung" is a phrase)."""
+    to a town's name or an attribute word ("Deutschkurs in Herten" is "Deutschkurs Herten",
+    "Beratung auf Arabisch" "Beratung Arabisch"; "Hilfe bei der Bewerbung" is a phrase)."""
     if len(meaningful) == len(word_terms):
         return True
-    names = _name_terms()
+    names = _name_terms() | _attribute_terms()
     return all(
         t not in STOPWORDS
         or (i > 0 and word_terms[i - 1] in names)

@@ -213,7 +213,7 @@ def test_a_town_saved_later_is_a_name_from_the_next_search(index, engine):
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
-def test_a_stopword_beside_a_town_keeps_keywords_keywords(index, engine):
+def test_a_stopword_beside_a_town_or_a_language_keeps_keywords_keywords(index, district, engine):
     TownFactory(name="Herten")
     document_upsert(Document(kind="offer", object_id="40", title="Deutschkurs", texts=["Herten"]))
     document_upsert(Document(kind="offer", object_id="41", title="Radkurs", texts=["Herten"]))
@@ -224,6 +224,9 @@ def test_a_stopword_beside_a_town_keeps_keywords_keywords(index, engine):
     assert found("Deutschkurs in Herten").keywords
     assert found("Deutschkurs in Herten").ranked == found("Deutschkurs Herten").ranked
     assert not found("Hilfe bei der Wohnung").keywords  # a phrase: the model may widen it
+    # An offer's languages are attribute words (offers.search): "Beratung auf Arabisch" asks
+    # for advice in Arabic, as "Beratung Arabisch" does.
+    assert found("Beratung auf Arabisch").keywords
 
 
 def test_natural_question_falls_back_to_best_partial_match(index):
