@@ -78,6 +78,8 @@ class OfferArrays:
     # The facet vocabularies (life areas, towns, target groups, languages) as objects and
     # their valid values: small, changed only through saves the signals see.
     vocabulary: dict | None = None
+    # The names of the filter values in every language (search_help, on first use).
+    filter_words: dict | None = None
     inactive: list[int] | None = None
     # Offer positions in the public list's order (good practice first, then by name).
     list_order: np.ndarray | None = None

@@ -9,18 +9,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from wegweiser.core.models import LifeArea, Municipality
 from wegweiser.search import tokens
-from wegweiser.search.selectors import search_ranked
-from wegweiser.search.text import fold
+from wegweiser.search.selectors import STOPWORDS, search_ranked, synonyms_of
+from wegweiser.search.text import fold, term, terms, token_matches
 
 from . import facets
-from .constants import MAX_QUERY_LENGTH, OfferStatus, TranslationState
+from .constants import ACCESSIBILITY_FEATURES, MAX_QUERY_LENGTH, Cost, OfferStatus, TranslationState
 from .models import Offer, OfferTranslation
-from .selectors import FacetValue, OfferFilters, _published, offer_search_public
+from .selectors import (
+    FacetValue,
+    OfferFilters,
+    _published,
+    offer_count_public,
+    offer_search_public,
+)
 
 # Filters a searcher can drop one at a time, with the attribute that holds them.
 DROPPABLE_FILTERS = {
@@ -149,6 +157,125 @@ def offer_zero_result_help(
             ids=[int(object_id) for object_id, _score in ranked], language=language
         )
     return help_
+
+
+WORD_FILTERS = 3
+
+
+def _filter_words(arrays: facets.OfferArrays) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Every name of a filter value, in every language, as its terms → (parameter, value):
+    towns (also without "am See"), life areas, target groups, the languages offers are held
+    in (not the district's own: "Deutsch" asks for German courses), free of charge, online
+    and the accessibility features. Kept with the offers snapshot."""
+    if arrays.filter_words is not None:
+        return arrays.filter_words
+    words: dict[tuple[str, ...], tuple[str, str]] = {}
+
+    def add(name: str, parameter: str, value: str) -> None:
+        key = tuple(terms(name))
+        if key and not all(t in STOPWORDS for t in key):  # not the target group "Alle"
+            words.setdefault(key, (parameter, value))
+
+    vocabulary = arrays.vocabulary or {}
+    for town in vocabulary.get("town", []):
+        add(town.name, "town", town.slug)
+        add(town.name.split(" am ")[0].split(" an der ")[0], "town", town.slug)
+    for parameter in ("life_area", "target_group"):
+        for item in vocabulary.get(parameter, []):
+            for name in (item.name, *item.name_translations.values()):
+                add(name, parameter, item.slug)
+    for language in vocabulary.get("language", []):
+        if language.code != settings.LANGUAGE_CODE:
+            for name in (language.name, *language.name_translations.values(), language.native_name):
+                add(name, "language", language.code)
+    online = Offer._meta.get_field("is_online").verbose_name
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            add(str(Cost.FREE.label), "cost", Cost.FREE.value)
+            add(str(online), "online", "1")
+            for feature, label in ACCESSIBILITY_FEATURES.items():
+                add(str(label), "access", feature)
+    arrays.filter_words = words
+    return words
+
+
+def offer_filters_in_words(*, filters: OfferFilters, language: str) -> list[Suggestion]:
+    """Filters the words name, each a link that moves the words into the filter, with the
+    number of offers it finds: "Beratung auf Arabisch" → "Beratung" in offers held in
+    Arabic, "Deutschkurs in Herten" → "Deutschkurs" in Herten, "ücretsiz" → free of charge.
+    Names in every language the platform speaks; at most WORD_FILTERS links."""
+    if not filters.q:
+        return []
+    names = _filter_words(facets.offer_arrays())
+    found = [m for m in token_matches(filters.q) if len(m.group()) > 1 or m.group().isdigit()]
+    keys = [term(m.group()) for m in found]
+    params = _params(filters)
+    suggestions: list[Suggestion] = []
+    seen = set()
+    i = 0
+    while i < len(keys) and len(suggestions) < WORD_FILTERS:
+        named = _named_filter(keys, i, names)
+        if named is None:
+            i += 1
+            continue
+        size, (parameter, value) = named
+        first = i - 1 if i and keys[i - 1] in STOPWORDS else i  # "in Herten", "auf Arabisch"
+        start, end = found[first].start(), found[i + size - 1].end()
+        i += size
+        attribute = DROPPABLE_FILTERS[parameter]
+        chosen = getattr(filters, attribute)
+        flag = isinstance(chosen, bool)  # "online"; the others are lists of values
+        if (parameter, value) in seen or (chosen if flag else value in chosen):
+            continue
+        seen.add((parameter, value))
+        rest = " ".join((filters.q[:start] + " " + filters.q[end:]).split())
+        if all(t in STOPWORDS for t in terms(rest)):
+            rest = ""
+        changed = _without(filters, "q")
+        changed.q = rest
+        setattr(changed, attribute, True if flag else [*chosen, value])
+        count = offer_count_public(filters=changed)
+        if count:
+            link = {k: v for k, v in params.items() if k != "q"}
+            if rest:
+                link["q"] = rest
+            link[parameter] = "1" if flag else [*chosen, value]
+            label = _word_filter_label(parameter, value, language)
+            suggestions.append(Suggestion(label, link, count))
+    return suggestions
+
+
+def _named_filter(
+    keys: list[str], i: int, names: dict[tuple[str, ...], tuple[str, str]]
+) -> tuple[int, tuple[str, str]] | None:
+    """The filter the words from `i` on name, and how many words name it: the longest name
+    ("Haltern am See" before "Haltern"), else a one-word synonym of a name from the
+    editable synonym list ("gratis" is "kostenlos")."""
+    longest = max(map(len, names), default=0)
+    for size in range(min(longest, len(keys) - i), 0, -1):
+        if (key := tuple(keys[i : i + size])) in names:
+            return size, names[key]
+    for synonym in sorted(synonyms_of(keys[i])):
+        if (synonym,) in names:
+            return 1, names[(synonym,)]
+    return None
+
+
+def _word_filter_label(parameter: str, value: str, language: str) -> str:
+    if parameter == "online":
+        return str(_("Online"))
+    if parameter == "cost":
+        return str(Cost(value).label)
+    if parameter == "access":
+        return str(ACCESSIBILITY_FEATURES[value])
+    vocabulary = facets.offer_arrays().vocabulary or {}
+    key = "code" if parameter == "language" else "slug"
+    item = next(o for o in vocabulary[parameter] if getattr(o, key) == value)
+    if parameter == "town":
+        return item.name
+    if parameter == "language":
+        return item.native_name
+    return item.translated_name(language)
 
 
 def _life_areas_by_meaning(query: str, language: str) -> list[Suggestion]:

@@ -85,6 +85,11 @@ class OfferListView(PublicViewMixin, View):
                 if empty
                 else None
             ),
+            "word_filters": (
+                search_help.offer_filters_in_words(filters=filters, language=language)
+                if filters.q and page.number == 1
+                else []
+            ),
             "inactive": (
                 search_help.offer_inactive_by_name(query=filters.q, language=language)
                 if filters.q and page.number == 1

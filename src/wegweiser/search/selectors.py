@@ -300,6 +300,11 @@ def _synonym_terms(key: str | tuple[str, ...]) -> set[str | tuple[str, ...]]:
     return found
 
 
+def synonyms_of(word_term: str) -> set[str]:
+    """The one-word members of the synonym groups of a term, without the term."""
+    return {s for s in _synonym_terms(word_term) if isinstance(s, str)}
+
+
 def _units(word_terms: list[str]) -> list[str | tuple[str, ...]]:
     """The query's words, where consecutive words that form a synonym phrase ("Deutsch
     lernen") are taken together, so that the phrase finds its group ("Deutschkurs" ...)."""

@@ -58,6 +58,11 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
+def token_matches(text: str) -> list[re.Match]:
+    """The tokens with their places in `text`, for rewriting a query."""
+    return list(_TOKEN.finditer(text or ""))
+
+
 def terms(text: str) -> list[str]:
     return [term(token) for token in tokens(text) if len(token) > 1 or token.isdigit()]
 
