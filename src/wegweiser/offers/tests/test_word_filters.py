@@ -85,4 +85,4 @@ def test_the_result_page_shows_the_links(client, offers):
     html = response.content.decode()
     assert "Suchwörter als Filter verwenden:" in html
     link = reverse("offers:offer-list") + "?" + urlencode({"q": "Beratung", "language": "ar"})
-    assert f'href="{link.replace("&", "&amp;")}"' in html
+    assert f'href="{link.replace("&", "&amp;")}"><bdi>العربية</bdi>: 1 Angebot</a>' in html

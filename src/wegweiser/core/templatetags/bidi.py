@@ -1,0 +1,13 @@
+"""Text of either direction inside a sentence of the other ("العربية: 219 Angebote")."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def bdi(value) -> str:
+    """The value escaped and isolated in `<bdi>`, so that its direction does not reorder the
+    words around it."""
+    return format_html("<bdi>{}</bdi>", value)
