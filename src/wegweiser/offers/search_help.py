@@ -211,9 +211,9 @@ def offer_filters_in_words(*, filters: OfferFilters, language: str) -> list[Sugg
     keys = [term(m.group()) for m in found]
     params = _params(filters)
     suggestions: list[Suggestion] = []
-    seen = set()
+    seen = set()  # (parameter, value) looked at: each counted once, at most 2 × WORD_FILTERS
     i = 0
-    while i < len(keys) and len(suggestions) < WORD_FILTERS:
+    while i < len(keys) and len(suggestions) < WORD_FILTERS and len(seen) < 2 * WORD_FILTERS:
         named = _named_filter(keys, i, names)
         if named is None:
             i += 1

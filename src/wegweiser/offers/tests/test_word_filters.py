@@ -78,6 +78,13 @@ def test_no_link_that_would_mislead_or_find_nothing(offers):
     assert _suggested("q=Beratung in Waltrop") == []
     assert _suggested("q=Beratung für alle") == []  # "alle" is a word, not the group "Alle"
     assert _suggested("") == []
+    # Many names: a few links, each counted once; odd input is words like any other.
+    assert [label for label, *_ in _suggested("q=" + "Herten Marl Waltrop Dorsten " * 10)] == [
+        "Herten",
+        "Marl",
+    ]
+    for odd in ("\u202eArabisch", "🙂 Herten 🙂", "Herten\u200bMarl", "ar:Arabisch*", '"Herten"'):
+        _suggested(urlencode({"q": odd}))
 
 
 def test_the_result_page_shows_the_links(client, offers):
