@@ -20,6 +20,14 @@ class LocationFactory(factory.django.DjangoModelFactory):
     longitude = "7.141000"
 
 
+def location_in(town: str) -> Location:
+    """A location at the centre of the town with this slug (the district fixture's towns)."""
+    municipality = Municipality.objects.get(slug=town)
+    return LocationFactory(
+        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
+    )
+
+
 class OfferFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Offer

@@ -6,22 +6,15 @@ from django.http import QueryDict
 
 from wegweiser.core.models import Municipality
 from wegweiser.offers import search_help, selectors
-from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+from wegweiser.offers.tests.factories import OfferFactory, location_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _in(town):
-    municipality = Municipality.objects.get(slug=town)
-    return LocationFactory(
-        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
-    )
 
 
 @pytest.fixture
 def cafes(district):
     return {
-        town: OfferFactory(name=f"Sprachcafé {town}", locations=[_in(town)])
+        town: OfferFactory(name=f"Sprachcafé {town}", locations=[location_in(town)])
         for town in ("herten", "marl", "waltrop")
     }
 

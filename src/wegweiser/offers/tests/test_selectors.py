@@ -5,12 +5,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.http import QueryDict
 
-from wegweiser.core.models import Language, LifeArea, Municipality
+from wegweiser.core.models import Language, LifeArea
 from wegweiser.editorial.services import location_save
 from wegweiser.offers import selectors, services
 from wegweiser.offers.constants import Cost, OfferStatus, ScheduleKind, TranslationState
 from wegweiser.offers.search import offer_index
-from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
+from wegweiser.offers.tests.factories import (
+    LocationFactory,
+    OfferFactory,
+    ScheduleFactory,
+    location_in,
+)
 from wegweiser.search.models import SearchDocument
 from wegweiser.search.services import synonyms_load_defaults
 
@@ -25,13 +30,6 @@ def _search(query: str, language: str = "de", now=None):
 
 def _area(slug):
     return LifeArea.objects.get(slug=slug)
-
-
-def _in(town):
-    municipality = Municipality.objects.get(slug=town)
-    return LocationFactory(
-        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
-    )
 
 
 def test_search_hides_unpublished_and_inactive(district):
@@ -51,10 +49,14 @@ def test_search_words_match_any_language_and_provider(district):
 
 def test_facets_or_within_and_across(district):
     herten_language = OfferFactory(
-        name="A", locations=[_in("herten")], life_areas=[_area("sprache")]
+        name="A", locations=[location_in("herten")], life_areas=[_area("sprache")]
     )
-    marl_language = OfferFactory(name="B", locations=[_in("marl")], life_areas=[_area("sprache")])
-    herten_housing = OfferFactory(name="C", locations=[_in("herten")], life_areas=[_area("wohnen")])
+    marl_language = OfferFactory(
+        name="B", locations=[location_in("marl")], life_areas=[_area("sprache")]
+    )
+    herten_housing = OfferFactory(
+        name="C", locations=[location_in("herten")], life_areas=[_area("wohnen")]
+    )
     assert {o.name for o in _search("town=herten&town=marl")[1]} == {"A", "B", "C"}
     assert _search("town=herten&life_area=sprache")[1] == [herten_language]
     filters, _ = _search("town=herten&life_area=sprache")
@@ -92,9 +94,9 @@ def test_accessibility_features_combine_with_and(district):
 
 
 def test_cost_filter_and_distance_sort(district):
-    near = OfferFactory(name="nah", cost=Cost.FREE, locations=[_in("herten")])
-    far = OfferFactory(name="fern", cost=Cost.FREE, locations=[_in("dorsten")])
-    OfferFactory(name="teuer", cost=Cost.FEE, locations=[_in("herten")])
+    near = OfferFactory(name="nah", cost=Cost.FREE, locations=[location_in("herten")])
+    far = OfferFactory(name="fern", cost=Cost.FREE, locations=[location_in("dorsten")])
+    OfferFactory(name="teuer", cost=Cost.FEE, locations=[location_in("herten")])
     results = _search("cost=free&sort=distance&near=herten")[1]
     assert results == [near, far]
 

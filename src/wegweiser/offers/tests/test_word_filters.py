@@ -7,34 +7,30 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import override
 
-from wegweiser.core.models import Language, Municipality
+from wegweiser.core.models import Language
 from wegweiser.offers import search_help, selectors
 from wegweiser.offers.constants import Cost
 from wegweiser.offers.search import offer_index
-from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+from wegweiser.offers.tests.factories import OfferFactory, location_in
 from wegweiser.search.services import synonyms_load_defaults
 
 pytestmark = pytest.mark.django_db
 
 
-def _in(town):
-    municipality = Municipality.objects.get(slug=town)
-    return LocationFactory(
-        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
-    )
-
-
 @pytest.fixture
 def offers(district):
     synonyms_load_defaults()
-    arabic = OfferFactory(name="Sozialberatung", cost=Cost.FEE, locations=[_in("herten")])
+    arabic = OfferFactory(name="Sozialberatung", cost=Cost.FEE, locations=[location_in("herten")])
     arabic.languages.set(Language.objects.filter(code__in=["de", "ar"]))
     offer_index(arabic)  # the languages were set after the factory indexed it
-    OfferFactory(name="Elternberatung", cost=Cost.FREE, locations=[_in("marl")])
+    OfferFactory(name="Elternberatung", cost=Cost.FREE, locations=[location_in("marl")])
     OfferFactory(
-        name="Deutschkurs am Abend", cost=Cost.FREE, is_online=True, locations=[_in("herten")]
+        name="Deutschkurs am Abend",
+        cost=Cost.FREE,
+        is_online=True,
+        locations=[location_in("herten")],
     )
-    OfferFactory(name="Deutschkurs am Morgen", cost=Cost.FEE, locations=[_in("marl")])
+    OfferFactory(name="Deutschkurs am Morgen", cost=Cost.FEE, locations=[location_in("marl")])
 
 
 def _suggested(query: str, language: str = "de"):

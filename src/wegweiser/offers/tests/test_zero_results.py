@@ -4,21 +4,14 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.core.models import LifeArea
 from wegweiser.offers import search_help, selectors
 from wegweiser.offers.constants import OfferStatus
-from wegweiser.offers.tests.factories import LocationFactory, OfferFactory
+from wegweiser.offers.tests.factories import OfferFactory, location_in
 from wegweiser.pages.tests.factories import make_page
 from wegweiser.search.services import synonyms_load_defaults
 
 pytestmark = pytest.mark.django_db
-
-
-def _in(town):
-    municipality = Municipality.objects.get(slug=town)
-    return LocationFactory(
-        municipality=municipality, latitude=municipality.latitude, longitude=municipality.longitude
-    )
 
 
 def _help(query: str):
@@ -31,9 +24,13 @@ def _help(query: str):
 @pytest.fixture
 def courses(district):
     language = LifeArea.objects.get(slug="sprache")
-    OfferFactory(name="Sprachcafé Marl", locations=[_in("marl")], life_areas=[language])
-    OfferFactory(name="Sprachcafé Dorsten", locations=[_in("dorsten")], life_areas=[language])
-    OfferFactory(name="Sprachcafé Waltrop", locations=[_in("waltrop")], life_areas=[language])
+    OfferFactory(name="Sprachcafé Marl", locations=[location_in("marl")], life_areas=[language])
+    OfferFactory(
+        name="Sprachcafé Dorsten", locations=[location_in("dorsten")], life_areas=[language]
+    )
+    OfferFactory(
+        name="Sprachcafé Waltrop", locations=[location_in("waltrop")], life_areas=[language]
+    )
 
 
 def test_nearby_towns_are_ordered_by_distance_and_counted(courses):
