@@ -203,11 +203,15 @@ def offer_filters_in_words(*, filters: OfferFilters, language: str) -> list[Sugg
     """Filters the words name, each a link that moves the words into the filter, with the
     number of offers it finds: "Beratung auf Arabisch" → "Beratung" in offers held in
     Arabic, "Deutschkurs in Herten" → "Deutschkurs" in Herten, "ücretsiz" → free of charge.
-    Names in every language the platform speaks; at most WORD_FILTERS links."""
+    Names in every language the platform speaks, typos corrected as the search corrected
+    them; at most WORD_FILTERS links."""
     if not filters.q:
         return []
     names = _filter_words(facets.offer_arrays())
-    found = [m for m in token_matches(filters.q) if len(m.group()) > 1 or m.group().isdigit()]
+    # The words as the search read them: "Deutschkurs Hertn" is "Deutschkurs Herten".
+    offer_count_public(filters=filters)  # ranks the words, once per filters object
+    text = filters.did_you_mean or filters.q
+    found = [m for m in token_matches(text) if len(m.group()) > 1 or m.group().isdigit()]
     keys = [term(m.group()) for m in found]
     params = _params(filters)
     suggestions: list[Suggestion] = []
@@ -228,7 +232,7 @@ def offer_filters_in_words(*, filters: OfferFilters, language: str) -> list[Sugg
         if (parameter, value) in seen or (chosen if flag else value in chosen):
             continue
         seen.add((parameter, value))
-        rest = " ".join((filters.q[:start] + " " + filters.q[end:]).split())
+        rest = " ".join((text[:start] + " " + text[end:]).split())
         if all(t in STOPWORDS for t in terms(rest)):
             rest = ""
         changed = _without(filters, "q")

@@ -236,17 +236,19 @@ def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
 # Main"). They are not taken as names; neither are words of three letters or fewer.
 NAME_PREFIXES = {"bad", "markt", "sankt", "stadt", "gemeinde"}
 NAME_QUALIFIERS = {"am", "an", "auf", "bei", "im", "in", "ob", "unter", "vor"}
-_provided: dict[str, tuple] = {}
+_provided_cache: dict[str, tuple] = {}
 
 
-def _provided_terms(key: str, providers: dict) -> frozenset[str]:
-    """The terms of the words `providers` give (towns, attribute words), read again when
-    anything searchable changes: the index, or the offers' data, which a town saved without
-    its offers changes too (the few words cost one small query)."""
+def _provided(key: str, providers: dict) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """The terms of the words `providers` give (towns, attribute words), and the names of
+    several words as tuples of their meaningful terms ("Castrop-Rauxel": ("castrop",
+    "rauxel")). Read again when anything searchable changes: the index, or the offers' data,
+    which a town saved without its offers changes too (the few words cost one small query)."""
     token = tuple(_tokens.token_read(name) for name in _tokens.ALL)
-    cached = _provided.get(key)
+    cached = _provided_cache.get(key)
     if cached is None or cached[0] != token:
         found = set()
+        phrases = set()
         for provider in providers.values():
             for name in provider():
                 for word in tokens(name):
@@ -254,18 +256,21 @@ def _provided_terms(key: str, providers: dict) -> frozenset[str]:
                         break
                     if len(word) > 3 and fold(word) not in NAME_PREFIXES:
                         found.add(term(word))
-        cached = _provided[key] = (token, frozenset(found))
-    return cached[1]
+                phrase = tuple(t for t in terms(name) if t not in STOPWORDS)
+                if len(phrase) > 1:
+                    phrases.add(phrase)
+        cached = _provided_cache[key] = (token, frozenset(found), frozenset(phrases))
+    return cached[1], cached[2]
 
 
 def _name_terms() -> frozenset[str]:
     """The terms of the names the documents use (registry.NAME_PROVIDERS: towns)."""
-    return _provided_terms("names", NAME_PROVIDERS)
+    return _provided("names", NAME_PROVIDERS)[0]
 
 
 def _attribute_terms() -> frozenset[str]:
     """The terms of attribute words (registry.ATTRIBUTE_PROVIDERS: languages)."""
-    return _provided_terms("attributes", ATTRIBUTE_PROVIDERS)
+    return _provided("attributes", ATTRIBUTE_PROVIDERS)[0]
 
 
 def _synonym_typos(word_term: str, limit: int) -> list[tuple[int, str, str]]:
@@ -307,8 +312,10 @@ def synonyms_of(word_term: str) -> set[str]:
 
 def _units(word_terms: list[str]) -> list[str | tuple[str, ...]]:
     """The query's words, where consecutive words that form a synonym phrase ("Deutsch
-    lernen") are taken together, so that the phrase finds its group ("Deutschkurs" ...)."""
+    lernen") are taken together, so that the phrase finds its group ("Deutschkurs" ...), and
+    so are the words of a name ("Castrop-Rauxel" is one word of "Kita Castrop-Rauxel")."""
     phrases = {m for members in _synonym_groups() for m in members if isinstance(m, tuple)}
+    phrases |= _provided("names", NAME_PROVIDERS)[1]
     sizes = sorted({len(phrase) for phrase in phrases}, reverse=True)
     units: list[str | tuple[str, ...]] = []
     i = 0

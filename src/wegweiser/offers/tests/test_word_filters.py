@@ -56,6 +56,10 @@ def test_a_language_or_a_town_in_the_words_is_offered_as_its_filter(offers):
         ("Herten", 2, {"q": "Kurs", "town": ["marl", "herten"]})
     ]
     assert _suggested("q=Deutschkurs Herten&town=herten") == []
+    # Read as the search read it: "Hertn" is "Herten" (did you mean).
+    assert _suggested("q=Deutschkurs Hertn") == [
+        ("Herten", 1, {"q": "Deutschkurs", "town": ["herten"]})
+    ]
 
 
 def test_names_in_every_language_and_from_the_synonym_list(offers):

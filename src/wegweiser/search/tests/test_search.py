@@ -229,6 +229,28 @@ def test_a_stopword_beside_a_town_or_a_language_keeps_keywords_keywords(index, d
     assert found("Beratung auf Arabisch").keywords
 
 
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_name_of_several_words_is_one_word_of_the_query(index, engine):
+    TownFactory(name="Castrop-Rauxel")
+    TownFactory(name="Haltern am See")
+    document_upsert(
+        Document(kind="offer", object_id="40", title="Kita-Beratung", texts=["Castrop-Rauxel"])
+    )
+    document_upsert(Document(kind="offer", object_id="41", title="Kita-Beratung", texts=["Rauxel"]))
+    document_upsert(
+        Document(kind="offer", object_id="42", title="Kita-Beratung", texts=["Haltern am See"])
+    )
+
+    def found(query):
+        return lexical_ranked(kind="offer", query=query, engine=engine)
+
+    # Two words, not three: keywords, which the model may only reorder (search_ranked).
+    for query, expected in (("Kita Castrop-Rauxel", "40"), ("Kita Haltern am See", "42")):
+        result = found(query)
+        assert result.words == 2 and result.keywords and result.all_words_matched, query
+        assert [object_id for object_id, _score in result.ranked] == [expected], query
+
+
 def test_natural_question_falls_back_to_best_partial_match(index):
     assert ids("Wo finde ich einen Deutschkurs für meine Frau?")[0] == "1"
 
