@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.expressions import RawSQL
@@ -157,7 +158,8 @@ INTENT_WORDS = {
     term(w)
     for w in [
         *("finden", "suchen", "brauchen", "brauche", "benötige", "benötigen", "möchte"),
-        *("find", "need", "want"),
+        *("bekommen", "bekomme", "erhalten"),
+        *("find", "need", "want", "get", "looking"),
     ]
 }
 
@@ -391,13 +393,18 @@ def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = Fals
 S_ENDING = frozenset("bdfghklmnrt")
 
 
-def _other_form(word_term: str) -> str | None:
-    """The word's other stem ("kurs" ↔ "kur", "deutschkurs" ↔ "deutschkur"), or None."""
-    if len(word_term) > 3 and word_term[-1] == "s" and word_term[-2] in S_ENDING:
-        return word_term[:-1]
-    if len(word_term) >= 3 and word_term[-1] in S_ENDING:
-        return word_term + "s"
-    return None
+def _other_forms(word_term: str) -> list[str]:
+    """The word's other stems, which the index may hold: "kurs" ↔ "kur" (above), and the
+    plurals in -s the German stemmer leaves alone – "Kitas", "Tipps", "Apps", "Workshops",
+    English "groups" – and English -ies ("pantries" → "pantri" ↔ "pantry")."""
+    forms = []
+    if len(word_term) > 3 and word_term[-1] == "s" and word_term[-2] != "s":
+        forms.append(word_term[:-1])
+    elif len(word_term) >= 3 and word_term[-1] != "s":
+        forms.append(word_term + "s")
+    if len(word_term) > 3 and word_term[-1] in "iy":
+        forms.append(word_term[:-1] + ("y" if word_term[-1] == "i" else "i"))
+    return forms
 
 
 def _known(candidates: set[str], snap: LexicalSnapshot | None) -> set[str]:
@@ -414,13 +421,15 @@ def _known(candidates: set[str], snap: LexicalSnapshot | None) -> set[str]:
 def _with_other_forms(
     expansion: dict[str | tuple[str, ...], float], snap: LexicalSnapshot | None
 ) -> dict[str | tuple[str, ...], float]:
-    """The expansion with the other stem of each of its terms (`_other_form`) that the index
-    has, at the same confidence: "Sprachkurse" ("sprachkurs") finds "Sprachkurs"
+    """The expansion with the other stems of each of its terms (`_other_forms`) that the
+    index has, at the same confidence: "Sprachkurse" ("sprachkurs") finds "Sprachkurs"
     ("sprachkur"), and a synonym or compound found in the singular finds the plural too."""
     others: dict[str, float] = {}
     for key, confidence in expansion.items():
-        if isinstance(key, str) and (other := _other_form(key)) and other not in expansion:
-            others[other] = max(confidence, others.get(other, 0.0))
+        if isinstance(key, str):
+            for other in _other_forms(key):
+                if other not in expansion:
+                    others[other] = max(confidence, others.get(other, 0.0))
     for t in sorted(_known(set(others), snap)):
         expansion[t] = others[t]
     return expansion
@@ -462,7 +471,7 @@ def _expand(
     With a snapshot the vocabulary lookups run in memory, without it in SQL (the reference).
     """
     expansion: dict[str | tuple[str, ...], float] = {}
-    forms = [word_term, *filter(None, [_other_form(word_term)])]
+    forms = [word_term, *_other_forms(word_term)]
     known = _known(set(forms), snap)
     vocabulary = bool(known)
     for form in forms:
@@ -805,6 +814,24 @@ def _fused_order(item: tuple[str, float]) -> tuple[float, str]:
     return -item[1], item[0]
 
 
+# Words German and English share ("in", "am"): no evidence of either language.
+SHARED_WORDS = frozenset({"in", "an", "am", "so"})
+
+
+def _query_language(query: str, lexical: SearchResult) -> str:
+    """The query's language, told by the words that say something about it: not towns'
+    names nor the words German and English share ("Kita in Marl" was taken for English).
+    A language the platform does not speak, in words the index has ("Hebamme" was taken
+    for Latin), is the index's language misread."""
+    names = _name_terms()
+    words = [w for w in tokens(query) if fold(w) not in SHARED_WORDS and term(w) not in names]
+    language = embeddings.query_language(" ".join(words) + ("?" if "?" in query else ""))
+    spoken = {code for code, _name in settings.LANGUAGES}
+    if language not in spoken and lexical.all_words_matched and lexical.ranked:
+        return settings.LANGUAGE_CODE
+    return language
+
+
 def search_ranked(
     *, kind: str, query: str, limit: int = MAX_RESULTS, semantic: bool = True
 ) -> SearchResult:
@@ -818,7 +845,7 @@ def search_ranked(
     similar = embeddings.semantic_ranking(kind=kind, query=query, limit=SEMANTIC_CANDIDATES)
     if not similar:
         return result
-    language = embeddings.query_language(query)
+    language = _query_language(query, result)
     lexical = result.any_words
     if (
         language == "de"

@@ -251,6 +251,64 @@ def test_a_name_of_several_words_is_one_word_of_the_query(index, engine):
         assert [object_id for object_id, _score in result.ranked] == [expected], query
 
 
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_plurals_the_german_stemmer_leaves_alone_meet_their_singular(index, engine):
+    texts = {
+        "40": "Kitas im Stadtteil",
+        "41": "Ein Tipp für Eltern",
+        "42": "Emergency food pantries",
+        "43": "A food pantry for families",
+        "44": "Support groups for parents",
+    }
+    for object_id, text in texts.items():
+        document_upsert(Document(kind="offer", object_id=object_id, title=text, texts=[]))
+
+    def found(query):
+        ranked = lexical_ranked(kind="offer", query=query, engine=engine).ranked
+        return {object_id for object_id, _score in ranked}
+
+    # "Kitas", "Tipps" (after a vowel, after a double letter), English plurals in -s and -ies.
+    assert found("Kita") >= {"4", "40"} and found("Kitas") >= {"4", "40"}
+    assert found("Tipps") == found("Tipp") == {"41"}
+    assert found("food pantries") == found("food pantry") == {"42", "43"}
+    assert found("support group") == {"44"}
+    assert found("family") == {"43"}
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_words_of_intent_in_english_and_german(index, engine):
+    document_upsert(
+        Document(kind="offer", object_id="40", title="Food pantry", texts=["Free groceries"])
+    )
+
+    def found(query):
+        ranked = lexical_ranked(kind="offer", query=query, engine=engine).ranked
+        return [object_id for object_id, _score in ranked]
+
+    document_upsert(
+        Document(kind="offer", object_id="41", title="Get-together", texts=["Food and music"])
+    )
+    # Food, not "get" and "food" (only the get-together says both).
+    assert set(found("where can I get food")) == set(found("food")) == {"40", "41"}
+    assert found("Kita-Platz bekommen") == found("Kita-Platz")
+
+
+def test_the_query_language_is_told_by_words_that_say_something(index):
+    from wegweiser.search.selectors import _query_language
+
+    TownFactory(name="Marl")
+    document_upsert(Document(kind="offer", object_id="40", title="Hebamme", texts=["Marl"]))
+
+    def language(query):
+        return _query_language(query, lexical_ranked(kind="offer", query=query))
+
+    # The detector alone reads English (0.93) and Latin (0.93) here.
+    assert language("Kita in Marl") == "de"
+    assert language("Hebamme") == "de"
+    assert language("Where can I learn German?") == "en"
+    assert language("Як знайти квартиру?") == "uk"
+
+
 def test_natural_question_falls_back_to_best_partial_match(index):
     assert ids("Wo finde ich einen Deutschkurs für meine Frau?")[0] == "1"
 
