@@ -148,6 +148,8 @@ STOPWORDS = {
         "does",
         "and",
         "or",
+        *("with", "from", "by", "me", "you", "your", "we", "our", "it", "this", "that"),
+        *("there", "any", "some", "be", "near"),
     ]
 }
 # What the searcher wants to do, not what it is about: "Kitaplatz finden" wants every
@@ -205,6 +207,8 @@ class SearchResult:
     # The index terms the words stood for (themselves, synonyms, compounds, corrections):
     # what a snippet marks ("Wohnug" marks "Wohnung", "Unterkunft" marks "Wohnung").
     terms: frozenset[str] = frozenset()
+    # The query's language as the search read it (search_ranked).
+    language: str = ""
 
 
 _synonyms: tuple = (object(), [], {}, {})
@@ -462,6 +466,7 @@ def _expand(
     question: bool = False,
     snap: LexicalSnapshot | None = None,
     surface: str = "",
+    german: bool = True,
 ) -> tuple[dict[str | tuple[str, ...], float], str]:
     """Index terms for one query word with their confidence, and a correction if it was a typo.
     A phrase (several terms a document must all contain) is a tuple of terms.
@@ -469,6 +474,8 @@ def _expand(
     In a question (many words) a word that is in the vocabulary means itself: its compounds
     would mostly bring in other topics ("Kosten" → "Betreuungskosten", "Fahrtkosten" ...).
     With a snapshot the vocabulary lookups run in memory, without it in SQL (the reference).
+    A query in another language (`german` False) is not taken apart as German compounds:
+    English "rent" is not the end of "parent", nor "help with rent" "Grandparent".
     """
     expansion: dict[str | tuple[str, ...], float] = {}
     forms = [word_term, *_other_forms(word_term)]
@@ -492,7 +499,8 @@ def _expand(
         and not (question and vocabulary)
         and not (vocabulary and word_term in names)
     ):
-        for t in _compounds(word_term, snap) + _compounds(word_term, snap, longer=True):
+        heads = _compounds(word_term, snap) if german else []
+        for t in heads + _compounds(word_term, snap, longer=True):
             if t not in names:
                 expansion.setdefault(t, 0.7)
     correction = ""
@@ -505,7 +513,7 @@ def _expand(
             shorter = term(surface[:-1])
             if len(shorter) >= 4 and shorter != word_term:
                 typos = _typos(shorter, snap)
-        parts = _split_compound(surface, snap) if surface else None
+        parts = _split_compound(surface, snap) if surface and german else None
         if parts and not (typos and edit_distance(word_term, typos[0][0], 1) <= 1):
             # A compound of known words that no text uses ("Kinderarzt"): the documents with
             # both parts, then those with its head ("Arzt") or a synonym of it – not a
@@ -526,7 +534,7 @@ def _expand(
             # The correction counts as if it had been typed, with its synonyms and compounds
             # ("Aprachkurs" → "sprachkurs" → "berufssprachkurs"), all weighed like a typo.
             best = typos[0][0]
-            corrected, _ = _expand(best, len(best), question=question, snap=snap)
+            corrected, _ = _expand(best, len(best), question=question, snap=snap, german=german)
             for t, confidence in corrected.items():
                 expansion.setdefault(t, 0.6 * confidence)
     return expansion, correction
@@ -614,6 +622,7 @@ def lexical_ranked(
     limit: int = MAX_RESULTS,
     require_all: bool | None = None,
     engine: str | None = None,
+    german: bool = True,
 ) -> SearchResult:
     """Object ids of `kind` ranked by full text (BM25), with a "did you mean" when useful.
 
@@ -622,7 +631,8 @@ def lexical_ranked(
     answer: they are ranked by BM25 over all words (`require_all` overrides the choice).
 
     `engine` "memory" (default, LEXICAL_ENGINE) ranks on the in-memory snapshot, "sql" in the
-    database (the reference the snapshot is tested against).
+    database (the reference the snapshot is tested against). `german` False: the words are
+    of another language, not German compounds (`_expand`).
     """
     snap = _snapshot.current() if (engine or LEXICAL_ENGINE) == "memory" else None
     words = tokens(query)[: MAX_WORDS * 2]
@@ -659,6 +669,7 @@ def lexical_ranked(
                 question=not require_all,
                 snap=snap,
                 surface=originals[unit],
+                german=german,
             )
             typed.append(originals[unit])
         expansions.append(_with_other_forms(expansion, snap))
@@ -818,18 +829,12 @@ def _fused_order(item: tuple[str, float]) -> tuple[float, str]:
 SHARED_WORDS = frozenset({"in", "an", "am", "so"})
 
 
-def _query_language(query: str, lexical: SearchResult) -> str:
+def _detected_language(query: str) -> str:
     """The query's language, told by the words that say something about it: not towns'
-    names nor the words German and English share ("Kita in Marl" was taken for English).
-    A language the platform does not speak, in words the index has ("Hebamme" was taken
-    for Latin), is the index's language misread."""
+    names nor the words German and English share ("Kita in Marl" was taken for English)."""
     names = _name_terms()
     words = [w for w in tokens(query) if fold(w) not in SHARED_WORDS and term(w) not in names]
-    language = embeddings.query_language(" ".join(words) + ("?" if "?" in query else ""))
-    spoken = {code for code, _name in settings.LANGUAGES}
-    if language not in spoken and lexical.all_words_matched and lexical.ranked:
-        return settings.LANGUAGE_CODE
-    return language
+    return embeddings.query_language(" ".join(words) + ("?" if "?" in query else ""))
 
 
 def search_ranked(
@@ -839,13 +844,23 @@ def search_ranked(
 
     Without the model or without vectors for `kind`, this is the full-text ranking alone.
     """
-    result = lexical_ranked(kind=kind, query=query, limit=limit)
+    language = _detected_language(query)
+    spoken = {code for code, _name in settings.LANGUAGES}
+    other = language in spoken and language != settings.LANGUAGE_CODE
+    # German compounds are in Latin script; in Arabic script the same matching finds a word
+    # with its article ("كتاب" in "الكتاب"), so only Latin-script words are left whole.
+    latin = all(fold(word).isascii() for word in tokens(query))
+    result = lexical_ranked(kind=kind, query=query, limit=limit, german=not (other and latin))
+    if not other and result.ranked and result.all_words_matched:
+        # A language the platform does not speak, in words the index has ("Hebamme" was
+        # taken for Latin): the index's language misread.
+        language = settings.LANGUAGE_CODE
+    result.language = language
     if not semantic or not query.strip() or not embeddings.has_vectors(kind):
         return result
     similar = embeddings.semantic_ranking(kind=kind, query=query, limit=SEMANTIC_CANDIDATES)
     if not similar:
         return result
-    language = _query_language(query, result)
     lexical = result.any_words
     if (
         language == "de"
@@ -873,6 +888,7 @@ def search_ranked(
         question=result.question,
         words=result.words,
         terms=result.terms,
+        language=language,
     )
 
 

@@ -294,19 +294,32 @@ def test_words_of_intent_in_english_and_german(index, engine):
 
 
 def test_the_query_language_is_told_by_words_that_say_something(index):
-    from wegweiser.search.selectors import _query_language
-
     TownFactory(name="Marl")
     document_upsert(Document(kind="offer", object_id="40", title="Hebamme", texts=["Marl"]))
 
     def language(query):
-        return _query_language(query, lexical_ranked(kind="offer", query=query))
+        return search_ranked(kind="offer", query=query).language
 
     # The detector alone reads English (0.93) and Latin (0.93) here.
     assert language("Kita in Marl") == "de"
     assert language("Hebamme") == "de"
     assert language("Where can I learn German?") == "en"
     assert language("Як знайти квартиру?") == "uk"
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_words_of_another_language_are_not_taken_apart_as_german_compounds(index, engine):
+    document_upsert(Document(kind="offer", object_id="40", title="Grandparent programme", texts=[]))
+    document_upsert(Document(kind="offer", object_id="41", title="Rent assistance", texts=[]))
+
+    def found(query, german):
+        ranked = lexical_ranked(kind="offer", query=query, engine=engine, german=german).ranked
+        return {object_id for object_id, _score in ranked}
+
+    assert found("rent", german=False) == {"41"}
+    assert found("rent", german=True) == {"40", "41"}  # as "Kurs" finds "Deutschkurs"
+    # search_ranked tells English from German.
+    assert {o for o, _s in search_ranked(kind="offer", query="help with rent").ranked} == {"41"}
 
 
 def test_natural_question_falls_back_to_best_partial_match(index):
