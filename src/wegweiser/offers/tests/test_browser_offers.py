@@ -116,6 +116,7 @@ def test_public_pages_have_no_axe_violations(site, page, axe, language):
         "gibt-es-nicht/",  # the 404 page
         "angebote/?q=Kurs%00",  # the 400 page
         "angebote/?q=Deutschkurz",  # "did you mean"
+        "angebote/?q=Deutschkurs%20in%20Herten",  # a word names a filter
         "angebote/?q=Deutschkurs&near=herten&radius_km=5&sort=distance",
     ]:
         page.goto(f"{site}/{language}/{path}")
@@ -141,6 +142,21 @@ def test_empty_result_offers_a_way_out(site, page, axe, language):
     assert axe(page) == []
     page.locator(".empty-state a[href*='town=marl']").first.click()
     page.wait_for_selector(".offer-card")
+    assert page.locator(".offer-card").count() == 1
+
+
+def test_a_town_in_the_words_becomes_its_filter(site, phone_page):
+    page = phone_page
+    page.goto(f"{site}/de/angebote/")
+    page.fill("#id_q", "Schuldnerberatung in Marl")
+    page.press("#id_q", "Enter")
+    link = page.locator(".word-filters a")
+    link.wait_for()
+    assert link.inner_text() == "Marl: 1 Angebot"
+    link.click()
+    page.wait_for_url("**town=marl**")
+    assert page.locator("#id_q").input_value() == "Schuldnerberatung"
+    assert page.locator("#active-filters").inner_text() == "(Ausgewählt: 1)"
     assert page.locator(".offer-card").count() == 1
 
 
