@@ -57,6 +57,8 @@ class OfferFilters:
     # A point (latitude, longitude) and a radius in km (near= town or postcode, or lat/lon).
     point: tuple[float, float] | None = None
     place_label: str = ""
+    # What was typed in `near` when it named no town or postcode of the district.
+    unknown_place: str = ""
     # The point is the browser's position (lat/lon), not a town or postcode.
     position: bool = False
     radius_km: float | None = None
@@ -79,6 +81,7 @@ class OfferFilters:
             "point",
             "radius_km",
             "place_label",
+            "unknown_place",
             "position",
         }
         return {k: v for k, v in self.__dict__.items() if v and k not in skip}
@@ -131,7 +134,7 @@ def offer_filters_from_query(params) -> OfferFilters:
         place = geo.place_from_text(filters.near)
         if place is None:
             ignored.append("near")
-            filters.near = ""
+            filters.unknown_place, filters.near = filters.near, ""
     if place is not None:
         filters.point = (place.latitude, place.longitude)
         filters.place_label = place.label

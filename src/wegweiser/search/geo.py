@@ -16,9 +16,11 @@ from django.db.models.functions import Cast
 
 from wegweiser.core.models import Municipality
 
+from .text import edit_distance, fold, tokens
+
 KM_PER_DEGREE = 111.32
 MAX_RADIUS_KM = 500.0
-_POSTCODE = re.compile(r"^\d{5}$")
+_POSTCODE_IN = re.compile(r"(?<!\d)\d{5}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -29,20 +31,57 @@ class Place:
 
 
 def place_from_text(near: str) -> Place | None:
-    """A town (slug or name, any case) or a five-digit German postcode of the district."""
+    """A town of the district or one of its five-digit postcodes, as people type them: any
+    case, umlauts or not, hyphens or spaces ("Castrop Rauxel"), the start of a name when only
+    one town has it ("Castrop", "Haltern"), one typo (two in a long name: "Hertn",
+    "Recklinghusen"), or a postcode with its town ("45699 Herten")."""
     text = " ".join((near or "").split())[:100]
     if not text:
         return None
-    towns = Municipality.objects.exclude(latitude__isnull=True).exclude(longitude__isnull=True)
-    if _POSTCODE.match(text):
-        for town in towns.only("name", "latitude", "longitude", "postcodes"):
-            if text in (town.postcodes or []):
-                return Place(float(town.latitude), float(town.longitude), f"{text} {town.name}")
+    towns = list(
+        Municipality.objects.exclude(latitude__isnull=True)
+        .exclude(longitude__isnull=True)
+        .only("name", "slug", "latitude", "longitude", "postcodes")
+        .order_by("name", "pk")
+    )
+    postcode = _POSTCODE_IN.search(text)
+    if postcode:
+        code = postcode.group()
+        for town in towns:
+            if code in (town.postcodes or []):
+                return Place(float(town.latitude), float(town.longitude), f"{code} {town.name}")
         return None
-    lowered = text.casefold()
-    for town in towns.only("name", "slug", "latitude", "longitude"):
-        if lowered in (town.slug.casefold(), town.name.casefold()):
-            return Place(float(town.latitude), float(town.longitude), town.name)
+    town = _town_named(_key(text), towns)
+    if town is None:
+        return None
+    return Place(float(town.latitude), float(town.longitude), town.name)
+
+
+def _key(text: str) -> str:
+    return " ".join(tokens(fold(text)))
+
+
+def _town_named(key: str, towns: list[Municipality]) -> Municipality | None:
+    """The one town the key names: exactly, by the start of its name, or with a typo."""
+    if not key:
+        return None
+    names = {town: (_key(town.name), _key(town.slug)) for town in towns}
+    for town, (name, slug) in names.items():
+        if key in (name, slug):
+            return town
+    if len(key) >= 3:
+        starting = [town for town, (name, _slug) in names.items() if name.startswith(key)]
+        if len(starting) == 1:
+            return starting[0]
+    if len(key) >= 4:
+        limit = 2 if len(key) >= 8 else 1
+        close = sorted(
+            ((edit_distance(key, name, limit), town.pk), town)
+            for town, (name, _slug) in names.items()
+        )
+        close = [(order, town) for order, town in close if order[0] <= limit]
+        if close and (len(close) == 1 or close[0][0][0] < close[1][0][0]):
+            return close[0][1]
     return None
 
 

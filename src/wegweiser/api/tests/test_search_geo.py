@@ -40,6 +40,21 @@ def test_places_from_town_postcode_and_coordinates(district):
     assert geo.place_from_text("45768").label == "45768 Marl"
     assert geo.place_from_text("99999") is None
     assert geo.place_from_text("Atlantis") is None
+    # As people type them: spaces for hyphens, umlauts or not, the start of one town's
+    # name, a typo, a postcode with its town.
+    for typed, town in [
+        ("Castrop Rauxel", "Castrop-Rauxel"),
+        ("castrop", "Castrop-Rauxel"),
+        ("Oer Erkenschwick", "Oer-Erkenschwick"),
+        ("Haltern", "Haltern am See"),
+        ("Hertn", "Herten"),
+        ("Recklinghusen", "Recklinghausen"),
+        ("  MARL ", "Marl"),
+    ]:
+        assert geo.place_from_text(typed).label == town, typed
+    assert geo.place_from_text("45699 Herten").label == "45699 Herten"
+    assert geo.place_from_text("He") is None  # too short to tell towns apart
+    assert geo.place_from_text("Berlin") is None
     assert geo.place_from_coordinates("51.6", "7.1").latitude == 51.6
     for lat, lon in [("91", "7"), ("51", "181"), ("nan", "7"), ("x", "y"), (None, "7")]:
         assert geo.place_from_coordinates(lat, lon) is None

@@ -33,6 +33,16 @@ def test_a_postcode_or_a_town_name_is_a_place(cafes):
     assert unknown.point is None and unknown.sort == "relevance" and "near" in unknown.ignored
 
 
+def test_a_place_as_people_type_it_or_a_clear_message(client, cafes):
+    # A typo: the town it names, shown in the field.
+    content = client.get("/de/angebote/", {"near": "Hertn", "sort": "distance"}).content.decode()
+    assert 'name="near" list="near-towns" value="Herten"' in content
+    # Nowhere in the district: said so, the words kept in the field to correct them.
+    content = client.get("/de/angebote/", {"near": "Atlantis"}).content.decode()
+    assert "„<bdi>Atlantis</bdi>“ ist kein Ort und keine Postleitzahl im Kreis" in content
+    assert 'name="near" list="near-towns" value="Atlantis"' in content
+
+
 def test_sorted_by_distance_from_a_postcode_with_distances_shown(client, cafes):
     content = client.get("/de/angebote/", {"near": "45699", "sort": "distance"}).content.decode()
     order = [content.index(f"Sprachcafé {town}") for town in ("herten", "marl", "waltrop")]
