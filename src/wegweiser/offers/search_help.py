@@ -4,6 +4,7 @@ by their exact name, names suggested while typing, and the offer count for anoth
 words. Public reads only: published offers, as in selectors.py."""
 
 import bisect
+import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -162,19 +163,52 @@ def offer_zero_result_help(
 WORD_FILTERS = 3
 
 
-def _filter_words(arrays: facets.OfferArrays) -> dict[tuple[str, ...], tuple[str, str]]:
+# Words in other scripts are not stemmed (text.term): an ending or the Arabic article or a
+# preposition before it hides a name ("مجانية" is "مجاني", "بالعربية" "العربية", "бесплатный"
+# "бесплатно", "на арабском" "арабский"). A one-word name there also counts by its stem:
+# itself without its last letter (two in Cyrillic, whose endings are longer), after one of
+# these prefixes; the stem has four letters or more.
+ARABIC_PREFIXES = ("بال", "وال", "ال", "ب", "و", "ل")
+STEM_LETTERS = 4
+# Attributes only: life areas and target groups are nouns that phrases use otherwise
+# ("باللغة العربية", in the Arabic language, is not the life area "اللغة", language).
+STEMMED = {"language", "cost", "online", "access"}
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def _stems(word: str) -> list[str]:
+    """`word` and, in Arabic script, the word after a prefix it starts with."""
+    return [word] + [
+        word[len(prefix) :]
+        for prefix in ARABIC_PREFIXES
+        if word.startswith(prefix) and len(word) - len(prefix) > STEM_LETTERS
+    ]
+
+
+@dataclass
+class FilterWords:
+    names: dict[tuple[str, ...], tuple[str, str]]  # the terms of a name → (parameter, value)
+    stems: dict[str, tuple[str, str]]  # a one-word name's stem, in other scripts
+
+
+def _filter_words(arrays: facets.OfferArrays) -> FilterWords:
     """Every name of a filter value, in every language, as its terms → (parameter, value):
     towns (also without "am See"), life areas, target groups, the languages offers are held
     in (not the district's own: "Deutsch" asks for German courses), free of charge, online
     and the accessibility features. Kept with the offers snapshot."""
     if arrays.filter_words is not None:
         return arrays.filter_words
-    words: dict[tuple[str, ...], tuple[str, str]] = {}
+    words = FilterWords({}, {})
 
     def add(name: str, parameter: str, value: str) -> None:
         key = tuple(terms(name))
         if key and not all(t in STOPWORDS for t in key):  # not the target group "Alle"
-            words.setdefault(key, (parameter, value))
+            words.names.setdefault(key, (parameter, value))
+            if len(key) == 1 and not key[0].isascii() and parameter in STEMMED:
+                cut = 2 if _CYRILLIC.search(key[0]) else 1
+                for stem in _stems(key[0]):
+                    if len(stem) - cut >= STEM_LETTERS:
+                        words.stems.setdefault(stem[:-cut], (parameter, value))
 
     vocabulary = arrays.vocabulary or {}
     for town in vocabulary.get("town", []):
@@ -207,7 +241,7 @@ def offer_filters_in_words(*, filters: OfferFilters, language: str) -> list[Sugg
     them; at most WORD_FILTERS links."""
     if not filters.q:
         return []
-    names = _filter_words(facets.offer_arrays())
+    words = _filter_words(facets.offer_arrays())
     # The words as the search read them: "Deutschkurs Hertn" is "Deutschkurs Herten".
     offer_count_public(filters=filters)  # ranks the words, once per filters object
     text = filters.did_you_mean or filters.q
@@ -218,12 +252,16 @@ def offer_filters_in_words(*, filters: OfferFilters, language: str) -> list[Sugg
     seen = set()  # (parameter, value) looked at: each counted once, at most 2 × WORD_FILTERS
     i = 0
     while i < len(keys) and len(suggestions) < WORD_FILTERS and len(seen) < 2 * WORD_FILTERS:
-        named = _named_filter(keys, i, names)
+        named = _named_filter(keys, i, words)
         if named is None:
             i += 1
             continue
         size, (parameter, value) = named
-        first = i - 1 if i and keys[i - 1] in STOPWORDS else i  # "in Herten", "auf Arabisch"
+        # The word before goes with the name when it is a stopword ("in Herten", "auf
+        # Arabisch") or, in other scripts, a preposition of two letters ("на арабском").
+        before = keys[i - 1] if i else ""
+        short = len(before) <= 2 and not before.isascii()
+        first = i - 1 if before and (before in STOPWORDS or short) else i
         start, end = found[first].start(), found[i + size - 1].end()
         i += size
         attribute = DROPPABLE_FILTERS[parameter]
@@ -250,11 +288,13 @@ def offer_filters_in_words(*, filters: OfferFilters, language: str) -> list[Sugg
 
 
 def _named_filter(
-    keys: list[str], i: int, names: dict[tuple[str, ...], tuple[str, str]]
+    keys: list[str], i: int, words: FilterWords
 ) -> tuple[int, tuple[str, str]] | None:
     """The filter the words from `i` on name, and how many words name it: the longest name
     ("Haltern am See" before "Haltern"), else a one-word synonym of a name from the
-    editable synonym list ("gratis" is "kostenlos")."""
+    editable synonym list ("gratis" is "kostenlos"), else, in other scripts, a word that
+    starts with a name's stem ("مجانية", "بالعربية")."""
+    names = words.names
     longest = max(map(len, names), default=0)
     for size in range(min(longest, len(keys) - i), 0, -1):
         if (key := tuple(keys[i : i + size])) in names:
@@ -262,6 +302,11 @@ def _named_filter(
     for synonym in sorted(synonyms_of(keys[i])):
         if (synonym,) in names:
             return 1, names[(synonym,)]
+    if not keys[i].isascii():
+        for word in _stems(keys[i]):
+            for end in range(len(word), STEM_LETTERS - 1, -1):
+                if word[:end] in words.stems:
+                    return 1, words.stems[word[:end]]
     return None
 
 

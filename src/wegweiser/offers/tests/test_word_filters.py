@@ -67,6 +67,12 @@ def test_names_in_every_language_and_from_the_synonym_list(offers):
     assert _suggested("q=Deutschkurs kostenlos") == [free]
     assert _suggested("q=gratis Deutschkurs") == [free]  # a synonym of "kostenlos"
     assert _suggested("q=ücretsiz Deutschkurs") == [free]  # the Turkish label
+    # In other scripts by the stem, after an article or a preposition, which goes too.
+    assert _suggested("q=Deutschkurs مجانية", language="ar")[0][1:] == free[1:]
+    arabic = {"q": "Beratung", "language": ["ar"]}
+    assert _suggested("q=Beratung بالعربية", language="ar") == [("العربية", 1, arabic)]
+    assert _suggested("q=Beratung на арабском", language="ru") == [("العربية", 1, arabic)]
+    assert _suggested("q=Beratung باللغة", language="ar") == []  # "language", not a life area
     # The label in the searcher's language; without other words, the filter alone.
     assert _suggested("q=онлайн", language="ru") == [("Онлайн", 1, {"online": "1"})]
 
