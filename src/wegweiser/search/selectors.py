@@ -392,15 +392,12 @@ def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = Fals
     return list(known.filter(term__endswith=word_term)[:COMPOUNDS])
 
 
-# Snowball cuts an -s after these letters ("Kurs" → "kur"), but not when it has cut another
-# ending first ("Kurse", "Kursen" → "kurs"): one word, two stems.
-S_ENDING = frozenset("bdfghklmnrt")
-
-
 def _other_forms(word_term: str) -> list[str]:
-    """The word's other stems, which the index may hold: "kurs" ↔ "kur" (above), and the
-    plurals in -s the German stemmer leaves alone – "Kitas", "Tipps", "Apps", "Workshops",
-    English "groups" – and English -ies ("pantries" → "pantri" ↔ "pantry")."""
+    """The word's other stems, which the index may hold. Snowball cuts an -s after some
+    consonants ("Kurs" → "kur"), but not when it has cut another ending first ("Kurse" →
+    "kurs"): one word, two stems. It leaves the plurals in -s after other letters alone
+    ("Kitas", "Tipps", "Apps", "Workshops", English "groups"), and English -ies ("pantries"
+    → "pantri" ↔ "pantry"). So: the word without or with a final -s (not -ss), i ↔ y."""
     forms = []
     if len(word_term) > 3 and word_term[-1] == "s" and word_term[-2] != "s":
         forms.append(word_term[:-1])
