@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from wegweiser.core.models import LifeArea, Municipality
 from wegweiser.search import tokens
-from wegweiser.search.selectors import STOPWORDS, search_ranked, synonyms_of
+from wegweiser.search.selectors import STOPWORDS, name_head, search_ranked, synonyms_of
 from wegweiser.search.text import fold, term, terms, token_matches
 
 from . import facets
@@ -189,6 +189,7 @@ def _stems(word: str) -> list[str]:
 class FilterWords:
     names: dict[tuple[str, ...], tuple[str, str]]  # the terms of a name → (parameter, value)
     stems: dict[str, tuple[str, str]]  # a one-word name's stem, in other scripts
+    longest: int = 0  # words in the longest name
 
 
 def _filter_words(arrays: facets.OfferArrays) -> FilterWords:
@@ -213,7 +214,7 @@ def _filter_words(arrays: facets.OfferArrays) -> FilterWords:
     vocabulary = arrays.vocabulary or {}
     for town in vocabulary.get("town", []):
         add(town.name, "town", town.slug)
-        add(town.name.split(" am ")[0].split(" an der ")[0], "town", town.slug)
+        add(" ".join(name_head(town.name)), "town", town.slug)
     for parameter in ("life_area", "target_group"):
         for item in vocabulary.get(parameter, []):
             for name in (item.name, *item.name_translations.values()):
@@ -229,6 +230,7 @@ def _filter_words(arrays: facets.OfferArrays) -> FilterWords:
             add(str(online), "online", "1")
             for feature, label in ACCESSIBILITY_FEATURES.items():
                 add(str(label), "access", feature)
+    words.longest = max(map(len, words.names), default=0)
     arrays.filter_words = words
     return words
 
@@ -295,8 +297,7 @@ def _named_filter(
     editable synonym list ("gratis" is "kostenlos"), else, in other scripts, a word that
     starts with a name's stem ("مجانية", "بالعربية")."""
     names = words.names
-    longest = max(map(len, names), default=0)
-    for size in range(min(longest, len(keys) - i), 0, -1):
+    for size in range(min(words.longest, len(keys) - i), 0, -1):
         if (key := tuple(keys[i : i + size])) in names:
             return size, names[key]
     for synonym in sorted(synonyms_of(keys[i])):

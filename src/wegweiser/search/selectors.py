@@ -245,6 +245,15 @@ NAME_QUALIFIERS = {"am", "an", "auf", "bei", "im", "in", "ob", "unter", "vor"}
 _provided_cache: dict[str, tuple] = {}
 
 
+def name_head(name: str) -> list[str]:
+    """The words of a name before a qualifier: "Haltern am See" → ["Haltern"]."""
+    words = tokens(name)
+    for i, word in enumerate(words):
+        if fold(word) in NAME_QUALIFIERS:
+            return words[:i]
+    return words
+
+
 def _provided(key: str, providers: dict) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
     """The terms of the words `providers` give (towns, attribute words), and the names of
     several words as tuples of their meaningful terms ("Castrop-Rauxel": ("castrop",
@@ -257,9 +266,7 @@ def _provided(key: str, providers: dict) -> tuple[frozenset[str], frozenset[tupl
         phrases = set()
         for provider in providers.values():
             for name in provider():
-                for word in tokens(name):
-                    if fold(word) in NAME_QUALIFIERS:
-                        break
+                for word in name_head(name):
                     if len(word) > 3 and fold(word) not in NAME_PREFIXES:
                         found.add(term(word))
                 phrase = tuple(t for t in terms(name) if t not in STOPWORDS)
