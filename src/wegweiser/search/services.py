@@ -34,8 +34,12 @@ DEFAULT_SYNONYMS = [
     "Schulden, Schuldnerberatung",
     "Schwimmen, Schwimmkurs",
     "Fahrrad, Radfahren",
-    "kostenlos, gratis, kostenfrei, umsonst, gebührenfrei",
-    "barrierefrei, rollstuhlgerecht, behindertengerecht, stufenlos",
+    # The attributes' groups also hold English words: offers carry their German labels as
+    # keywords ("kostenlos", "stufenloser Zugang"), and the model alone took "wheelchair" for
+    # a bicycle ("Fahrradkurs").
+    "kostenlos, gratis, kostenfrei, umsonst, gebührenfrei, free of charge",
+    "barrierefrei, rollstuhlgerecht, behindertengerecht, stufenlos, Rollstuhl, wheelchair, "
+    "wheelchair accessible, step-free",
 ]
 
 

@@ -142,6 +142,9 @@ def test_attributes_are_found_by_their_names(district):
     assert found("Deutschkurs online") == {"Deutschkurs am Abend"}
     assert found("Deutschkurs mit Kinderbetreuung") == {"Deutschkurs am Morgen"}
     assert found("stufenlos") == found("rollstuhlgerecht") == {"Deutschkurs am Morgen"}
+    # The default list names the attributes in English too.
+    assert found("wheelchair") == found("wheelchair accessible") == {"Deutschkurs am Morgen"}
+    assert found("Deutschkurs free of charge") == {"Deutschkurs am Abend"}
     # Found, but neither shown as the offer's text nor embedded.
     document = SearchDocument.objects.get(kind="offer", object_id=str(arabic.pk))
     assert "Arabisch" not in document.text
