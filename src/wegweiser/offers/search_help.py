@@ -18,7 +18,7 @@ from django.utils.translation import override
 from wegweiser.core.models import LifeArea, Municipality
 from wegweiser.search import tokens
 from wegweiser.search.selectors import STOPWORDS, name_head, search_ranked, synonyms_of
-from wegweiser.search.text import fold, term, terms, token_matches
+from wegweiser.search.text import after_prefixes, fold, term, terms, token_matches
 
 from . import facets
 from .constants import ACCESSIBILITY_FEATURES, MAX_QUERY_LENGTH, Cost, OfferStatus, TranslationState
@@ -167,8 +167,7 @@ WORD_FILTERS = 3
 # preposition before it hides a name ("مجانية" is "مجاني", "بالعربية" "العربية", "бесплатный"
 # "бесплатно", "на арабском" "арабский"). A one-word name there also counts by its stem:
 # itself without its last letter (two in Cyrillic, whose endings are longer), after one of
-# these prefixes; the stem has four letters or more.
-ARABIC_PREFIXES = ("بال", "وال", "ال", "ب", "و", "ل")
+# an Arabic prefix (text.after_prefixes); the stem has four letters or more.
 STEM_LETTERS = 4
 # Attributes only: life areas and target groups are nouns that phrases use otherwise
 # ("باللغة العربية", in the Arabic language, is not the life area "اللغة", language).
@@ -178,11 +177,7 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 def _stems(word: str) -> list[str]:
     """`word` and, in Arabic script, the word after a prefix it starts with."""
-    return [word] + [
-        word[len(prefix) :]
-        for prefix in ARABIC_PREFIXES
-        if word.startswith(prefix) and len(word) - len(prefix) > STEM_LETTERS
-    ]
+    return [word, *after_prefixes(word, STEM_LETTERS)]
 
 
 @dataclass

@@ -28,6 +28,7 @@ from .registry import ATTRIBUTE_PROVIDERS, NAME_PROVIDERS
 from .snapshot import TYPO_CACHE, LexicalSnapshot
 from .text import (
     MAX_TOKEN_LENGTH,
+    after_prefixes,
     edit_distance,
     fold,
     term,
@@ -207,6 +208,9 @@ class SearchResult:
     # The index terms the words stood for (themselves, synonyms, compounds, corrections):
     # what a snippet marks ("Wohnug" marks "Wohnung", "Unterkunft" marks "Wohnung").
     terms: frozenset[str] = frozenset()
+    # Every word is in the synonym list (or a town's or a language's name), one at least in
+    # the list: words the district's editors have given their meaning ("طبيب" is "Arzt").
+    listed: bool = False
     # The query's language as the search read it (search_ranked).
     language: str = ""
 
@@ -306,14 +310,20 @@ def _synonym_typos(word_term: str, limit: int) -> list[tuple[int, str, str]]:
     return found
 
 
+# Letters a word of the synonym list keeps after an Arabic prefix ("طبيب", "شقة": three).
+SYNONYM_LETTERS = 2
+
+
 def _synonym_terms(key: str | tuple[str, ...]) -> set[str | tuple[str, ...]]:
     """The other members of the synonym groups of a word or phrase. A member of several words
     is a phrase, which a document must contain all of: any one of its words alone would find
-    whatever mentions "lernen" or "Erwachsene"."""
-    found: set[str | tuple[str, ...]] = set()
-    for members in _synonym_groups():
-        if key in members:
-            found.update(members)
+    whatever mentions "lernen" or "Erwachsene". A word in none of the groups may be one of
+    their words after an Arabic article or preposition ("الطبيب", "والمدرسة")."""
+    groups = _synonym_groups()
+    found: set[str | tuple[str, ...]] = {m for members in groups if key in members for m in members}
+    if not found and isinstance(key, str):
+        bases = after_prefixes(key, SYNONYM_LETTERS)
+        found = {m for members in groups if any(b in members for b in bases) for m in members}
     found.discard(key)
     return found
 
@@ -471,6 +481,7 @@ def _expand(
     snap: LexicalSnapshot | None = None,
     surface: str = "",
     german: bool = True,
+    synonym_of: str = "",
 ) -> tuple[dict[str | tuple[str, ...], float], str]:
     """Index terms for one query word with their confidence, and a correction if it was a typo.
     A phrase (several terms a document must all contain) is a tuple of terms.
@@ -480,6 +491,7 @@ def _expand(
     With a snapshot the vocabulary lookups run in memory, without it in SQL (the reference).
     A query in another language (`german` False) is not taken apart as German compounds:
     English "rent" is not the end of "parent", nor "help with rent" "Grandparent".
+    `synonym_of`: the word is expanded as a synonym of that word (once, no further).
     """
     expansion: dict[str | tuple[str, ...], float] = {}
     forms = [word_term, *_other_forms(word_term)]
@@ -491,6 +503,16 @@ def _expand(
     for form in forms:
         for synonym in _synonym_terms(form):
             expansion.setdefault(synonym, 0.9)
+    if not vocabulary and not synonym_of:
+        # A word no text has, which the synonym list gives a meaning ("طبيب" in "Arzt, ...,
+        # طبيب"), counts as if its synonyms had been typed, compounds included: the texts
+        # may hold "Hausarzt" and "Arztbesuch", but not "Arzt".
+        for synonym in synonyms_of(word_term):
+            meant, _ = _expand(
+                synonym, len(synonym), question=question, snap=snap, synonym_of=word_term
+            )
+            for t, confidence in meant.items():
+                expansion.setdefault(t, 0.9 * confidence)
     # Compounds and longer forms: "Kurs" (stem "kur") finds "Deutschkurs"; short words would
     # match too much, so the typed word needs four letters. Of many, the most common are
     # taken: they find the most documents.
@@ -659,7 +681,8 @@ def lexical_ranked(
     expansions = []
     corrections = []
     typed = []
-    for unit in _units(meaningful):
+    units = _units(meaningful)
+    for unit in units:
         if isinstance(unit, tuple):  # a synonym phrase: itself and its group
             expansion: dict[str | tuple[str, ...], float] = {unit: 1.0}
             for synonym in _synonym_terms(unit):
@@ -759,6 +782,16 @@ def lexical_ranked(
         any_words=any_words,
         keywords=keywords,
         terms=frozenset(all_terms),
+        listed=_listed(units),
+    )
+
+
+def _listed(units: list[str | tuple[str, ...]]) -> bool:
+    """Whether every unit is a member of a synonym group or a name, one at least a member."""
+    names = _name_terms() | _attribute_terms()
+    members = [bool(_synonym_terms(unit)) for unit in units]
+    return any(members) and all(
+        member or unit in names for member, unit in zip(members, units, strict=True)
     )
 
 
@@ -773,6 +806,10 @@ LEXICAL_SHARE = 0.02
 # Queries in other languages share few words with German texts (names, abbreviations): their
 # word matches are weighed in more lightly.
 LEXICAL_SHARE_OTHER = 0.01
+# Words of another language that the synonym list gives a meaning: the model reads single
+# foreign words poorly, the editors' word for them decides the order ("kreş" put a
+# "Digitalsprechstunde" that mentions a Kita app before the Kita advice).
+LEXICAL_SHARE_LISTED = 0.5
 # Below this cosine similarity a passage is not taken as an answer on its own (nonsense queries
 # still come close to something); documents that also match the words are kept regardless.
 SEMANTIC_FLOOR = 0.80
@@ -866,22 +903,25 @@ def search_ranked(
     if not similar:
         return result
     lexical = result.any_words
-    if (
-        language == "de"
-        and result.keywords
-        and result.all_words_matched
-        and result.words <= KEYWORD_WORDS
-    ):
+    german_keywords = language == "de" and result.keywords and result.words <= KEYWORD_WORDS
+    if result.all_words_matched and (german_keywords or (other and result.listed)):
         # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
         # the model only helps to order them. A short question ("Was kostet ein
-        # Integrationskurs?") is not restricted to its words.
+        # Integrationskurs?") is not restricted to its words. So are words of another
+        # language that the synonym list gives a meaning ("طبيب" in "Arzt, Ärztin ...,
+        # طبيب"): the model alone reads single words of other languages poorly ("doktor"
+        # found "Digitalsprechstunde" first).
         lexical = result.ranked
         matched = {object_id for object_id, _score in lexical}
         similar = [(o, sim) for o, sim in similar if o in matched]
+    if language == "de":
+        share = LEXICAL_SHARE
+    else:
+        share = LEXICAL_SHARE_LISTED if result.listed else LEXICAL_SHARE_OTHER
     fused = fuse(
         lexical,
         similar,
-        lexical_share=LEXICAL_SHARE if language == "de" else LEXICAL_SHARE_OTHER,
+        lexical_share=share,
         floor=SEMANTIC_FLOOR if language == "de" else SEMANTIC_FLOOR_OTHER,
         margin=SEMANTIC_MARGIN if language == "de" else SEMANTIC_MARGIN_OTHER,
     )
@@ -892,6 +932,7 @@ def search_ranked(
         question=result.question,
         words=result.words,
         terms=result.terms,
+        listed=result.listed,
         language=language,
     )
 

@@ -17,27 +17,38 @@ from .text import term, tokens
 from .tokens import LEXICAL, SYNONYMS, token_bump
 
 TITLE_WEIGHT = 3
+# The groups also hold the everyday words of the platform's other languages: the model reads
+# a single word of another language poorly ("doktor" found "Digitalsprechstunde", "kreş" no
+# Kita), and a word the list gives a meaning finds what its German synonyms find
+# (search.selectors.search_ranked). Editors add the words their newcomers use.
 DEFAULT_SYNONYMS = [
-    "Kita, Kindergarten, Kindertagesstätte, Kindertagesstaette, Krippe",
-    "Job, Arbeit, Arbeitsstelle, Stelle, Beschäftigung, Beruf",
-    "Wohnung, Unterkunft, Wohnen, Miete",
-    "Arzt, Ärztin, Praxis, Doktor",
-    "Deutschkurs, Sprachkurs, Sprachförderung, Deutsch lernen, Integrationskurs",
+    "Kita, Kindergarten, Kindertagesstätte, Kindertagesstaette, Krippe, daycare, nursery, "
+    "روضة أطفال, حضانة, дитячий садок, садочок, детский сад, kreş, anaokulu, مهدکودک, "
+    "کودکستان",
+    "Job, Arbeit, Arbeitsstelle, Stelle, Beschäftigung, Beruf, work, employment, عمل, وظيفة, "
+    "робота, работа, istihdam, meslek, کار, شغل",
+    "Wohnung, Unterkunft, Wohnen, Miete, apartment, flat, housing, شقة, سكن, квартира, житло, "
+    "жильё, жилье, konut, آپارتمان, مسکن",
+    "Arzt, Ärztin, Praxis, Doktor, doctor, physician, طبيب, лікар, врач, hekim, پزشک, دکتر",
+    "Deutschkurs, Sprachkurs, Sprachförderung, Deutsch lernen, Integrationskurs, German course, "
+    "German class, Almanca kursu, курс німецької, курсы немецкого, دورة ألمانية, "
+    "کلاس آلمانی",
     "Beratung, Hilfe, Unterstützung",
     "MBE, Migrationsberatung für Erwachsene",
     "JMD, Jugendmigrationsdienst",
     "BAMF, Bundesamt für Migration und Flüchtlinge",
     "VHS, Volkshochschule",
-    "Geflüchtete, Flüchtlinge, Asylsuchende",
-    "Ausbildung, Lehre",
-    "Schule, Unterricht",
-    "Schulden, Schuldnerberatung",
-    "Schwimmen, Schwimmkurs",
-    "Fahrrad, Radfahren",
-    # The attributes' groups also hold English words: offers carry their German labels as
-    # keywords ("kostenlos", "stufenloser Zugang"), and the model alone took "wheelchair" for
-    # a bicycle ("Fahrradkurs").
-    "kostenlos, gratis, kostenfrei, umsonst, gebührenfrei, free of charge",
+    "Geflüchtete, Flüchtlinge, Asylsuchende, refugees, refugee, لاجئين, لاجئ, біженці, "
+    "беженцы, mülteci, پناهنده",
+    "Ausbildung, Lehre, apprenticeship, vocational training",
+    "Schule, Unterricht, school, مدرسة, школа, okul, مدرسه",
+    "Schulden, Schuldnerberatung, debt, debts, ديون, борги, долги, borç, بدهی",
+    "Schwimmen, Schwimmkurs, swimming, سباحة, плавання, плавание, yüzme, شنا",
+    "Fahrrad, Radfahren, bicycle, bike, cycling, دراجة, велосипед, bisiklet, دوچرخه",
+    # Offers carry the attributes' German labels as keywords ("kostenlos", "stufenloser
+    # Zugang"), and the model alone took "wheelchair" for a bicycle ("Fahrradkurs").
+    "kostenlos, gratis, kostenfrei, umsonst, gebührenfrei, free of charge, مجاني, مجانا, "
+    "безкоштовно, бесплатно, ücretsiz, رایگان",
     "barrierefrei, rollstuhlgerecht, behindertengerecht, stufenlos, Rollstuhl, wheelchair, "
     "wheelchair accessible, step-free",
 ]

@@ -34,6 +34,19 @@ _FOLD = str.maketrans(
 )
 _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 MAX_TOKEN_LENGTH = 40
+# The Arabic article and prepositions are written together with the next word ("المدرسة",
+# "بالعربية"), and words in other scripts are not stemmed: a known word hides behind them.
+ARABIC_PREFIXES = ("بال", "وال", "ال", "ب", "و", "ل")
+
+
+def after_prefixes(word: str, letters: int) -> list[str]:
+    """What follows an Arabic prefix `word` starts with, where more than `letters` letters
+    are left ("المدرسة" → "مدرسة")."""
+    return [
+        word[len(prefix) :]
+        for prefix in ARABIC_PREFIXES
+        if word.startswith(prefix) and len(word) - len(prefix) > letters
+    ]
 
 
 def fold(word: str) -> str:

@@ -1,5 +1,7 @@
 """Search behaviour; the suite runs on SQLite and, in CI, on PostgreSQL with the same tests."""
 
+import importlib
+
 import pytest
 from django.core.management import call_command
 
@@ -93,6 +95,26 @@ def test_a_synonym_of_several_words_needs_them_all(index, engine):
     assert {"1", "8"} <= {object_id for object_id, _score in result.ranked}
     assert result.did_you_mean == ""
     assert found("Migrationsberatung für Erwachsene")[0] == "5"
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_word_only_the_synonym_list_knows_counts_as_its_synonyms_with_compounds(index, engine):
+    # No text says "Arzt" or "doctor", one says "Hausarzt": the words of the Arzt group find
+    # it through "Arzt"'s compounds, as "Arzt" typed does.
+    document_upsert(
+        Document(kind="offer", object_id="9", title="Termin beim Hausarzt", texts=["Begleitung."])
+    )
+
+    def found(query):
+        result = lexical_ranked(kind="offer", query=query, engine=engine)
+        assert result.listed and result.all_words_matched, query
+        return {object_id for object_id, _score in result.ranked}
+
+    assert found("Arzt") == found("doctor") == found("طبيب") == found("лікар") == {"2", "9"}
+    # Behind the Arabic article or a preposition ("the doctor", "with the doctor").
+    assert found("الطبيب") == found("بالطبيب") == {"2", "9"}
+    # A word of the list beside a word outside it is not read as the list says.
+    assert not lexical_ranked(kind="offer", query="doctor appointment", engine=engine).listed
 
 
 @pytest.mark.parametrize(
@@ -413,3 +435,25 @@ def test_reindex_keeps_vectors_of_unchanged_passages_and_drops_stale_documents(d
     passages = SearchPassage.objects.filter(document__object_id=str(offer.pk))
     assert passages.exists()
     assert all(bytes(p.vector) == vector for p in passages)
+
+
+def test_the_migration_brings_default_groups_no_editor_changed_up_to_date(db):
+    from django.apps import apps
+
+    from wegweiser.search import tokens
+    from wegweiser.search.models import SynonymGroup
+
+    migration = importlib.import_module(
+        "wegweiser.search.migrations.0005_synonyms_in_other_languages"
+    )
+    unchanged = SynonymGroup.objects.create(members="Arzt,  Ärztin, Praxis, Doktor")
+    edited = SynonymGroup.objects.create(members="Wohnung, Unterkunft, Wohnen, Miete, Bleibe")
+    token = tokens.token_read(tokens.SYNONYMS)
+    migration.forwards(apps, None)
+    unchanged.refresh_from_db()
+    edited.refresh_from_db()
+    assert "طبيب" in unchanged.members
+    assert unchanged.members.startswith("Arzt, Ärztin, Praxis, Doktor, doctor")
+    assert edited.members == "Wohnung, Unterkunft, Wohnen, Miete, Bleibe"
+    assert tokens.token_read(tokens.SYNONYMS) != token
+    assert lexical_ranked(kind="offer", query="طبيب").listed
