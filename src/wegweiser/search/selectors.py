@@ -409,6 +409,47 @@ def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = Fals
     return list(known.filter(term__endswith=word_term)[:COMPOUNDS])
 
 
+# What joins the parts of a German compound ("Wohnung-s-suche", "Kind-er-garten"), and the
+# short endings that keep a word itself ("Ärzt-in").
+LINKS = frozenset({"s", "es", "n", "en", "e", "er"})
+SHORT_ENDINGS = LINKS | {"in"}
+OTHER_WORD = 3  # letters after which a longer term may have become another word
+
+
+def _compounds_of_words(
+    word_term: str, longer: list[str], snap: LexicalSnapshot | None
+) -> list[str]:
+    """The longer terms that continue the word, not another word that begins like it: the stem
+    "schul" of "Schule" begins "schuld" ("Schulden") and "schuldnerberat". Kept are a short
+    ending ("kur" → "kurs", "arzt" → "arztin"), a known term after the word ("deutsch" +
+    "kur"), and a longer rest that does not begin with a known term one to three letters
+    longer than the word ("schul" + "anmeld"; not "schuld" + "nerberat")."""
+    n = len(word_term)
+    rests = {
+        t: [t[n:]] + [t[n + len(link) :] for link in LINKS if t[n:].startswith(link)]
+        for t in longer
+    }
+    heads = {
+        t: [
+            t[: n + k]
+            for k in range(1, OTHER_WORD + 1)
+            if n + k < len(t) - 1 and t[n : n + k] not in LINKS
+        ]
+        for t in longer
+    }
+    candidates = {x for parts in [*rests.values(), *heads.values()] for x in parts if x}
+    known = _known(candidates, snap)
+
+    def continues(t: str) -> bool:
+        if any(r in known for r in rests[t]):
+            return True
+        if len(t) - n < OTHER_WORD:
+            return t[n:] in SHORT_ENDINGS
+        return not any(h in known for h in heads[t])
+
+    return [t for t in longer if continues(t)]
+
+
 def _other_forms(word_term: str) -> list[str]:
     """The word's other stems, which the index may hold. Snowball cuts an -s after some
     consonants ("Kurs" → "kur"), but not when it has cut another ending first ("Kurse" →
@@ -526,7 +567,10 @@ def _expand(
         and not (vocabulary and word_term in names)
     ):
         heads = _compounds(word_term, snap) if german else []
-        for t in heads + _compounds(word_term, snap, longer=True):
+        longer = _compounds(word_term, snap, longer=True)
+        if german:
+            longer = _compounds_of_words(word_term, longer, snap)
+        for t in heads + longer:
             if t not in names:
                 expansion.setdefault(t, 0.7)
     correction = ""

@@ -98,6 +98,23 @@ def test_a_synonym_of_several_words_needs_them_all(index, engine):
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_longer_forms_continue_the_word_not_another_word_that_begins_like_it(index, engine):
+    for object_id, title in [("10", "Schulanmeldung"), ("11", "Schuldnerberatung")]:
+        document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[]))
+    document_upsert(Document(kind="offer", object_id="12", title="Schulden", texts=["Hilfe."]))
+
+    def found(query):
+        ranked = lexical_ranked(kind="offer", query=query, engine=engine).ranked
+        return {object_id for object_id, _score in ranked}
+
+    # "Schule" (stem "schul") begins "Schulden" ("schuld") and "Schuldnerberatung".
+    assert found("Schule") == {"10"}
+    assert found("Schulden") == {"11", "12"}
+    assert "1" in found("Deutsch")  # "Deutschkurs": "deutsch" + "kur"
+    assert "2" in found("Arzt")  # "Ärztinnen"
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_word_only_the_synonym_list_knows_counts_as_its_synonyms_with_compounds(index, engine):
     # No text says "Arzt" or "doctor", one says "Hausarzt": the words of the Arzt group find
     # it through "Arzt"'s compounds, as "Arzt" typed does.
