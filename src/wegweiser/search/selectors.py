@@ -725,8 +725,8 @@ def lexical_ranked(
     expansions = []
     corrections = []
     typed = []
-    units = _units(meaningful)
-    for unit in units:
+    read: list[str | tuple[str, ...]] = []  # each unit as the search read it (corrected)
+    for unit in _units(meaningful):
         if isinstance(unit, tuple):  # a synonym phrase: itself and its group
             expansion: dict[str | tuple[str, ...], float] = {unit: 1.0}
             for synonym in _synonym_terms(unit):
@@ -745,6 +745,7 @@ def lexical_ranked(
             typed.append(originals[unit])
         expansions.append(_with_other_forms(expansion, snap))
         corrections.append(correction or typed[-1])
+        read.append(term(correction) if correction else unit)
     all_terms = {
         t for e in expansions for key in e for t in ((key,) if isinstance(key, str) else key)
     }
@@ -826,12 +827,14 @@ def lexical_ranked(
         any_words=any_words,
         keywords=keywords,
         terms=frozenset(all_terms),
-        listed=_listed(units),
+        listed=_listed(read),
     )
 
 
 def _listed(units: list[str | tuple[str, ...]]) -> bool:
-    """Whether every unit is a member of a synonym group or a name, one at least a member."""
+    """Whether every unit is a member of a synonym group or a name, one at least a member. A
+    unit counts as the search corrected it: an inflected form one or two letters from a word
+    of the list ("квартиру", "okula") is read as that word."""
     names = _name_terms() | _attribute_terms()
     members = [bool(_synonym_terms(unit)) for unit in units]
     return any(members) and all(

@@ -108,6 +108,9 @@ def test_queries_in_other_languages_find_german_offers(embedded, language):
         ("شقة", ["3"]),
         ("житло", ["3"]),
         ("borç", ["5"]),
+        # Inflected: one or two letters from a word of the list, read as that word.
+        ("квартиру", ["3"]),
+        ("kreşte", ["4"]),
     ],
 )
 def test_everyday_words_of_other_languages_in_the_synonym_list_find_their_german_group(
