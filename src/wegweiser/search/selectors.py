@@ -51,6 +51,8 @@ KEYWORD_WORDS = 2
 SPLIT_PART = 3
 SPLIT_HEAD_CONFIDENCE = 0.3
 COMPOUNDS = 50  # longer terms per query word, for each of suffix and prefix
+# ... per synonym of a word only the list knows (a group has up to ten German words).
+SYNONYM_COMPOUNDS = 10
 STOPWORDS = {
     term(w)
     for w in [
@@ -392,21 +394,23 @@ def _typos(word_term: str, snap: LexicalSnapshot | None) -> list[tuple[str, str]
     return (closer + [pair for pair in found if pair not in closer])[:5]
 
 
-def _compounds(word_term: str, snap: LexicalSnapshot | None, longer: bool = False) -> list[str]:
-    """The COMPOUNDS most common terms ending with the term ("kur" → "deutschkur"), or with
+def _compounds(
+    word_term: str, snap: LexicalSnapshot | None, longer: bool = False, limit: int = COMPOUNDS
+) -> list[str]:
+    """The `limit` most common terms ending with the term ("kur" → "deutschkur"), or with
     `longer` starting with it ("wohnung" → "wohnungssuch")."""
     if snap is not None:
         if longer:
-            return snap.with_prefix(word_term, COMPOUNDS)
-        return snap.with_suffix(word_term, COMPOUNDS)
+            return snap.with_prefix(word_term, limit)
+        return snap.with_suffix(word_term, limit)
     known = (
         SearchTerm.objects.filter(document_count__gt=0)
         .order_by("-document_count", "pk")
         .values_list("term", flat=True)
     )
     if longer:
-        return list(known.filter(term__startswith=word_term)[:COMPOUNDS])
-    return list(known.filter(term__endswith=word_term)[:COMPOUNDS])
+        return list(known.filter(term__startswith=word_term)[:limit])
+    return list(known.filter(term__endswith=word_term)[:limit])
 
 
 # What joins the parts of a German compound ("Wohnung-s-suche", "Kind-er-garten"), and the
@@ -566,8 +570,10 @@ def _expand(
         and not (question and vocabulary)
         and not (vocabulary and word_term in names)
     ):
-        heads = _compounds(word_term, snap) if german else []
-        longer = _compounds(word_term, snap, longer=True)
+        # A synonym's compounds: the most common few, for each of the group's words.
+        limit = SYNONYM_COMPOUNDS if synonym_of else COMPOUNDS
+        heads = _compounds(word_term, snap, limit=limit) if german else []
+        longer = _compounds(word_term, snap, longer=True, limit=limit)
         if german:
             longer = _compounds_of_words(word_term, longer, snap)
         for t in heads + longer:
