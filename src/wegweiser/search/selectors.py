@@ -956,8 +956,10 @@ def search_ranked(
     if not similar:
         return result
     lexical = result.any_words
+    share = LEXICAL_SHARE if language == "de" else LEXICAL_SHARE_OTHER
     german_keywords = language == "de" and result.keywords and result.words <= KEYWORD_WORDS
-    if result.all_words_matched and (german_keywords or (other and result.listed)):
+    listed = other and result.listed
+    if result.all_words_matched and (german_keywords or listed):
         # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
         # the model only helps to order them. A short question ("Was kostet ein
         # Integrationskurs?") is not restricted to its words. So are words of another
@@ -967,10 +969,8 @@ def search_ranked(
         lexical = result.ranked
         matched = {object_id for object_id, _score in lexical}
         similar = [(o, sim) for o, sim in similar if o in matched]
-    if language == "de":
-        share = LEXICAL_SHARE
-    else:
-        share = LEXICAL_SHARE_LISTED if result.listed else LEXICAL_SHARE_OTHER
+        if listed:
+            share = LEXICAL_SHARE_LISTED
     fused = fuse(
         lexical,
         similar,
