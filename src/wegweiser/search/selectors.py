@@ -217,7 +217,7 @@ class SearchResult:
     language: str = ""
 
 
-_synonyms: tuple = (object(), [], {}, {})
+_synonyms: tuple = (object(), [], {}, {}, {})
 
 
 def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
@@ -239,7 +239,8 @@ def _synonym_groups() -> list[list[str | tuple[str, ...]]]:
                 elif meaningful:
                     members.append(meaningful)
             groups.append(members)
-        _synonyms = (token, groups, words, {})
+        # ... and the typo candidates and each looked-up word's synonyms, filled as searches go.
+        _synonyms = (token, groups, words, {}, {})
     return _synonyms[1]
 
 
@@ -316,17 +317,23 @@ def _synonym_typos(word_term: str, limit: int) -> list[tuple[int, str, str]]:
 SYNONYM_LETTERS = 2
 
 
-def _synonym_terms(key: str | tuple[str, ...]) -> set[str | tuple[str, ...]]:
+def _synonym_terms(key: str | tuple[str, ...]) -> frozenset[str | tuple[str, ...]]:
     """The other members of the synonym groups of a word or phrase. A member of several words
     is a phrase, which a document must contain all of: any one of its words alone would find
     whatever mentions "lernen" or "Erwachsene". A word in none of the groups may be one of
     their words after an Arabic article or preposition ("الطبيب", "والمدرسة")."""
     groups = _synonym_groups()
-    found: set[str | tuple[str, ...]] = {m for members in groups if key in members for m in members}
-    if not found and isinstance(key, str):
-        bases = after_prefixes(key, SYNONYM_LETTERS)
-        found = {m for members in groups if any(b in members for b in bases) for m in members}
-    found.discard(key)
+    memo = _synonyms[4]
+    found = memo.get(key)
+    if found is None:
+        found = {m for members in groups if key in members for m in members}
+        if not found and isinstance(key, str):
+            bases = after_prefixes(key, SYNONYM_LETTERS)
+            found = {m for members in groups if any(b in members for b in bases) for m in members}
+        found.discard(key)
+        if len(memo) >= TYPO_CACHE:
+            memo.clear()
+        found = memo[key] = frozenset(found)
     return found
 
 
@@ -841,10 +848,13 @@ def _listed(units: list[str | tuple[str, ...]]) -> bool:
     """Whether every unit is a member of a synonym group or a name, one at least a member. A
     unit counts as the search corrected it: an inflected form one or two letters from a word
     of the list ("квартиру", "okula") is read as that word."""
-    names = _name_terms() | _attribute_terms()
     members = [bool(_synonym_terms(unit)) for unit in units]
-    return any(members) and all(
-        member or unit in names for member, unit in zip(members, units, strict=True)
+    if not any(members):
+        return False
+    names, attributes = _name_terms(), _attribute_terms()
+    return all(
+        member or unit in names or unit in attributes
+        for member, unit in zip(members, units, strict=True)
     )
 
 
