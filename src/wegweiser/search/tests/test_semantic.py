@@ -38,7 +38,8 @@ QUERIES = {
     ],
 }
 # The small 4-bit model misses some phrasings (alone, it ranked Arabic "روضة أطفال" 4th of 6;
-# the synonym list now gives it its meaning): the queries are natural ones it handles; bench/search_quality.py measures the rest.
+# the synonym list now gives it its meaning): the queries are natural ones it handles;
+# bench/search_quality.py measures the rest.
 EXPECTED = ["1", "3", "4"]
 
 
