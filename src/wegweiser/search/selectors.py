@@ -23,7 +23,7 @@ from django.db.models.functions import Length, Substr
 from . import embeddings
 from . import snapshot as _snapshot
 from . import tokens as _tokens
-from .models import SearchDocument, SearchTerm, SynonymGroup
+from .models import SearchDocument, SearchPosting, SearchTerm, SynonymGroup
 from .registry import ATTRIBUTE_PROVIDERS, NAME_PROVIDERS
 from .snapshot import TYPO_CACHE, LexicalSnapshot
 from .text import (
@@ -488,6 +488,38 @@ def _known(candidates: set[str], snap: LexicalSnapshot | None) -> set[str]:
     )
 
 
+def _in_kind(candidates: set[str], kind: str, snap: LexicalSnapshot | None) -> set[str]:
+    """The candidates that documents of `kind` hold: a word only an info page uses
+    ("doctor") is no word of the offers, whose search reads it through the synonym list."""
+    if snap is not None:
+        index = snap.kinds.get(kind)
+        if index is None:
+            return set()
+        return {t for t in candidates if (i := snap.index(t)) is not None and index.frequency(i)}
+    return set(
+        SearchPosting.objects.filter(term__term__in=candidates, document__kind=kind)
+        .values_list("term__term", flat=True)
+        .distinct()
+    )
+
+
+def _kind_counts(
+    term_rows: dict[str, int], kind: str, snap: LexicalSnapshot | None
+) -> dict[int, int]:
+    """Per term (snapshot index or pk) the number of documents of `kind` holding it: BM25's
+    document frequency among the documents it ranks. A word of 300 offers is not common among
+    20 info pages; counted over both kinds its idf there would even be negative."""
+    if snap is not None:
+        index = snap.kinds.get(kind)
+        return {i: index.frequency(i) if index else 0 for i in term_rows.values()}
+    return dict(
+        SearchPosting.objects.filter(term_id__in=term_rows.values(), document__kind=kind)
+        .values("term_id")
+        .annotate(n=Count("pk"))
+        .values_list("term_id", "n")
+    )
+
+
 def _with_other_forms(
     expansion: dict[str | tuple[str, ...], float], snap: LexicalSnapshot | None
 ) -> dict[str | tuple[str, ...], float]:
@@ -534,6 +566,7 @@ def _expand(
     surface: str = "",
     german: bool = True,
     synonym_of: str = "",
+    kind: str = "",
 ) -> tuple[dict[str | tuple[str, ...], float], str]:
     """Index terms for one query word with their confidence, and a correction if it was a typo.
     A phrase (several terms a document must all contain) is a tuple of terms.
@@ -544,11 +577,12 @@ def _expand(
     A query in another language (`german` False) is not taken apart as German compounds:
     English "rent" is not the end of "parent", nor "help with rent" "Grandparent".
     `synonym_of`: the word is expanded as a synonym of that word (once, no further).
+    `kind`: the documents searched; a word is in their vocabulary if one of them holds it.
     """
     expansion: dict[str | tuple[str, ...], float] = {}
     forms = [word_term, *_other_forms(word_term)]
     known = _known(set(forms), snap)
-    vocabulary = bool(known)
+    vocabulary = bool(_in_kind(known, kind, snap) if kind and known else known)
     for form in forms:
         if form in known:
             expansion[form] = 1.0
@@ -561,7 +595,12 @@ def _expand(
         # may hold "Hausarzt" and "Arztbesuch", but not "Arzt".
         for synonym in synonyms_of(word_term):
             meant, _ = _expand(
-                synonym, len(synonym), question=question, snap=snap, synonym_of=word_term
+                synonym,
+                len(synonym),
+                question=question,
+                snap=snap,
+                synonym_of=word_term,
+                kind=kind,
             )
             for t, confidence in meant.items():
                 expansion.setdefault(t, 0.9 * confidence)
@@ -617,7 +656,9 @@ def _expand(
             # The correction counts as if it had been typed, with its synonyms and compounds
             # ("Aprachkurs" → "sprachkurs" → "berufssprachkurs"), all weighed like a typo.
             best = typos[0][0]
-            corrected, _ = _expand(best, len(best), question=question, snap=snap, german=german)
+            corrected, _ = _expand(
+                best, len(best), question=question, snap=snap, german=german, kind=kind
+            )
             for t, confidence in corrected.items():
                 expansion.setdefault(t, 0.6 * confidence)
     return expansion, correction
@@ -754,6 +795,7 @@ def lexical_ranked(
                 snap=snap,
                 surface=originals[unit],
                 german=german,
+                kind=kind,
             )
             typed.append(originals[unit])
         expansions.append(_with_other_forms(expansion, snap))
@@ -766,16 +808,13 @@ def lexical_ranked(
         return SearchResult()
     if snap is not None:
         term_rows = {t: i for t in all_terms if (i := snap.index(t)) is not None}
-        document_counts = {term_rows[t]: int(snap.counts[term_rows[t]]) for t in term_rows}
         kind_index = snap.kinds.get(kind)
         total = kind_index.total if kind_index else 1
         average = kind_index.average if kind_index else 1.0
     else:
         term_rows = dict(SearchTerm.objects.filter(term__in=all_terms).values_list("term", "pk"))
-        document_counts = dict(
-            SearchTerm.objects.filter(term__in=all_terms).values_list("pk", "document_count")
-        )
         total, average = _collection_stats(kind)
+    document_counts = _kind_counts(term_rows, kind, snap)
 
     def factor(term_id: int, confidence: float) -> float:
         df = document_counts.get(term_id, 0)

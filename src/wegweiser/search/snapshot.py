@@ -47,6 +47,10 @@ class KindIndex:
     def average(self) -> float:
         return (float(self.lengths.sum()) or 1.0) / self.total
 
+    def frequency(self, term_index: int) -> int:
+        """How many of the kind's documents hold the term (BM25's document frequency)."""
+        return int(self.indptr[term_index + 1] - self.indptr[term_index])
+
     def norm(self, k1: float, b: float, average: float) -> np.ndarray:
         """BM25's length normalisation per document (kept for the last parameters)."""
         key = (k1, b, average)

@@ -134,6 +134,42 @@ def test_a_word_only_the_synonym_list_knows_counts_as_its_synonyms_with_compound
     assert not lexical_ranked(kind="offer", query="doctor appointment", engine=engine).listed
 
 
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_word_only_info_pages_hold_is_read_through_the_synonym_list_for_offers(index, engine):
+    # An English info page says "doctor"; no offer does. The offers' search reads the word
+    # as the synonym list says (Arzt, Hausarzt ...), not as a word the offers lack.
+    document_upsert(
+        Document(kind="offer", object_id="9", title="Termin beim Hausarzt", texts=["Begleitung."])
+    )
+    document_upsert(
+        Document(kind="page", object_id="p1", title="Health", texts=["Find a doctor near you."])
+    )
+    offers = lexical_ranked(kind="offer", query="doctor", engine=engine)
+    assert {object_id for object_id, _score in offers.ranked} == {"2", "9"}
+    pages = lexical_ranked(kind="page", query="doctor", engine=engine)
+    assert [object_id for object_id, _score in pages.ranked] == ["p1"]
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_word_is_weighed_by_how_common_it_is_among_the_documents_searched(engine):
+    # "Beratung" is in every offer but rare among the pages: in the pages' search it is a
+    # rare word, and the page that says it most comes first, with a positive score.
+    for number in range(30):
+        document_upsert(
+            Document(kind="offer", object_id=str(number), title="Beratung", texts=["Beratung."])
+        )
+    pages = {
+        "a": ("Familie", "Kinder, Schule, Freizeit. Beratung auch."),
+        "b": ("Beratung finden", "Beratung für Familien, Beratung für Eltern."),
+        "c": ("Wohnen", "Mietvertrag und Kaution."),
+    }
+    for object_id, (title, text) in pages.items():
+        document_upsert(Document(kind="page", object_id=object_id, title=title, texts=[text]))
+    ranked = lexical_ranked(kind="page", query="Beratung", engine=engine).ranked
+    assert [object_id for object_id, _score in ranked] == ["b", "a"]
+    assert all(score > 0 for _object_id, score in ranked)
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
