@@ -626,9 +626,18 @@ def _expand(
             if t not in names:
                 expansion.setdefault(t, 0.7)
     correction = ""
-    if not expansion and len(word_term) >= 4:
-        typos = _typos(word_term, snap)
-        if not typos and len(word_term) >= 8 and surface:
+    # A word no text has: a typo, or a compound of known words. A word of the synonym list is
+    # no typo, but may be a compound the texts lack with its synonyms ("Zahnarzt": "Arzt").
+    # A synonym is neither: the list's "Rechtsberatung" for "lawyer" is not "Beratung".
+    found = _known(
+        {t for key in expansion for t in ((key,) if isinstance(key, str) else key)}, snap
+    )
+    found_any = any(
+        key in found if isinstance(key, str) else found.issuperset(key) for key in expansion
+    )
+    if not found_any and len(word_term) >= 4 and not synonym_of:
+        typos = [] if expansion else _typos(word_term, snap)
+        if not typos and not expansion and len(word_term) >= 8 and surface:
             # A typo in the last letters can hide a suffix from the stemmer: "Kinderbetreuunf"
             # keeps its ending, while "Kinderbetreuung" is indexed as "kinderbetreu". Without
             # its last letter the word is stemmed again, and comes within reach.
@@ -642,8 +651,8 @@ def _expand(
             # far-fetched typo ("Kindergarten", two edits). The head's own compounds would
             # bring in too much ("Haus": "Rathaus", "Recklinghausen"). A word one edit from a
             # known one is a typo.
-            expansion[parts] = 0.7
-            expansion[parts[1]] = SPLIT_HEAD_CONFIDENCE
+            expansion.setdefault(parts, 0.7)
+            expansion.setdefault(parts[1], SPLIT_HEAD_CONFIDENCE)
             for synonym in _synonym_terms(parts[1]):
                 expansion.setdefault(synonym, SPLIT_HEAD_CONFIDENCE * 0.9)
             return expansion, ""

@@ -51,6 +51,40 @@ DEFAULT_SYNONYMS = [
     "безкоштовно, бесплатно, ücretsiz, رایگان",
     "barrierefrei, rollstuhlgerecht, behindertengerecht, stufenlos, Rollstuhl, wheelchair, "
     "wheelchair accessible, step-free",
+    # The needs of a newcomer's first years, in the words people type on a phone.
+    "Aufenthaltserlaubnis, Aufenthaltstitel, Aufenthaltsgenehmigung, Aufenthalt, "
+    "residence permit, residence title, تصريح إقامة, إقامة, посвідка на проживання, "
+    "вид на проживання, вид на жительство, oturma izni, ikamet izni, اقامت, اجازه اقامت",
+    "Einbürgerung, Staatsangehörigkeit, Staatsbürgerschaft, citizenship, naturalisation, "
+    "naturalization, جنسية, تجنيس, громадянство, гражданство, vatandaşlık, تابعیت, شهروندی",
+    "Familiennachzug, Familienzusammenführung, family reunification, لم الشمل, "
+    "воссоединение семьи, возз'єднання сім'ї, aile birleşimi, پیوستن به خانواده",
+    "Anerkennung, Berufsanerkennung, Anerkennungsberatung, recognition of qualifications, "
+    "معادلة الشهادة, визнання диплома, признание диплома, denklik, ارزشیابی مدرک",
+    "Dolmetscher, Dolmetscherin, Dolmetschen, Sprachmittler, Sprachmittlerin, Sprachmittlung, "
+    "Übersetzer, Übersetzerin, Übersetzung, interpreter, translator, interpreting, مترجم, "
+    "ترجمة, перекладач, переводчик, tercüman, çevirmen",
+    "Krankenversicherung, Krankenkasse, Gesundheitskarte, health insurance, تأمين صحي, "
+    "التأمين الصحي, медичне страхування, медична страховка, медицинская страховка, "
+    "медицинское страхование, sağlık sigortası, بیمه درمانی, بیمه سلامت",
+    "Zahnarzt, Zahnärztin, dentist, طبيب أسنان, стоматолог, зубний лікар, зубной врач, "
+    "diş hekimi, dişçi, دندانپزشک",
+    "Kinderarzt, Kinderärztin, pediatrician, paediatrician, طبيب أطفال, педіатр, педиатр, "
+    "çocuk doktoru, پزشک اطفال, متخصص اطفال",
+    "Schwangerschaft, schwanger, Schwangere, pregnancy, pregnant, حامل, حمل, вагітність, "
+    "вагітна, беременность, беременная, hamilelik, hamile, بارداری, باردار",
+    "Rechtsberatung, Rechtsanwalt, Rechtsanwältin, Anwalt, Anwältin, lawyer, attorney, "
+    "legal advice, محامي, استشارة قانونية, адвокат, юрист, avukat, hukuki danışmanlık, وکیل, "
+    "مشاوره حقوقی",
+    "Kindergeld, child benefit, إعانة الأطفال, допомога на дітей, детское пособие, "
+    "çocuk parası, کمک هزینه فرزند",
+    "Führerschein, Fahrerlaubnis, Fahrschule, driving licence, driving license, "
+    "driver's license, driving school, رخصة قيادة, رخصة السياقة, посвідчення водія, "
+    "водійські права, водительские права, ehliyet, sürücü belgesi, گواهینامه رانندگی, "
+    "گواهینامه",
+    "Hausaufgaben, Hausaufgabenhilfe, Nachhilfe, Lernhilfe, homework, tutoring, "
+    "واجبات منزلية, الواجب المنزلي, домашнє завдання, домашнее задание, ödev, ev ödevi, "
+    "تکالیف مدرسه, تکلیف",
 ]
 
 

@@ -135,6 +135,29 @@ def test_a_word_only_the_synonym_list_knows_counts_as_its_synonyms_with_compound
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+@pytest.mark.parametrize("query", ["residence permit", "oturma izni", "إقامة", "вид на жительство"])
+def test_a_newcomers_word_for_a_residence_permit_finds_the_advice_on_residence(
+    index, engine, query
+):
+    result = lexical_ranked(kind="offer", query=query, engine=engine)
+    assert result.listed
+    assert [object_id for object_id, _score in result.ranked] == ["5"]
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_synonym_no_text_has_is_neither_corrected_nor_taken_apart(index, engine):
+    # "lawyer" means "Rechtsberatung, Rechtsanwalt ..."; no text says them. The synonym
+    # "Rechtsberatung" is not "Beratung", nor is "Anwalt" a typo of another word: the full
+    # text finds nothing, the model may.
+    result = lexical_ranked(kind="offer", query="lawyer", engine=engine)
+    assert result.ranked == [] and result.did_you_mean == ""
+    # Typed by the searcher, a German compound of the list that no text has is taken apart
+    # as other unknown compounds are: "Kinderarzt" ("Kind" + "Arzt") finds the doctors.
+    result = lexical_ranked(kind="offer", query="Kinderarzt", engine=engine)
+    assert result.ranked[0][0] == "2" and result.did_you_mean == ""
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_word_only_info_pages_hold_is_read_through_the_synonym_list_for_offers(index, engine):
     # An English info page says "doctor"; no offer does. The offers' search reads the word
     # as the synonym list says (Arzt, Hausarzt ...), not as a word the offers lack.
@@ -510,3 +533,26 @@ def test_the_migration_brings_default_groups_no_editor_changed_up_to_date(db):
     assert edited.members == "Wohnung, Unterkunft, Wohnen, Miete, Bleibe"
     assert tokens.token_read(tokens.SYNONYMS) != token
     assert lexical_ranked(kind="offer", query="طبيب").listed
+
+
+def test_the_migration_adds_the_new_default_groups_to_a_site_with_a_list(db):
+    from django.apps import apps
+
+    from wegweiser.search import tokens
+    from wegweiser.search.models import SynonymGroup
+
+    migration = importlib.import_module("wegweiser.search.migrations.0006_synonyms_for_first_years")
+    migration.forwards(apps, None)  # no list yet: the defaults come whole, later
+    assert not SynonymGroup.objects.exists()
+    SynonymGroup.objects.create(members="Kita, Kindergarten")
+    own = SynonymGroup.objects.create(members="Dolmetscher, Sprachmittler, Übersetzer")
+    token = tokens.token_read(tokens.SYNONYMS)
+    migration.forwards(apps, None)
+    members = list(SynonymGroup.objects.values_list("members", flat=True))
+    assert len(members) == 2 + len(migration.NEW_GROUPS) - 1
+    assert any(m.startswith("Aufenthaltserlaubnis, ") for m in members)
+    # The editors' own group of a word is kept, not doubled.
+    assert [m for m in members if "Dolmetscher" in m] == [own.members]
+    assert tokens.token_read(tokens.SYNONYMS) != token
+    migration.forwards(apps, None)
+    assert SynonymGroup.objects.count() == len(members)

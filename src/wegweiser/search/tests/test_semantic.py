@@ -112,6 +112,9 @@ def test_queries_in_other_languages_find_german_offers(embedded, language):
         # Inflected: one or two letters from a word of the list, read as that word.
         ("квартиру", ["3"]),
         ("kreşte", ["4"]),
+        # The needs of the first years ("recognition of my diploma").
+        ("denklik", ["2"]),
+        ("визнання диплома", ["2"]),
     ],
 )
 def test_everyday_words_of_other_languages_in_the_synonym_list_find_their_german_group(
