@@ -733,6 +733,53 @@ def _bm25_rows(
     )
 
 
+def _joined(
+    words: list[str], snap: LexicalSnapshot | None
+) -> tuple[list[str], dict[str, tuple[str, str]]]:
+    """The query's words, where two neighbours that are one German word written apart
+    ("Kinder Garten", "Haus Aufgaben", "Sprach Kurs") are taken as that word: the texts or
+    the synonym list know the compound. Not with a stopword, a town's name or an attribute
+    word (those are filters), nor with words of under three letters. Also the terms of each
+    joined word's two parts: it finds the texts with both as well ("Take Off!" is a name).
+    """
+    if len(words) < 2:
+        return words, {}
+    names = _name_terms() | _attribute_terms()
+
+    def part(word: str) -> bool:
+        folded = fold(word)
+        return (
+            len(folded) >= 3
+            and folded.isascii()
+            and folded.isalpha()
+            and term(word) not in STOPWORDS
+            and term(word) not in names
+        )
+
+    pairs = {
+        i: term(words[i] + words[i + 1].lower())
+        for i in range(len(words) - 1)
+        if part(words[i]) and part(words[i + 1])
+    }
+    if not pairs:
+        return words, {}
+    _synonym_groups()
+    compounds = set(pairs.values())
+    known = (compounds & _synonyms[2].keys()) | _known(compounds, snap)
+    joined: list[str] = []
+    parts: dict[str, tuple[str, str]] = {}
+    i = 0
+    while i < len(words):
+        if pairs.get(i) in known and pairs[i] not in names:
+            joined.append(words[i] + words[i + 1].lower())
+            parts[pairs[i]] = (term(words[i]), term(words[i + 1]))
+            i += 2
+        else:
+            joined.append(words[i])
+            i += 1
+    return joined, parts
+
+
 def _read_as_keywords(word_terms: list[str], meaningful: list[str]) -> bool:
     """Whether the words are keywords rather than a phrase: no stopwords, except one next
     to a town's name or an attribute word ("Deutschkurs in Herten" is "Deutschkurs Herten",
@@ -769,6 +816,9 @@ def lexical_ranked(
     """
     snap = _snapshot.current() if (engine or LEXICAL_ENGINE) == "memory" else None
     words = tokens(query)[: MAX_WORDS * 2]
+    written_apart: dict[str, tuple[str, str]] = {}
+    if german:
+        words, written_apart = _joined(words, snap)
     lengths: dict[str, int] = {}
     originals: dict[str, str] = {}
     for w in words:
@@ -806,6 +856,8 @@ def lexical_ranked(
                 german=german,
                 kind=kind,
             )
+            if unit in written_apart:
+                expansion.setdefault(written_apart[unit], 1.0)
             typed.append(originals[unit])
         expansions.append(_with_other_forms(expansion, snap))
         corrections.append(correction or typed[-1])

@@ -81,19 +81,24 @@ def terms(text: str) -> list[str]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning limit + 1) as soon as it exceeds `limit`."""
+    """Edit distance where two neighbouring letters swapped count as one edit ("artz" →
+    "arzt", "Shcule"; optimal string alignment), giving up (returning limit + 1) as soon as it
+    exceeds `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if before and j > 1 and char_a != char_b and char_a == b[j - 2] and a[i - 2] == char_b:
+                value = min(value, before[j - 2] + 1)
+            current.append(value)
+        # A swap reaches back two rows: give up when two rows in a row exceed the limit.
+        if min(current) > limit and min(previous) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 
@@ -119,5 +124,12 @@ def typo_start_keys(word_term: str) -> tuple[list[str], list[str]]:
 
 
 def typo_order(word_term: str, distance: int, count: int, candidate: str) -> tuple:
-    """Best candidates first: fewest edits, then the same first letter, then the most common."""
-    return (distance, candidate[0] != word_term[0], -count, candidate)
+    """Best candidates first: fewest edits, then the same letters (swapped ones: "artz" is
+    "arzt" rather than "art"), then the same first letter, then the most common."""
+    return (
+        distance,
+        sorted(candidate) != sorted(word_term),
+        candidate[0] != word_term[0],
+        -count,
+        candidate,
+    )

@@ -47,6 +47,10 @@ def test_text_folding_and_stems_meet():
     assert term("Wohnungen") == term("Wohnung")
     assert fold("Straße") == "strasse"
     assert edit_distance("wohnung", "wohnumg", 2) == 1
+    # Two neighbouring letters swapped are one edit, and the search gives up past its limit.
+    assert edit_distance("artz", "arzt", 1) == edit_distance("shcule", "schule", 1) == 1
+    assert edit_distance("abcdef", "badcfe", 2) == 3
+    assert edit_distance("kindergarten", "kita", 2) == 3
 
 
 def test_stemming_finds_inflected_forms(index):
@@ -191,6 +195,33 @@ def test_a_word_is_weighed_by_how_common_it_is_among_the_documents_searched(engi
     ranked = lexical_ranked(kind="page", query="Beratung", engine=engine).ranked
     assert [object_id for object_id, _score in ranked] == ["b", "a"]
     assert all(score > 0 for _object_id, score in ranked)
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_swapped_letters_are_read_before_a_missing_one(index, engine):
+    # "Artz" is one edit from "Arzt" (swapped) and from "Art" (one letter too many): the
+    # swap is the likelier typo, though "Art" is the more common word.
+    for number in range(3):
+        document_upsert(
+            Document(kind="offer", object_id=f"art{number}", title="Kunst", texts=["Jede Art."])
+        )
+    result = lexical_ranked(kind="offer", query="Artz", engine=engine)
+    assert result.ranked[0][0] == "2"
+    assert term(result.did_you_mean) == "arzt"
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_compound_written_apart_is_read_as_one_word(index, engine):
+    def ranked(query):
+        result = lexical_ranked(kind="offer", query=query, engine=engine)
+        return [object_id for object_id, _score in result.ranked]
+
+    # "Kindergarten" is a word of the synonym list (Kita), "Schwimmkurs" one of the texts.
+    assert ranked("Kinder Garten") == ranked("Kindergarten") == ["4"]
+    assert ranked("schwimm kurs") == ranked("Schwimmkurs") == ["6"]
+    assert "1" in ranked("Deutsch Kurs")
+    # Words that are no compound together stay two words.
+    assert ranked("Kinder Schwimmkurs") == ["6"]
 
 
 @pytest.mark.parametrize(
