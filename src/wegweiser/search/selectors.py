@@ -1041,6 +1041,21 @@ def _detected_language(query: str) -> str:
     return embeddings.query_language(" ".join(words) + ("?" if "?" in query else ""))
 
 
+# Up to this many words, a query whose words the texts use is read in the texts' language.
+FEW_WORDS = 2
+
+
+def _words_of_the_texts(query: str, kind: str) -> bool:
+    """Whether the query is at most FEW_WORDS words (stopwords aside), each as typed a word
+    of the texts of `kind`."""
+    typed = [term(w) for w in tokens(query) if len(w) > 1]
+    meaningful = {t for t in typed if t not in STOPWORDS}
+    if not meaningful or len(meaningful) > FEW_WORDS:
+        return False
+    snap = _snapshot.current() if LEXICAL_ENGINE == "memory" else None
+    return _in_kind(meaningful, kind, snap) == meaningful
+
+
 def search_ranked(
     *, kind: str, query: str, limit: int = MAX_RESULTS, semantic: bool = True
 ) -> SearchResult:
@@ -1054,6 +1069,10 @@ def search_ranked(
     # German compounds are in Latin script; in Arabic script the same matching finds a word
     # with its article ("كتاب" in "الكتاب"), so only Latin-script words are left whole.
     latin = all(fold(word).isascii() for word in tokens(query))
+    if other and latin and _words_of_the_texts(query, kind):
+        # One or two words the texts of the kind use, taken for another language: the
+        # detector guesses on a single word ("Kaution" is English to it, 0.56).
+        other, language = False, settings.LANGUAGE_CODE
     result = lexical_ranked(kind=kind, query=query, limit=limit, german=not (other and latin))
     if not other and result.ranked and result.all_words_matched:
         # A language the platform does not speak, in words the index has ("Hebamme" was

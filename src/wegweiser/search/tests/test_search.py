@@ -210,6 +210,23 @@ def test_swapped_letters_are_read_before_a_missing_one(index, engine):
     assert term(result.did_you_mean) == "arzt"
 
 
+def test_one_or_two_words_of_the_texts_are_read_in_their_language(index, monkeypatch):
+    # The detector guesses on one word ("Kaution" was English to it): a word the texts use
+    # is read as theirs, compounds included ("Mietkaution").
+    from wegweiser.search import embeddings
+
+    monkeypatch.setattr(embeddings, "query_language", lambda query, default="de": "en")
+    document_upsert(
+        Document(kind="offer", object_id="40", title="Mietkaution", texts=["Hilfe beim Umzug."])
+    )
+    result = search_ranked(kind="offer", query="Kaution")
+    assert result.language == "de"
+    assert {object_id for object_id, _score in result.ranked} == {"3", "40"}
+    # Words the texts do not use stay in the detected language, and so do longer queries.
+    assert search_ranked(kind="offer", query="deposit").language == "en"
+    assert search_ranked(kind="offer", query="Wohnung Kaution Mietvertrag").language == "en"
+
+
 @pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_compound_written_apart_is_read_as_one_word(index, engine):
     def ranked(query):
