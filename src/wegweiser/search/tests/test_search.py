@@ -162,6 +162,20 @@ def test_a_synonym_no_text_has_is_neither_corrected_nor_taken_apart(index, engin
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+@pytest.mark.parametrize(
+    "query",
+    ["أحتاج شقة", "Як знайти квартиру?", "ищу квартиру", "konut arıyorum", "دنبال آپارتمان"],
+)
+def test_words_of_intent_and_question_words_of_other_languages_leave_the_listed_word(
+    index, engine, query
+):
+    # "I need", "how to find", "I am looking for" + a word of the list: read as that word.
+    result = lexical_ranked(kind="offer", query=query, engine=engine)
+    assert result.listed and result.all_words_matched
+    assert [object_id for object_id, _score in result.ranked] == ["3"]
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_word_only_info_pages_hold_is_read_through_the_synonym_list_for_offers(index, engine):
     # An English info page says "doctor"; no offer does. The offers' search reads the word
     # as the synonym list says (Arzt, Hausarzt ...), not as a word the offers lack.
