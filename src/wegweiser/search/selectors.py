@@ -535,6 +535,16 @@ def _kind_counts(
     )
 
 
+def _found(expansion: dict[str | tuple[str, ...], float], snap: LexicalSnapshot | None) -> bool:
+    """Whether some text holds a term of the expansion (all terms of a phrase)."""
+    if not expansion:
+        return False
+    known = _known(
+        {t for key in expansion for t in ((key,) if isinstance(key, str) else key)}, snap
+    )
+    return any(key in known if isinstance(key, str) else known.issuperset(key) for key in expansion)
+
+
 def _with_other_forms(
     expansion: dict[str | tuple[str, ...], float], snap: LexicalSnapshot | None
 ) -> dict[str | tuple[str, ...], float]:
@@ -642,15 +652,10 @@ def _expand(
                 expansion.setdefault(t, 0.7)
     correction = ""
     # A word no text has: a typo, or a compound of known words. A word of the synonym list is
-    # no typo, but may be a compound the texts lack with its synonyms ("Zahnarzt": "Arzt").
-    # A synonym is neither: the list's "Rechtsberatung" for "lawyer" is not "Beratung".
-    found = _known(
-        {t for key in expansion for t in ((key,) if isinstance(key, str) else key)}, snap
-    )
-    found_any = any(
-        key in found if isinstance(key, str) else found.issuperset(key) for key in expansion
-    )
-    if not found_any and len(word_term) >= 4 and not synonym_of:
+    # no typo, but may be a compound that neither the texts nor its synonyms hold
+    # ("Kinderarzt": "Kind" + "Arzt"). A synonym is neither: the list's "Rechtsberatung" for
+    # "lawyer" is not "Beratung".
+    if not known and len(word_term) >= 4 and not synonym_of and not _found(expansion, snap):
         typos = [] if expansion else _typos(word_term, snap)
         if not typos and not expansion and len(word_term) >= 8 and surface:
             # A typo in the last letters can hide a suffix from the stemmer: "Kinderbetreuunf"
