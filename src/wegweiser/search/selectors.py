@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Substr
 
@@ -373,7 +373,7 @@ def _units(word_terms: list[str]) -> list[str | tuple[str, ...]]:
     return units
 
 
-def _typo_terms(word_term: str, limit: int) -> list[tuple[str, str]]:
+def _typo_terms(word_term: str, limit: int, kind: str = "") -> list[tuple[str, str]]:
     """The SQL reference of `LexicalSnapshot.typo_candidates`."""
     prefixes, pairs = typo_start_keys(word_term)
     starts = Q()
@@ -381,12 +381,17 @@ def _typo_terms(word_term: str, limit: int) -> list[tuple[str, str]]:
         starts |= Q(term__startswith=prefix)
     if pairs:
         starts |= Q(second_third__in=pairs)
-    candidates = (
-        SearchTerm.objects.annotate(n=Length("term"), second_third=Substr("term", 2, 2))
-        .filter(n__gte=len(word_term) - limit, n__lte=len(word_term) + limit, document_count__gt=0)
-        .filter(starts)
-        .values_list("term", "document_count", "display")
-    )
+    terms = SearchTerm.objects.annotate(n=Length("term"), second_third=Substr("term", 2, 2))
+    terms = terms.filter(
+        n__gte=len(word_term) - limit, n__lte=len(word_term) + limit, document_count__gt=0
+    ).filter(starts)
+    if kind:  # counted among the kind's documents
+        terms = terms.annotate(
+            count=Count("postings", filter=Q(postings__document__kind=kind))
+        ).filter(count__gt=0)
+    else:
+        terms = terms.annotate(count=F("document_count"))
+    candidates = terms.values_list("term", "count", "display")
     displays = {}
     scored = []
     for t, count, display in candidates:
@@ -398,17 +403,18 @@ def _typo_terms(word_term: str, limit: int) -> list[tuple[str, str]]:
     return [(t, displays[t] or t) for t in best]
 
 
-def _typos(word_term: str, snap: LexicalSnapshot | None) -> list[tuple[str, str]]:
-    """Index terms within one edit (two from eight letters) of a word, best first.
+def _typos(word_term: str, snap: LexicalSnapshot | None, kind: str = "") -> list[tuple[str, str]]:
+    """Index terms within one edit (two from eight letters) of a word, best first; with `kind`
+    only the terms of that kind's documents.
 
     The synonym list's words count as known words too, though no text may use them: a word
     of the list that is closer than every index term comes first ("Kindergarden" →
     "Kindergarten", a synonym of "Kita", rather than "Kindergeld")."""
     limit = 1 if len(word_term) < 8 else 2
     if snap is None:
-        found = _typo_terms(word_term, limit)
+        found = _typo_terms(word_term, limit, kind)
     else:
-        found = snap.typo_candidates(word_term, limit)
+        found = snap.typo_candidates(word_term, limit, kind)
     nearest = edit_distance(word_term, found[0][0], limit) if found else limit + 1
     closer = [(t, display) for d, t, display in _synonym_typos(word_term, limit) if d < nearest]
     if not closer:
@@ -656,14 +662,14 @@ def _expand(
     # ("Kinderarzt": "Kind" + "Arzt"). A synonym is neither: the list's "Rechtsberatung" for
     # "lawyer" is not "Beratung".
     if not known and len(word_term) >= 4 and not synonym_of and not _found(expansion, snap):
-        typos = [] if expansion else _typos(word_term, snap)
+        typos = [] if expansion else _typos(word_term, snap, kind)
         if not typos and not expansion and len(word_term) >= 8 and surface:
             # A typo in the last letters can hide a suffix from the stemmer: "Kinderbetreuunf"
             # keeps its ending, while "Kinderbetreuung" is indexed as "kinderbetreu". Without
             # its last letter the word is stemmed again, and comes within reach.
             shorter = term(surface[:-1])
             if len(shorter) >= 4 and shorter != word_term:
-                typos = _typos(shorter, snap)
+                typos = _typos(shorter, snap, kind)
         parts = _split_compound(surface, snap) if surface and german else None
         if parts and not (typos and edit_distance(word_term, typos[0][0], 1) <= 1):
             # A compound of known words that no text uses ("Kinderarzt"): the documents with

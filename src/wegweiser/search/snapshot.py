@@ -122,19 +122,20 @@ class LexicalSnapshot:
         end = bisect.bisect_left(self.reversed_terms, key + "\U0010ffff")
         return self._most_common(self.reversed_index[start:end], limit)
 
-    def typo_candidates(self, word_term: str, limit: int) -> list[tuple[str, str]]:
+    def typo_candidates(self, word_term: str, limit: int, kind: str = "") -> list[tuple[str, str]]:
         """Terms within `limit` edits that may start as the word does (`typo_start_keys`),
-        best first (`typo_order`)."""
-        key = (word_term, limit)
+        best first (`typo_order`). With `kind`, only terms documents of that kind hold, ordered
+        by how many of them do: a word of the info pages is no correction for the offers."""
+        key = (word_term, limit, kind)
         found = self._typos.get(key)
         if found is None:
-            found = self._typo_candidates(word_term, limit)
+            found = self._typo_candidates(word_term, limit, kind)
             if len(self._typos) >= TYPO_CACHE:
                 self._typos.clear()
             self._typos[key] = found
         return list(found)
 
-    def _typo_candidates(self, word_term: str, limit: int) -> list[tuple[str, str]]:
+    def _typo_candidates(self, word_term: str, limit: int, kind: str) -> list[tuple[str, str]]:
         prefixes, pairs = typo_start_keys(word_term)
         prefixes += [letter + pair for letter in self.first_letters for pair in pairs]
         spans = []
@@ -147,12 +148,20 @@ class LexicalSnapshot:
             return []
         span = np.unique(np.concatenate(spans))
         near = span[np.abs(self.lengths[span] - len(word_term)) <= limit]
+        counts = self.counts[near]
+        if kind:
+            index = self.kinds.get(kind)
+            if index is None:
+                return []
+            counts = index.indptr[near + 1] - index.indptr[near]
         scored = []
-        for i in near.tolist():
+        for i, count in zip(near.tolist(), counts.tolist(), strict=True):
+            if not count:
+                continue
             t = self.terms[i]
             distance = edit_distance(word_term, t, limit)
             if distance <= limit:
-                scored.append(typo_order(word_term, distance, int(self.counts[i]), t))
+                scored.append(typo_order(word_term, distance, count, t))
         best = [order[-1] for order in sorted(scored)[:5]]
         if not best:
             return []

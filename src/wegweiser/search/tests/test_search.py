@@ -192,6 +192,25 @@ def test_a_word_only_info_pages_hold_is_read_through_the_synonym_list_for_offers
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_typo_is_corrected_to_a_word_of_the_documents_searched(index, engine):
+    # "Kachen" is one letter from "Kochen" (an offer) and "Kuchen" (three info pages): each
+    # search suggests its own documents' word, though the pages' word is more common overall.
+    document_upsert(
+        Document(kind="offer", object_id="9", title="Kochen für Familien", texts=["Gemeinsam."])
+    )
+    for number in range(3):
+        document_upsert(
+            Document(kind="page", object_id=f"p{number}", title="Kuchen", texts=["Backen."])
+        )
+    offers = lexical_ranked(kind="offer", query="Kachen", engine=engine)
+    assert offers.did_you_mean == "Kochen"
+    assert [object_id for object_id, _score in offers.ranked] == ["9"]
+    pages = lexical_ranked(kind="page", query="Kachen", engine=engine)
+    assert pages.did_you_mean == "Kuchen"
+    assert len(pages.ranked) == 3
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_word_is_weighed_by_how_common_it_is_among_the_documents_searched(engine):
     # "Beratung" is in every offer but rare among the pages: in the pages' search it is a
     # rare word, and the page that says it most comes first, with a positive score.
