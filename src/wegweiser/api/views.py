@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
@@ -240,7 +241,7 @@ class SearchApi(PublicViewMixin, View):
                 results[-1]["distance_km"] = geo.distance_km(getattr(offer, "distance_sq", None))
         facets = offer_selectors.offer_facets_public(filters=filters, language=language)
         inactive = search_help.offer_inactive_by_name(query=query, language=language)
-        return {
+        body = {
             "inactive": [
                 {
                     "id": str(offer.uuid),
@@ -260,7 +261,57 @@ class SearchApi(PublicViewMixin, View):
                 ]
                 for name, values in facets.items()
                 if name in ("life_area", "town", "target_group", "language", "cost", "access")
+            }
+            | {
+                name: [
+                    {"value": f.value, "label": label, "count": f.count, "selected": f.selected}
+                    for f in facets[name]
+                ]
+                for name, label in (("open_now", _("Open now")), ("online", _("Online")))
             },
+        }
+        if params.get("help") == "1" and page_number == 1:
+            body |= self._help(params, filters, facets, query, language, paginator.count)
+        return body
+
+    def _help(
+        self,
+        params: QueryDict,
+        filters: offer_selectors.OfferFilters,
+        facets: dict,
+        query: str,
+        language: str,
+        count: int,
+    ) -> dict:
+        """What the result page offers beside the results (help=1, first page), as further
+        searches: the place, the language and the paging of this request stay, the
+        suggestion's filters and words replace this one's. Asked for, since a search that
+        found nothing costs three to four more."""
+        kept = {k: params[k] for k in KEPT_PARAMETERS if params.get(k)}
+        words = []
+        if query:
+            words = search_help.offer_filters_in_words(filters=filters, language=language)
+        zero_help = None
+        if count == 0:
+            help_ = search_help.offer_zero_result_help(
+                filters=filters, facets=facets, language=language
+            )
+            zero_help = {
+                "fewer_filters": [_suggestion(s, kept) for s in help_.fewer_filters],
+                "nearby_towns": [_suggestion(s, kept) for s in help_.nearby_towns],
+                "life_areas": [_suggestion(s, kept) for s in help_.life_areas],
+                "pages": [
+                    {
+                        "id": str(page.uuid),
+                        "title": page.display.translation.title,
+                        "url": reverse("pages:page-detail", kwargs={"uuid": page.uuid}),
+                    }
+                    for page in help_.pages
+                ],
+            }
+        return {
+            "filters_in_words": [_suggestion(s, kept) for s in words],
+            "zero_result_help": zero_help,
         }
 
     def _pages(self, query: str, language: str, limit: int, page_number: int) -> dict:
@@ -293,6 +344,22 @@ class SearchApi(PublicViewMixin, View):
             "results": results,
             "facets": {},
         }
+
+
+# Parameters of a search that its suggestions keep (they set the filters and the words).
+KEPT_PARAMETERS = ("type", "lang", "limit", "near", "lat", "lon", "sort", "help")
+
+
+def _suggestion(suggestion: search_help.Suggestion, kept: dict[str, str]) -> dict:
+    """A further search the result page offers, as its label, the number of offers it finds
+    and the request that runs it."""
+    params = {**kept, **suggestion.params}
+    return {
+        "label": suggestion.label,
+        "count": suggestion.count,
+        "params": params,
+        "url": f"{reverse('api:search')}?{urlencode(params, doseq=True)}",
+    }
 
 
 class SuggestApi(PublicViewMixin, View):

@@ -411,13 +411,7 @@ def openapi_document() -> dict:
                         style="form",
                         explode=True,
                     ),
-                    _query(
-                        "life_area",
-                        "Life-area slug (repeatable).",
-                        {"type": "array", "items": {"type": "string"}},
-                        style="form",
-                        explode=True,
-                    ),
+                    *_search_filters(),
                 ],
                 "responses": {
                     "200": {
@@ -477,7 +471,79 @@ def openapi_document() -> dict:
     }
 
 
+def _search_filters() -> list[dict]:
+    """The offer search's filters (type=offer): AND across filters, OR within one."""
+    from wegweiser.offers.constants import ACCESSIBILITY_FEATURES, Cost
+    from wegweiser.search.geo import MAX_RADIUS_KM
+
+    def repeatable(name: str, description: str, items: dict) -> dict:
+        schema = {"type": "array", "items": items}
+        return _query(name, f"{description} (repeatable).", schema, style="form", explode=True)
+
+    one = {"type": "string", "enum": ["1"]}
+    return [
+        repeatable("town", "Town slug", {"type": "string"}),
+        repeatable("life_area", "Life-area slug", {"type": "string"}),
+        repeatable("target_group", "Target-group slug", {"type": "string"}),
+        repeatable("language", "A language the offer is held in", {"type": "string"}),
+        repeatable("cost", "Cost", {"type": "string", "enum": [c.value for c in Cost]}),
+        repeatable(
+            "access",
+            "Accessibility feature",
+            {"type": "string", "enum": list(ACCESSIBILITY_FEATURES)},
+        ),
+        _query("open_now", "Only offers open now.", one),
+        _query("online", "Only offers held online.", one),
+        _query(
+            "near", "Town name or postcode to measure distances from.", TEXT | {"maxLength": 100}
+        ),
+        _query(
+            "lat",
+            "Latitude of a position (with lon).",
+            {"type": "number", "minimum": -90, "maximum": 90},
+        ),
+        _query(
+            "lon",
+            "Longitude of a position (with lat).",
+            {"type": "number", "minimum": -180, "maximum": 180},
+        ),
+        _query(
+            "radius_km",
+            "Only offers within this distance of near or lat/lon.",
+            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_RADIUS_KM},
+        ),
+        _query(
+            "help",
+            "1: also what the result page offers: filters_in_words, zero_result_help.",
+            one,
+        ),
+        _query(
+            "sort",
+            "distance: nearest first (the default without words when a place is given).",
+            {"type": "string", "enum": ["relevance", "distance"]},
+        ),
+    ]
+
+
 def _search_response() -> dict:
+    suggestion = {
+        "description": "A further search: its label (in fewer_filters: the filter it drops), "
+        "the offers it finds and its request.",
+        "type": "object",
+        "required": ["label", "count", "params", "url"],
+        "properties": {
+            "label": {"type": "string"},
+            "count": {"type": "integer", "minimum": 1},
+            "params": {
+                "type": "object",
+                "additionalProperties": {
+                    "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+                },
+            },
+            "url": {"type": "string"},
+        },
+    }
+    suggestions = {"type": "array", "items": suggestion}
     facet = {
         "type": "object",
         "required": ["value", "label", "count", "selected"],
@@ -507,10 +573,51 @@ def _search_response() -> dict:
                         "snippet": {"type": "string"},
                         "score": {"type": ["number", "null"]},
                         "url": {"type": "string"},
+                        "distance_km": {
+                            "description": "With near or lat/lon.",
+                            "type": ["number", "null"],
+                        },
                     },
                 },
             },
+            "near": {
+                "description": "The place distances are measured from.",
+                "type": ["string", "null"],
+            },
             "facets": {"type": "object", "additionalProperties": {"type": "array", "items": facet}},
+            "filters_in_words": {
+                "description": "Filters the words name (a town, a language, free of charge ...), "
+                "each as the search with the words moved into the filter (help=1, first page).",
+                **suggestions,
+            },
+            "zero_result_help": {
+                "description": "When nothing was found (help=1, first page): fewer filters, nearby "
+                "towns, related life areas and information pages.",
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["fewer_filters", "nearby_towns", "life_areas", "pages"],
+                        "properties": {
+                            "fewer_filters": suggestions,
+                            "nearby_towns": suggestions,
+                            "life_areas": suggestions,
+                            "pages": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["id", "title", "url"],
+                                    "properties": {
+                                        "id": {"type": "string", "format": "uuid"},
+                                        "title": {"type": "string"},
+                                        "url": {"type": "string"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                ],
+            },
             "inactive": {
                 "description": "Offers that ended, listed only when the query is exactly their name.",
                 "type": "array",

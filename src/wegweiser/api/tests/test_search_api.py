@@ -242,3 +242,71 @@ def test_hostile_parameter_values_never_error(client, district, name):
         if client.get("/api/v1/search", {"type": "page", name: value}).status_code >= 500:
             failures.append(("type=page", value[:20]))
     assert not failures
+
+
+def _published_schema(client) -> dict:
+    """The search response as /api/openapi.json publishes it."""
+    return client.get("/api/openapi.json").json()["components"]["schemas"]["SearchResponse"]
+
+
+def test_every_parameter_the_search_reads_is_published(client, district):
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/v1/search"]["get"]
+    published = {p["name"] for p in operation["parameters"]}
+    read = {"q", "type", "lang", "limit", "page", "town", "life_area", "target_group"}
+    read |= {"language", "cost", "access", "open_now", "online", "near", "lat", "lon"}
+    assert published == read | {"radius_km", "sort", "help"}
+
+
+def test_search_api_counts_open_now_and_online(client, district):
+    _offers(2)
+    OfferFactory(name="Deutschkurs online", is_online=True, life_areas=[])
+    body = client.get("/api/v1/search", {"q": "Deutschkurs"}).json()
+    jsonschema.validate(body, _published_schema(client))
+    assert body["facets"]["online"] == [
+        {"value": "1", "label": "Online", "count": 1, "selected": False}
+    ]
+    assert [f["label"] for f in body["facets"]["open_now"]] == ["Jetzt geöffnet"]
+    assert client.get("/api/v1/search", {"q": "Deutschkurs", "online": "1"}).json()["count"] == 1
+
+
+def test_search_api_offers_the_filters_its_words_name(client, district):
+    _offers(3)
+    params = {"q": "Deutschkurs in Herten", "lang": "de", "help": "1"}
+    body = client.get("/api/v1/search", params).json()
+    jsonschema.validate(body, _published_schema(client))
+    [suggestion] = body["filters_in_words"]
+    assert suggestion["label"] == "Herten" and suggestion["count"] == 3
+    assert suggestion["params"] == {
+        "lang": "de",
+        "help": "1",
+        "q": "Deutschkurs",
+        "town": ["herten"],
+    }
+    followed = client.get(suggestion["url"]).json()
+    assert followed["count"] == 3
+    assert [f["value"] for f in followed["facets"]["town"] if f["selected"]] == ["herten"]
+    # Not for a filter already chosen; only when asked, on the first page.
+    chosen = {**params, "town": "herten"}
+    assert client.get("/api/v1/search", chosen).json()["filters_in_words"] == []
+    later = {**params, "page": "2", "limit": "1"}
+    assert "filters_in_words" not in client.get("/api/v1/search", later).json()
+    assert "filters_in_words" not in client.get("/api/v1/search", {"q": params["q"]}).json()
+
+
+def test_search_api_helps_when_nothing_is_found(client, district):
+    _offers(3)
+    params = {"q": "Deutschkurs", "town": "marl", "near": "Marl", "help": "1"}
+    body = client.get("/api/v1/search", params).json()
+    jsonschema.validate(body, _published_schema(client))
+    assert body["count"] == 0
+    help_ = body["zero_result_help"]
+    # Without the town (the label names the filter dropped), or in Herten, near Marl.
+    assert [(s["label"], s["params"]) for s in help_["fewer_filters"]] == [
+        ("Marl", {"near": "Marl", "help": "1", "q": "Deutschkurs"})
+    ]
+    assert [(s["label"], s["count"]) for s in help_["nearby_towns"]] == [("Herten", 3)]
+    followed = client.get(help_["nearby_towns"][0]["url"]).json()
+    assert followed["count"] == 3 and followed["near"] == "Marl"
+    assert followed["zero_result_help"] is None
+    found = client.get("/api/v1/search", {"q": "Deutschkurs", "help": "1"}).json()
+    assert found["zero_result_help"] is None
