@@ -49,6 +49,11 @@ _matrices = TokenCache(lambda token, kind, previous: _build_matrix(token, kind, 
 # Share of the title's similarity in a document's score (ADR 0009): best passage + 0.2 × title,
 # divided by 1.2 so that the score stays on the scale of a cosine similarity.
 TITLE_WEIGHT = 0.2
+# A document that is only its title (a navigation page such as "Gesundheit", an offer without
+# a description) says too little to be an answer by meaning: short texts come close to many
+# queries (hubness), and an empty page holds no answer. Its similarity counts this much less,
+# about the margin between an answer and its near misses. Its words still find it in full.
+TITLE_ONLY_DISCOUNT = 0.03
 
 
 def _load() -> Any:
@@ -622,8 +627,11 @@ def document_scores(matrix: _Matrix, scores: Any) -> Any:
 
 def _with_title(best: Any, title: Any, has_title: Any) -> Any:
     """A document's score from its best body passage and its title (ADR 0009)."""
-    best = np.where(best < -1.0, title, best)  # a document with only its title
-    return np.where(has_title, (best + TITLE_WEIGHT * title) / (1 + TITLE_WEIGHT), best)
+    best = np.where(best < -1.0, title, best)
+    # Without a title row a document is its title alone (`document_passages`).
+    return np.where(
+        has_title, (best + TITLE_WEIGHT * title) / (1 + TITLE_WEIGHT), best - TITLE_ONLY_DISCOUNT
+    )
 
 
 def _top_documents(ids: list[str], combined: Any, limit: int) -> list[tuple[str, float]]:

@@ -92,6 +92,21 @@ def test_document_score_is_best_passage_plus_a_share_of_the_title(embedded):
     ]
 
 
+def test_a_document_of_its_title_alone_counts_a_little_less(embedded):
+    # A navigation page, an offer without a description: the title is its one passage.
+    document_upsert(Document(kind="offer", object_id="7", title="Kinderbetreuung", texts=[]))
+    assert embeddings.embed_missing() == 1
+    matrix = embeddings._matrix("offer")
+    n = list(matrix.ids).index("7")
+    assert matrix.title[n] < 0 and matrix.end[n] - matrix.start[n] == 1
+    scores = matrix.vectors @ embeddings.embed_query("Kinderbetreuung")
+    combined = embeddings.document_scores(matrix, scores)
+    expected = scores[matrix.start[n]] - embeddings.TITLE_ONLY_DISCOUNT
+    assert combined[n] == pytest.approx(expected, abs=1e-5)
+    # Its words still find it first.
+    assert ids("Kinderbetreuung")[0] == "7"
+
+
 @pytest.mark.parametrize("language", sorted(QUERIES))
 def test_queries_in_other_languages_find_german_offers(embedded, language):
     for query, expected in zip(QUERIES[language], EXPECTED, strict=True):
