@@ -428,6 +428,41 @@ def _parse_record(file: str, data: Any) -> _Record:
     return record
 
 
+# Integreat answers a request for a page in a language it lacks with a placeholder: one short
+# sentence ("Die Seite existiert nicht in der ausgewählten Sprache ...", in the app's language)
+# and links to the page in the languages it has. Exports carry that placeholder as the page's
+# content and excerpt; it is not the district's text, and searched it would match any question
+# about languages or pages. Told by its shape, whatever the language of its sentence.
+_LANGUAGE_LINK = re.compile(
+    r"""<a\s[^>]*href=["']https?://[^/"']*integreat[^/"']*/[^/"']+/([A-Za-z-]{2,})/"""
+    r"""[^>]*>(.*?)</a>""",
+    re.I | re.S,
+)
+PLACEHOLDER_TEXT = 200  # characters of text beside the links, at most
+
+
+def _placeholder(content: str, language: str) -> bool:
+    """Whether `content` is Integreat's "not in this language" placeholder: links to other
+    language versions of the page (one each, none in the record's own language) and a short
+    sentence."""
+    links = _LANGUAGE_LINK.findall(content)
+    if not links:
+        return False
+    codes = [code.lower() for code, _text in links]
+    if len(set(codes)) != len(codes) or language.lower() in codes:
+        return False
+    rest = _LANGUAGE_LINK.sub(" ", content)
+    return len(plain_text(rest)) <= PLACEHOLDER_TEXT and not re.search(r"<a\s", rest, re.I)
+
+
+def _texts(record: _Record) -> dict[str, str]:
+    """The content and excerpt of a record; both empty for Integreat's placeholder."""
+    content = record.data.get("content") or ""
+    if _placeholder(content, record.language):
+        return {"content": "", "excerpt": ""}
+    return {"content": content, "excerpt": record.data.get("excerpt") or ""}
+
+
 def _parent_ref(record: _Record) -> tuple[str, str]:
     parent = record.data.get("parent")
     if isinstance(parent, dict):
@@ -524,8 +559,7 @@ def _import_german(
         page=page,
         language=SOURCE_LANGUAGE,
         title=record.title,
-        content=record.data.get("content") or "",
-        excerpt=record.data.get("excerpt") or "",
+        **_texts(record),
         origin=TranslationOrigin.IMPORT,
         source_id=record.source_id,
         source_path=record.path,
@@ -556,8 +590,7 @@ def _import_translation(record: _Record, *, actor: Any, batch: dict[str, Page | 
         page=page,
         language=record.language,
         title=record.title,
-        content=record.data.get("content") or "",
-        excerpt=record.data.get("excerpt") or "",
+        **_texts(record),
         origin=TranslationOrigin.IMPORT,
         source_id=record.source_id,
         source_path=record.path,

@@ -138,3 +138,39 @@ def test_import_command_prints_the_report(tmp_path, capsys):
     assert "missing title" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("import_integreat", str(tmp_path / "missing.json"))
+
+
+PLACEHOLDER = """
+<p>
+    {sentence}
+</p>
+<ul>
+    <li><a href="https://integreat.app/lkaugsburg/ar/%D8%A7/">العربية</a></li>
+    <li><a href="https://integreat.app/lkaugsburg/hr/dobrodosli/">Hrvatski</a></li>
+</ul>
+"""
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Seite existiert nicht in der ausgewählten Sprache. Sie ist aber in diesen "
+        "Sprachen verfügbar:",
+        "Page unavailable here; other languages:",  # told by its shape, not its words
+    ],
+)
+def test_integreats_placeholder_for_a_missing_language_is_no_content(tmp_path, sentence):
+    records = _records(GERMAN)
+    records[0]["content"] = PLACEHOLDER.format(sentence=sentence)
+    records[0]["excerpt"] = sentence + " العربية Hrvatski"
+    # A page of text with links to other pages is content, as is a link in its own language.
+    records[1]["content"] = "<p>" + "Wohnungssuche im Landkreis. " * 10 + "</p>" + PLACEHOLDER
+    records[2]["content"] = PLACEHOLDER.format(sentence="Siehe").replace("/ar/", "/de/")
+    report = integreat_import(paths=[_write(tmp_path, "de.json", records)])
+    assert report.committed and not report.rejected
+    texts = {
+        t.source_id: (t.content, t.excerpt) for t in PageTranslation.objects.filter(language="de")
+    }
+    assert texts[str(records[0]["id"])] == ("", "")
+    assert "Wohnungssuche" in texts[str(records[1]["id"])][0]
+    assert "Hrvatski" in texts[str(records[2]["id"])][0]
