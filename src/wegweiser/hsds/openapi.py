@@ -544,6 +544,15 @@ def _search_response() -> dict:
         },
     }
     suggestions = {"type": "array", "items": suggestion}
+    link = {  # an offer or a page by id, title and address
+        "type": "object",
+        "required": ["id", "title", "url"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "title": {"type": "string"},
+            "url": {"type": "string"},
+        },
+    }
     facet = {
         "type": "object",
         "required": ["value", "label", "count", "selected"],
@@ -602,18 +611,7 @@ def _search_response() -> dict:
                             "fewer_filters": suggestions,
                             "nearby_towns": suggestions,
                             "life_areas": suggestions,
-                            "pages": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "required": ["id", "title", "url"],
-                                    "properties": {
-                                        "id": {"type": "string", "format": "uuid"},
-                                        "title": {"type": "string"},
-                                        "url": {"type": "string"},
-                                    },
-                                },
-                            },
+                            "pages": {"type": "array", "items": link},
                         },
                     },
                 ],
@@ -621,15 +619,7 @@ def _search_response() -> dict:
             "inactive": {
                 "description": "Offers that ended, listed only when the query is exactly their name.",
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "title", "url"],
-                    "properties": {
-                        "id": {"type": "string", "format": "uuid"},
-                        "title": {"type": "string"},
-                        "url": {"type": "string"},
-                    },
-                },
+                "items": link,
             },
         },
     }
