@@ -4,6 +4,7 @@ by their exact name, names suggested while typing, and the offer count for anoth
 words. Public reads only: published offers, as in selectors.py."""
 
 import bisect
+import functools
 import re
 from array import array
 from collections.abc import Iterable, Sequence
@@ -450,13 +451,37 @@ def _names_containing(text: str, limit: int) -> list[str]:
     return [index.names[i] for i in found]
 
 
+# Offers held in many towns are often named so ("Kita-Platz-Beratung in Datteln", "… in
+# Gladbeck"): a name with its town counts as the name alone, so that eight suggestions are not
+# one offer eight times. The search for the name finds every town's; the town filter narrows.
+TOWN_VARIANTS = 8  # names looked at per suggestion shown
+
+
+@functools.lru_cache(maxsize=4)
+def _town_suffix(towns: tuple[str, ...]) -> re.Pattern | None:
+    """A town of the district at the end of a name: "… in Marl", "… (Marl)", "… – Marl"."""
+    if not towns:
+        return None
+    names = "|".join(re.escape(t) for t in sorted(towns, key=len, reverse=True))
+    return re.compile(rf"(?:\s+in|\s*[,–-]|\s*\()\s*(?:{names})\)?\s*$", re.I)
+
+
+def _without_town(name: str, text: str, suffix: re.Pattern | None) -> str:
+    """The name without a town at its end, unless the typed text needs the town."""
+    if suffix is None:
+        return name
+    shorter = suffix.sub("", name).rstrip()
+    return shorter if shorter and fold(text) in fold(shorter) else name
+
+
 def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS) -> list[str]:
     """Names of published, active offers containing the typed text, in `language` and in
-    German – names starting with it first. Unpublished offers never appear."""
+    German – names starting with it first, each once without the town it may end with.
+    Unpublished offers never appear."""
     text = " ".join(text.split())[:60]
     if len(text) < 2:
         return []
-    names = _names_containing(text, limit * 2)
+    names = _names_containing(text, limit * TOWN_VARIANTS)
     if language != "de":
         # Translated names: few per language; published offers by the offers snapshot (no
         # subquery over every offer).
@@ -471,8 +496,10 @@ def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS
         arrays = facets.offer_arrays()
         shown = set(arrays.pks[arrays.mask_of(offer for offer, _name in rows)].tolist())
         translated = [name for offer, name in rows if offer in shown]
-        names = translated[:limit] + names
-    return list(dict.fromkeys(names))[:limit]
+        names = translated + names
+    towns = (facets.offer_arrays().vocabulary or {}).get("town", [])
+    suffix = _town_suffix(tuple(town.name for town in towns))
+    return list(dict.fromkeys(_without_town(name, text, suffix) for name in names))[:limit]
 
 
 def offer_count_for_words(*, query: str, language: str) -> int:

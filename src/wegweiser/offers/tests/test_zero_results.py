@@ -131,6 +131,21 @@ def test_name_suggestions_start_with_the_text_then_contain_it_once_each(district
     assert search_help.offer_name_suggestions(text="xyz", language="de") == []
 
 
+def test_name_suggestions_show_an_offer_held_in_many_towns_once(district):
+    for town in ("Marl", "Herten", "Castrop-Rauxel"):
+        OfferFactory(name=f"Kita-Platz-Beratung in {town}")
+    OfferFactory(name="Kita-Platz-Beratung (Datteln)")
+    OfferFactory(name="Kita-Treff – Dorsten")
+    OfferFactory(name="Kita in Sicht")  # "Sicht" is no town: the name stays whole
+
+    def suggest(text):
+        return search_help.offer_name_suggestions(text=text, language="de")
+
+    assert suggest("kita") == ["Kita in Sicht", "Kita-Platz-Beratung", "Kita-Treff"]
+    # The town stays where the typed text reaches into it.
+    assert suggest("Beratung in Cas") == ["Kita-Platz-Beratung in Castrop-Rauxel"]
+
+
 def test_result_cards_mark_the_words_found(client, district):
     OfferFactory(name="Treffpunkt", summary="Gemeinsam <b>nähen</b> und reden.", description="")
     content = client.get("/de/angebote/", {"q": "nähen"}).content.decode()
