@@ -434,17 +434,20 @@ def _parse_record(file: str, data: Any) -> _Record:
 # content and excerpt; it is not the district's text, and searched it would match any question
 # about languages or pages. Told by its shape, whatever the language of its sentence.
 _LANGUAGE_LINK = re.compile(
-    r"""<a\s[^>]*href=["']https?://[^/"']*integreat[^/"']*/[^/"']+/([A-Za-z-]{2,})/"""
-    r"""[^>]*>(.*?)</a>""",
+    r"""<a\s[^<>]*href=["']https?://[^/"'<>]*integreat[^/"'<>]*/[^/"'<>]+/([A-Za-z-]{2,})/"""
+    r"""[^<>]*>([^<]*)</a>""",
     re.I | re.S,
 )
 PLACEHOLDER_TEXT = 200  # characters of text beside the links, at most
+PLACEHOLDER_SIZE = 20_000  # characters of HTML, at most (a sentence and a few dozen links)
 
 
 def _placeholder(content: str, language: str) -> bool:
     """Whether `content` is Integreat's "not in this language" placeholder: links to other
     language versions of the page (one each, none in the record's own language) and a short
     sentence."""
+    if len(content) > PLACEHOLDER_SIZE:  # also keeps the pattern's work small
+        return False
     links = _LANGUAGE_LINK.findall(content)
     if not links:
         return False
