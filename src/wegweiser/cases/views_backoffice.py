@@ -13,6 +13,7 @@ from django.views import View
 
 from wegweiser.accounts.constants import Role
 from wegweiser.core.access import PermissionRequiredMixin
+from wegweiser.core.spreadsheets import safe_cell
 from wegweiser.privacy.selectors import access_log_for_object
 
 from . import consent, forms, selectors, services
@@ -199,7 +200,7 @@ class CaseExportView(PermissionRequiredMixin, View):
         response["Content-Disposition"] = 'attachment; filename="faelle.csv"'
         writer = csv.DictWriter(response, fieldnames=["id", "name", "town", "status", "opened"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
         return response
 
 

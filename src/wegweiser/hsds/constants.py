@@ -45,9 +45,6 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 IMPORT_FORMATS = ("hsds", "csv", "xlsx", "ohana")
 PREVIEW_ROWS = 10
 
-# Spreadsheet exports: a cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def child_id(parent: uuid.UUID | str, kind: str, key: object) -> str:
     """A stable HSDS id for a record that has no UUID of its own."""

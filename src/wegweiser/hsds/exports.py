@@ -12,19 +12,13 @@ import zipfile
 
 from django.utils import timezone
 
+from wegweiser.core.spreadsheets import safe_cell
 from wegweiser.offers.constants import ScheduleKind
 from wegweiser.offers.models import Offer
 
 from . import representation, selectors
-from .constants import FORMULA_PREFIXES, HSDS_VERSION, PROFILE_URI, child_id
+from .constants import HSDS_VERSION, PROFILE_URI, child_id
 from .schemas import compiled
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formulas (CSV/formula injection): '=1+1' -> "'=1+1"."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _offers():

@@ -328,3 +328,18 @@ def test_referral_picker_searches_offers_and_refers_to_the_chosen_one(
     )
     assert response.status_code == 302
     assert case_a.referrals.get().offer == wanted
+
+
+@pytest.mark.parametrize(
+    "given_name", ['=HYPERLINK("http://evil.example";"x")', "+1", "-1", "@SUM(A1)"]
+)
+def test_case_export_neutralises_spreadsheet_formulas(login, manager_a, org_a, given_name):
+    """A name typed at the registration office must not run as a formula in the export."""
+    import csv
+    import io
+
+    person = PersonFactory(given_name=given_name, family_name="Muster")
+    CaseFactory(organisation=org_a, case_manager=manager_a, person=person)
+    response = login(manager_a).get(reverse("backoffice:case-export"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["name"] for row in rows] == [f"'{given_name} Muster"]
