@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -15,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wegweiser.core.access import PermissionRequiredMixin, PublicViewMixin
+from wegweiser.core.redirects import safe_next
 from wegweiser.privacy.services import audit_log
 
 from . import services
@@ -24,12 +24,7 @@ from .twofactor import totp_qr_svg
 
 
 def _safe_next(request, default: str = "/backoffice/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next(request, default)
 
 
 class LoginView(PublicViewMixin, auth_views.LoginView):

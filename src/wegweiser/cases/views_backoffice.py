@@ -13,6 +13,7 @@ from django.views import View
 
 from wegweiser.accounts.constants import Role
 from wegweiser.core.access import PermissionRequiredMixin
+from wegweiser.core.redirects import safe_next
 from wegweiser.core.spreadsheets import safe_cell
 from wegweiser.privacy.selectors import access_log_for_object
 
@@ -451,7 +452,7 @@ class TaskDoneView(PermissionRequiredMixin, View):
                 request, permission=self.permission, object_type="cases.task", object_id=task_id
             )
         services.task_complete(actor=request.user, task=task)
-        return redirect(request.POST.get("next") or reverse("backoffice:referral-inbox"))
+        return redirect(safe_next(request, reverse("backoffice:referral-inbox")))
 
 
 # ---------------------------------------------------------------------------------------------

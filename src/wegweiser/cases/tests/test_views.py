@@ -343,3 +343,28 @@ def test_case_export_neutralises_spreadsheet_formulas(login, manager_a, org_a, g
     response = login(manager_a).get(reverse("backoffice:case-export"))
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["name"] for row in rows] == [f"'{given_name} Muster"]
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_task_done_never_redirects_to_another_site(login, manager_a, org_a, target):
+    from wegweiser.cases.models import Task
+
+    task = Task.objects.create(organisation=org_a, title="Aufgabe")
+    response = login(manager_a).post(
+        reverse("backoffice:task-done", args=[task.pk]), {"next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:referral-inbox")
+
+
+def test_task_done_returns_to_the_page_it_came_from(login, manager_a, org_a):
+    from wegweiser.cases.models import Task
+
+    task = Task.objects.create(organisation=org_a, title="Aufgabe")
+    response = login(manager_a).post(
+        reverse("backoffice:task-done", args=[task.pk]),
+        {"next": reverse("backoffice:case-list")},
+    )
+    assert response["Location"] == reverse("backoffice:case-list")
