@@ -56,3 +56,24 @@ def test_env_example_can_be_loaded_by_a_shell():
     )
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert result.stdout == "Wegweiser Kreis Beispiel"
+
+
+def test_nginx_access_log_leaves_out_query_strings_and_referers():
+    """A back-office search names a newcomer (/backoffice/cases/?q=...); nginx's default
+    `combined` log would keep it, in the request line and again as the next request's Referer."""
+    conf = (ROOT / "deploy" / "nginx" / "wegweiser.conf").read_text()
+    conf = re.sub(r"#[^\n]*", "", conf)
+    formats = dict(re.findall(r"log_format\s+(\w+)\s+((?:'[^']*'\s*)+);", conf))
+    assert formats, "deploy/nginx/wegweiser.conf defines no log_format"
+    for name, layout in formats.items():
+        for variable in ("$request ", '$request"', "$request_uri", "$args", "$query_string"):
+            assert variable not in layout, f"log_format {name} logs {variable.strip()}"
+        assert "$is_args" not in layout and "$http_referer" not in layout, name
+    servers = conf.split("server {")[1:]
+    assert servers
+    for server in servers:
+        logs = re.findall(r"^\s*access_log\s+([^;]+);", server, flags=re.MULTILINE)
+        server_log = [log for log in logs if log.strip() != "off"]
+        assert server_log, "a server block falls back to nginx's combined log"
+        for log in server_log:
+            assert log.split()[-1] in formats, log
