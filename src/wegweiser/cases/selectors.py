@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 
 from wegweiser.accounts.constants import Role
 from wegweiser.accounts.models import Organisation
+from wegweiser.offers.constants import OfferStatus
 from wegweiser.privacy.services import audit_access_denied, audit_log
 
 from . import consent
@@ -469,7 +470,7 @@ REFERRAL_PICKER_RESULTS = 20
 
 
 def offers_for_referral(*, query: str) -> list:
-    """Active offers matching `query`, best first, for the referral picker (the public search
+    """Published, active offers matching `query`, best first, for the referral picker (the public search
     engine: words, synonyms, typos, other languages); nothing without a query, so that the
     picker scales to any number of offers."""
     from wegweiser.offers.models import Offer
@@ -482,7 +483,9 @@ def offers_for_referral(*, query: str) -> list:
     ranked = ranked[: REFERRAL_PICKER_RESULTS * 3]
     offers = {
         offer.pk: offer
-        for offer in Offer.objects.filter(pk__in=ranked, status="active")
+        for offer in Offer.objects.filter(
+            pk__in=ranked, is_published=True, status=OfferStatus.ACTIVE
+        )
         .select_related("organisation")
         .only("uuid", "name", "organisation__name")
     }
@@ -490,7 +493,7 @@ def offers_for_referral(*, query: str) -> list:
 
 
 def offer_for_referral(*, uuid: Any) -> Any:
-    """The active offer with this uuid, or None."""
+    """The published, active offer with this uuid, or None."""
     from wegweiser.offers.models import Offer
 
-    return Offer.objects.filter(uuid=uuid, status="active").first()
+    return Offer.objects.filter(uuid=uuid, is_published=True, status=OfferStatus.ACTIVE).first()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wegweiser.accounts.constants import Role
 from wegweiser.accounts.models import Organisation
+from wegweiser.offers.constants import OfferStatus
 from wegweiser.privacy.services import audit_log
 
 from . import consent
@@ -23,6 +24,7 @@ from .constants import (
     ERROR_INTAKE_NOT_OPEN,
     ERROR_NO_CONSENT,
     ERROR_NOT_CASE_MANAGEMENT,
+    ERROR_OFFER_NOT_IN_DIRECTORY,
     ERROR_OUTCOME_REQUIRED,
     ERROR_REFERRAL_TRANSITION,
     ERROR_TRANSFER_SAME,
@@ -336,6 +338,10 @@ def document_add(*, actor: Any, case: Case, upload: Any, title: str = "") -> Doc
 
 @transaction.atomic
 def referral_create(*, actor: Any, case: Case, offer: Any, comment: str = "") -> Referral:
+    """Refer the person to an offer of the public directory (published and active); a draft
+    nobody reviewed, or an ended offer, is no place to send somebody's contact to."""
+    if not (offer.is_published and offer.status == OfferStatus.ACTIVE):
+        raise ValidationError(ERROR_OFFER_NOT_IN_DIRECTORY)
     referral = Referral(offer=offer, provider_id=offer.organisation_id, comment=comment)
     return _add(actor, case, referral, ["offer", "comment"])
 

@@ -18,7 +18,7 @@ from wegweiser.core.spreadsheets import safe_cell
 from wegweiser.privacy.selectors import access_log_for_object
 
 from . import consent, forms, selectors, services
-from .constants import CASE_TRANSITIONS, CaseStatus
+from .constants import CASE_TRANSITIONS, ERROR_OFFER_NOT_IN_DIRECTORY, CaseStatus
 from .importer import REQUIRED_COLUMNS, intakes_import
 
 PAGE_SIZE = 50
@@ -339,7 +339,7 @@ class ReferralCreateView(CaseContentCreateView):
     def call(self, request, case, data):
         offer = selectors.offer_for_referral(uuid=data["offer"])
         if offer is None:
-            raise ValidationError(_("Choose an offer from the directory."))
+            raise ValidationError(ERROR_OFFER_NOT_IN_DIRECTORY)
         return services.referral_create(
             actor=request.user, case=case, offer=offer, comment=data["comment"]
         )

@@ -1,6 +1,7 @@
 """Back-office views: scope, denials, mass assignment, query counts, two-factor."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -328,6 +329,21 @@ def test_referral_picker_searches_offers_and_refers_to_the_chosen_one(
     )
     assert response.status_code == 302
     assert case_a.referrals.get().offer == wanted
+
+
+def test_referral_never_goes_to_an_unpublished_offer(login, manager_a, case_a, district):
+    """A draft nobody reviewed is not in the directory: neither the picker nor a posted uuid
+    reaches it (a referral hands the person's contact to the offer's provider)."""
+    draft = OfferFactory(name="Schuldnerberatung Entwurf", is_published=False)
+    client = login(manager_a)
+    url = reverse("backoffice:case-detail", args=[case_a.pk])
+    assert (
+        "Schuldnerberatung Entwurf" not in client.get(url, {"offer_q": "Schulden"}).content.decode()
+    )
+    client.post(reverse("backoffice:referral-create", args=[case_a.pk]), {"offer": str(draft.uuid)})
+    assert not case_a.referrals.exists()
+    with pytest.raises(ValidationError):
+        services.referral_create(actor=manager_a, case=case_a, offer=draft)
 
 
 @pytest.mark.parametrize(
