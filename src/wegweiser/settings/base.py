@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "wegweiser.ops.middleware.StorageFullMiddleware",
     "wegweiser.ops.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "wegweiser.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 Not Modified for every GET (public pages carry no per-request nonce).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -221,6 +222,25 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features per origin (`self`, or none): only the offer search's "near me" button uses
+# one, the position (offers/static/offers/position.js).
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # Map tiles: a tile server the district trusts (privacy: every tile request reveals the
 # visitor's address to that server). Empty: the map shows markers on a plain background and the

@@ -50,6 +50,17 @@ def test_security_headers_with_csp_nonce(client, district):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize("path", ["/de/", "/api/v1/search?q=Kurs", "/accounts/login/"])
+def test_permissions_policy_allows_only_the_position_for_the_search(client, district, path):
+    """The offer search may ask for the browser's position (offers/position.js); no page may
+    use the camera, the microphone, payment or other device features, nor embedded frames."""
+    policy = client.get(path).headers["Permissions-Policy"]
+    directives = dict(item.strip().split("=", 1) for item in policy.split(","))
+    assert directives["geolocation"] == "(self)"
+    for feature in ("camera", "microphone", "payment", "usb", "display-capture"):
+        assert directives[feature] == "()"
+
+
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/de/gibt-es-nicht/")
     assert response.status_code == 404
