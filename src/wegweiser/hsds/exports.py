@@ -232,6 +232,13 @@ def _ical_text(value: str) -> str:
     )
 
 
+def _ical_parameter(value: str) -> str:
+    """A parameter value (`CN=`) as a quoted string: `:`, `;` and `,` end an unquoted one,
+    and a quoted one may hold neither double quotes nor control characters (RFC 5545, 3.1)."""
+    cleaned = "".join(c for c in value if c >= " " and c != "\x7f").replace('"', "'")
+    return f'"{cleaned}"'
+
+
 def _fold(line: str) -> str:
     """Lines of at most 75 octets, continued with CRLF and a space."""
     data = line.encode()
@@ -289,7 +296,7 @@ def export_ical(*, url_for=lambda offer: "") -> bytes:
             if url := url_for(offer):
                 event.append(f"URL:{url}")
             event.append(
-                f"ORGANIZER;CN={_ical_text(offer.organisation.name)}:mailto:{offer.email or 'noreply@example.org'}"
+                f"ORGANIZER;CN={_ical_parameter(offer.organisation.name)}:mailto:{offer.email or 'noreply@example.org'}"
             )
             event.append("END:VEVENT")
             lines += event

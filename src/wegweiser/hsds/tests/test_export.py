@@ -91,6 +91,20 @@ def test_ical_feed(client, offers):
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
 
+def test_ical_organizer_name_is_one_quoted_parameter(client, offers):
+    """An organisation name with `:`, `;`, `,` or quotes must not end the parameter early
+    (calendar programs would read the rest of the name as the organiser's address)."""
+    organisation = offers[0].organisation
+    organisation.name = 'Verein "Brücke": Beratung; Kurse, Treffs'
+    organisation.save(update_fields=["name"])
+    text = client.get("/api/hsds/export/offers.ics").content.decode().replace("\r\n ", "")
+    organizers = [line for line in text.split("\r\n") if line.startswith("ORGANIZER")]
+    assert any(
+        line.startswith("ORGANIZER;CN=\"Verein 'Brücke': Beratung; Kurse, Treffs\":mailto:")
+        for line in organizers
+    )
+
+
 def test_geojson_feed(client, offers):
     body = json.loads(client.get("/api/hsds/export/offers.geojson").content)
     assert body["type"] == "FeatureCollection" and len(body["features"]) == 2
