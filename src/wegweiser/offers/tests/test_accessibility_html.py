@@ -1,0 +1,43 @@
+"""Accessibility of the offer pages and handouts that the HTML (or PDF) alone can show."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from wegweiser.offers import services
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
+
+pytestmark = pytest.mark.django_db
+
+GERMAN = ' lang="de" dir="ltr"'
+
+
+@pytest.fixture
+def course(district):
+    offer = OfferFactory(
+        name="Deutschkurs",
+        eligibility="Frauen mit Aufenthaltserlaubnis",
+        cost_description="5 € pro Termin",
+        locations=[LocationFactory()],
+    )
+    ScheduleFactory(offer=offer, weekday=0, note="außer in den Ferien")
+    offer.contacts.create(name="Maria Muster", role="Kursleitung")
+    services.offer_translation_save(offer=offer, language="ar", name="دورة ألمانية", summary="ملخص")
+    return offer
+
+
+def test_german_only_texts_on_the_arabic_offer_page_are_marked_german(client, course):
+    # WCAG 3.1.2: texts the editors write only in German keep their language on the Arabic page.
+    with translation.override("ar"):
+        url = reverse("offers:offer-detail", kwargs={"uuid": course.uuid})
+    html = client.get(url).content.decode()
+    assert f"<dd{GERMAN}>Frauen mit Aufenthaltserlaubnis</dd>" in html
+    assert f"<span{GERMAN}>5 € pro Termin</span>" in html
+    assert f"<span{GERMAN}>Kursleitung</span>" in html
+    assert f"<span{GERMAN}>außer in den Ferien</span>" in html
+
+
+def test_german_offer_page_does_not_repeat_the_page_language(client, course):
+    html = client.get(reverse("offers:offer-detail", kwargs={"uuid": course.uuid})).content
+    assert GERMAN.encode() not in html.split(b"<main", 1)[1]
+
