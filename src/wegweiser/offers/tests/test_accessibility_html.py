@@ -41,3 +41,13 @@ def test_german_offer_page_does_not_repeat_the_page_language(client, course):
     html = client.get(reverse("offers:offer-detail", kwargs={"uuid": course.uuid})).content
     assert GERMAN.encode() not in html.split(b"<main", 1)[1]
 
+
+def test_results_count_is_one_live_region_outside_the_swapped_results(client, course):
+    url = reverse("offers:offer-list")
+    page = client.get(url).content.decode()
+    assert 'role="status" id="result-count"' in page
+    assert "aria-live" not in page.split('id="results"', 1)[1][:200]
+    # The htmx answer replaces the text of the live region, not the region itself.
+    partial = client.get(url, {"q": "Deutschkurs"}, headers={"HX-Request": "true"}).content
+    assert b'id="result-count" hx-swap-oob="innerHTML"' in partial
+
