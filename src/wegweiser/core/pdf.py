@@ -17,4 +17,8 @@ def pdf_from_html(*, html: str, base_url: str) -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    # PDF/UA-1: a tagged PDF (headings, lists, reading order) with the document's language and
+    # title, so that screen readers can read the handouts as well as the web pages.
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )

@@ -1,5 +1,8 @@
 """Accessibility of the offer pages and handouts that the HTML (or PDF) alone can show."""
 
+import re
+import zlib
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -51,3 +54,26 @@ def test_results_count_is_one_live_region_outside_the_swapped_results(client, co
     partial = client.get(url, {"q": "Deutschkurs"}, headers={"HX-Request": "true"}).content
     assert b'id="result-count" hx-swap-oob="innerHTML"' in partial
 
+
+def _pdf_text(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, to look for structure entries."""
+    text = pdf
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            text += zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+    return text
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_offer_handout_is_a_tagged_pdf_with_its_language(client, course, language):
+    # A PDF without tags has no headings, lists or reading order for a screen reader.
+    response = client.get(
+        reverse("offers:offer-handout", kwargs={"uuid": course.uuid}), {"language": language}
+    )
+    text = _pdf_text(response.content)
+    assert b"/StructTreeRoot" in text
+    assert b"/Marked true" in text
+    assert f"/Lang ({language})".encode() in text
+    assert b"/DisplayDocTitle true" in text
