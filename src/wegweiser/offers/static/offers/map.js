@@ -8,7 +8,13 @@
   if (!container || !dataElement || typeof L === "undefined") { return; }
   var points = JSON.parse(dataElement.textContent);
   container.hidden = false;
-  var map = L.map(container, { scrollWheelZoom: false });
+  var map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
+  // Leaflet's own controls speak English: their names come from the page, in its language.
+  L.control.zoom({
+    zoomInTitle: container.dataset.zoomIn || "+",
+    zoomOutTitle: container.dataset.zoomOut || "−"
+  }).addTo(map);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   var tileUrl = container.dataset.tileUrl;
   if (tileUrl) {
     var layer = L.tileLayer(tileUrl, { attribution: container.dataset.attribution || "", maxZoom: 18 });
