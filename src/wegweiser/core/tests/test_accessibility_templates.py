@@ -1,0 +1,46 @@
+"""Accessibility of the shared form and error templates."""
+
+import re
+
+import pytest
+from django import forms
+from django.template.loader import render_to_string
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label="Name", help_text="Wie das Angebot heißt.")
+    areas = forms.MultipleChoiceField(
+        label="Lebensbereiche",
+        choices=[("sprache", "Sprache"), ("wohnen", "Wohnen")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Mindestens einer.",
+    )
+
+    def clean_name(self):
+        raise forms.ValidationError(["Zu kurz.", "Enthält ein verbotenes Wort."])
+
+
+@pytest.fixture
+def html():
+    form = GroupForm(data={"name": "x"})
+    form.is_valid()
+    return render_to_string("partials/form.html", {"form": form})
+
+
+def test_checkbox_group_is_a_fieldset_with_a_legend_described_by_help_and_error(html):
+    # WCAG 1.3.1 and 3.3.2: a group of checkboxes is named by its legend, not by a <label for="">.
+    assert 'for=""' not in html
+    fieldset = re.search(r"<fieldset[^>]*>\s*<legend>Lebensbereiche", html)
+    assert fieldset
+    assert 'aria-describedby="id_areas_helptext id_areas_error"' in fieldset.group(0)
+    assert 'id="id_areas_helptext"' in html and 'id="id_areas_error"' in html
+    # The boxes carry no `required` attribute: the legend says it in words.
+    assert "(required)" in html or "(Pflichtfeld)" in html
+
+
+def test_several_errors_of_one_field_share_one_id_the_input_points_to(html):
+    # WCAG 4.1.1: ids are unique; aria-describedby names the element holding all errors.
+    assert html.count('id="id_name_error"') == 1
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html
+    assert "Zu kurz." in html and "Enthält ein verbotenes Wort." in html
+
