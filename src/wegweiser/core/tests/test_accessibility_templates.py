@@ -44,3 +44,10 @@ def test_several_errors_of_one_field_share_one_id_the_input_points_to(html):
     assert 'aria-describedby="id_name_helptext id_name_error"' in html
     assert "Zu kurz." in html and "Enthält ein verbotenes Wort." in html
 
+
+def test_server_error_page_marks_its_english_parts():
+    # WCAG 3.1.2: the page is German; the English sentences say so.
+    html = render_to_string("500.html")
+    assert '<html lang="de">' in html
+    assert '<span lang="en">An error occurred</span>' in html
+    assert '<span lang="en">Please try again later.</span>' in html
