@@ -1,0 +1,139 @@
+"""Accessibility audit (WCAG 2.1 AA / BITV 2.0) of every public page type in a real browser.
+
+One browser, several pages per test: axe-core with best practices on a 375 px phone in German
+and Arabic, and the checks axe cannot make (live regions after htmx, reflow, map controls).
+"""
+
+import pytest
+from django.conf import settings
+
+from wegweiser.accounts.tests.factories import OrganisationFactory
+from wegweiser.core.models import LifeArea, Municipality
+from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
+from wegweiser.pages.tests.factories import make_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def site(live_server):
+    district_load(path=settings.WEGWEISER_DISTRICT_FILE)
+    vocabulary_load()
+    herten = Municipality.objects.get(slug="herten")
+    language = LifeArea.objects.get(slug="sprache")
+    # A provider with a long web and e-mail address: they must wrap on a narrow screen.
+    provider = OrganisationFactory(
+        name="Eritreische Gemeinschaft Dorsten",
+        email="info@eritreische-gemeinschaft-dorsten.example.org",
+        website="https://eritreische-gemeinschaft-dorsten.example.org/angebote",
+    )
+    course = OfferFactory(
+        organisation=provider,
+        name="Deutschkurs für Frauen",
+        eligibility="Frauen mit Aufenthaltserlaubnis",
+        cost_description="5 € pro Termin",
+        locations=[LocationFactory(municipality=herten)],
+        life_areas=[language],
+        is_good_practice=True,
+        good_practice_story="Seit 2019 lernen hier jede Woche zwanzig Frauen.",
+    )
+    ScheduleFactory(offer=course, note="außer in den Ferien")
+    course.contacts.create(name="Maria Muster", role="Kursleitung", phone="02366 1234")
+    for number in range(12):
+        OfferFactory(
+            name=f"Sprachcafé {number}",
+            locations=[LocationFactory(municipality=herten)],
+            life_areas=[language],
+        )
+    OfferFactory(
+        name="Schuldnerberatung",
+        locations=[LocationFactory(municipality=Municipality.objects.get(slug="marl"))],
+        life_areas=[LifeArea.objects.get(slug="beratung-und-recht")],
+    )
+    housing = make_page(title="Wohnen", slug="wohnen", translations={"ar": "السكن"})
+    make_page(title="Miete und Kaution", slug="miete", parent=housing)
+    return {"url": live_server.url, "course": course, "provider": provider, "page": housing}
+
+
+def _public_paths(site):
+    course, provider, page = site["course"], site["provider"], site["page"]
+    return [
+        "",
+        "angebote/?q=Sprachcaf%C3%A9&town=herten&life_area=sprache",  # facets, pagination
+        "angebote/?q=Schuldnerberatung&town=herten",  # no result, with suggestions
+        "angebote/?q=Deutschkurz",  # "did you mean"
+        f"angebote/{course.uuid}/",  # map, contacts, opening times, good practice
+        "gute-praxis/",
+        "karte/",
+        f"traeger/{provider.uuid}/",
+        "ratgeber/",
+        "ratgeber/?q=Miete",
+        f"ratgeber/{page.uuid}/",
+        "impressum/",
+        "datenschutz/",
+        "angebote/vorschlagen/",
+        "gibt-es-nicht/",
+    ]
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_public_page_types_on_a_phone_have_no_axe_violations_and_no_sideways_scroll(
+    site, browser, axe, language
+):
+    context = browser.new_context(bypass_csp=True, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    for path in _public_paths(site):
+        page.goto(f"{site['url']}/{language}/{path}")
+        assert page.locator("html").get_attribute("lang") == language, path
+        assert page.locator("h1").count() == 1, path
+        assert axe(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    # The sign-in and password pages of the staff (outside the language prefix).
+    for path in ["/accounts/login/", "/accounts/password-reset/"]:
+        page.goto(f"{site['url']}{path}")
+        assert axe(page) == [], path
+    context.close()
+
+
+def test_long_addresses_wrap_at_320_px_like_a_desktop_zoomed_to_400_percent(site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for language in ["de", "ar"]:
+        page.goto(f"{site['url']}/{language}/traeger/{site['provider'].uuid}/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, language
+    context.close()
+
+
+def test_the_new_number_of_results_is_announced_after_a_filter_changes(site, page):
+    page.goto(f"{site['url']}/de/angebote/?town=herten")
+    status = page.locator("#result-count")
+    assert status.get_attribute("role") == "status"
+    # The whole list is not a live region: a screen reader would read out every card.
+    assert page.locator("[aria-live]:has(.offer-card)").count() == 0
+    before = status.inner_text()
+    page.evaluate("window.statusBefore = document.getElementById('result-count')")
+    page.check("#f-town-marl")
+    page.wait_for_function(f"document.getElementById('result-count').textContent !== {before!r}")
+    # The live region is the same element, its text changed: that is what gets announced.
+    assert page.evaluate("window.statusBefore === document.getElementById('result-count')")
+    assert status.inner_text().endswith("Angebote gefunden")
+
+
+def test_map_controls_speak_the_page_language_and_the_keyboard_leaves_the_map(site, page):
+    page.goto(f"{site['url']}/ar/karte/")
+    page.wait_for_selector("#offer-map:not([hidden])")
+    zoom_in = page.locator(".leaflet-control-zoom-in")
+    assert zoom_in.get_attribute("aria-label") == "تكبير"
+    assert page.locator(".leaflet-control-zoom-out").get_attribute("aria-label") == "تصغير"
+    assert "JavaScript" not in page.locator(".leaflet-control-attribution").inner_html()
+    # Tab goes through the map and on to the list of places, its text alternative.
+    page.focus("#offer-map")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.map-list') !== null"):
+            break
+    else:
+        pytest.fail("Tab never left the map for the list of places")
