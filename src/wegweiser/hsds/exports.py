@@ -6,10 +6,16 @@ apostrophe (see `safe_cell`).
 
 import csv
 import datetime
+import hashlib
 import io
 import json
+import logging
+import os
+import time
 import zipfile
+from collections.abc import Callable
 
+from django.conf import settings
 from django.utils import timezone
 
 from wegweiser.core.spreadsheets import safe_cell
@@ -19,6 +25,54 @@ from wegweiser.offers.models import Offer
 from . import representation, selectors
 from .constants import HSDS_VERSION, PROFILE_URI, child_id
 from .schemas import compiled
+
+logger = logging.getLogger(__name__)
+
+
+def export_cached(*, kind: str, base: str, build: Callable[[], bytes]) -> bytes:
+    """The bytes of a download, built at most once per WEGWEISER_EXPORT_CACHE_SECONDS for the
+    same offers and organisations, and shared by the workers through a file.
+
+    Building reads every published offer (about a second for 600), and the downloads are
+    public: without the file, anybody could keep the workers busy by asking for them. The
+    offers' change token (every save of an offer, a place, a schedule, a category) and the
+    organisations' last change make the key, so an edit is in the next download; the age
+    limit bounds what neither covers (a contact person's new phone number).
+    """
+    seconds = settings.WEGWEISER_EXPORT_CACHE_SECONDS
+    if not seconds:
+        return build()
+    from wegweiser.search import tokens
+
+    key = "|".join(
+        str(part)
+        for part in (
+            kind,
+            base,
+            tokens.token_read(tokens.OFFERS),
+            *selectors.organisations_version(),
+        )
+    )
+    folder = settings.WEGWEISER_EXPORT_CACHE_DIR
+    path = folder / (kind + "-" + hashlib.sha256(key.encode()).hexdigest()[:32])
+    now = time.time()
+    try:
+        if now - path.stat().st_mtime < seconds:
+            return path.read_bytes()
+    except OSError:
+        pass  # not built yet (or gone): build it
+    content = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        partial.write_bytes(content)
+        os.replace(partial, path)  # readers see the old file or the whole new one
+        for old in folder.glob(f"{kind}-*"):
+            if old != path and now - old.stat().st_mtime > seconds:
+                old.unlink(missing_ok=True)
+    except OSError:
+        logger.warning("Could not keep the %s export in %s", kind, folder, exc_info=True)
+    return content
 
 
 def _offers():

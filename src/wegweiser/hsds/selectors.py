@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from wegweiser.accounts.models import Organisation
@@ -51,6 +51,12 @@ def organisations_public() -> QuerySet[Organisation]:
     """Providers with at least one published offer."""
     ids = published_offers().values("organisation_id")
     return Organisation.objects.filter(is_active=True, pk__in=ids).select_related("municipality")
+
+
+def organisations_version() -> tuple:
+    """How many organisations there are and when one last changed (part of an export's key)."""
+    found = Organisation.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    return found["count"], found["changed"]
 
 
 def organisation_get_public(*, uuid) -> Organisation:

@@ -333,7 +333,10 @@ class ExportView(PublicViewMixin, View):
             "ical": lambda: exports.export_ical(url_for=url_for),
             "geojson": lambda: exports.export_geojson(url_for=url_for),
         }
-        content = builders[self.kind]()
+        # The links in iCal and GeoJSON name this site as the request reached it.
+        content = exports.export_cached(
+            kind=self.kind, base=request.build_absolute_uri("/"), build=builders[self.kind]
+        )
         filename, content_type = self.FILES[self.kind]
         etag = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
         if etag in request.headers.get("If-None-Match", ""):

@@ -286,6 +286,11 @@ WEGWEISER_STILL_CORRECT_MAX_AGE_DAYS = int(
     os.environ.get("WEGWEISER_STILL_CORRECT_MAX_AGE_DAYS", "30")
 )
 WEGWEISER_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
+# The public open-data downloads (/api/hsds/export/...) are built at most once per this many
+# seconds while the offers stay unchanged, and shared by the workers as files in this folder
+# (hsds.exports.export_cached); 0 builds every download.
+WEGWEISER_EXPORT_CACHE_SECONDS = int(os.environ.get("WEGWEISER_EXPORT_CACHE_SECONDS", "300"))
+WEGWEISER_EXPORT_CACHE_DIR = VAR_DIR / "exports"
 # Append-only journal of deletions (no personal data), outside the database and the media
 # directory, so that a restore can replay it (docs/adr/0005-retention-and-subject-rights.md).
 WEGWEISER_DELETION_JOURNAL = Path(

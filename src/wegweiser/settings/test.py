@@ -25,6 +25,9 @@ WEGWEISER_DELETION_JOURNAL = (
     Path(tempfile.mkdtemp(prefix="wegweiser-journal-")) / "deletion-journal.jsonl"
 )
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Every test builds its downloads (the cache has its own test).
+WEGWEISER_EXPORT_CACHE_SECONDS = 0
+WEGWEISER_EXPORT_CACHE_DIR = Path(tempfile.mkdtemp(prefix="wegweiser-exports-"))
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # Imports from the upload page run in the request, not in a background thread.

@@ -131,3 +131,31 @@ def test_export_command(tmp_path, offers):
     out = tmp_path / "services.json"
     call_command("export_offers", str(out), "--format", "json")
     assert len(json.loads(out.read_text())) == 2
+
+
+@pytest.mark.parametrize("name", ["services.json", "offers.xlsx", "offers.ics"])
+def test_downloads_are_built_once_until_the_offers_change(
+    client, offers, settings, tmp_path, django_assert_max_num_queries, name
+):
+    """A public download is built from every published offer: the workers share the built
+    file, and a change to an offer or an organisation is in the next download."""
+    settings.WEGWEISER_EXPORT_CACHE_SECONDS = 300
+    settings.WEGWEISER_EXPORT_CACHE_DIR = tmp_path
+    url = f"/api/hsds/export/{name}"
+    first = client.get(url)
+    with django_assert_max_num_queries(3):  # the token and the organisations' last change
+        again = client.get(url)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert len(list(tmp_path.iterdir())) == 1
+
+    offers[0].name = "Sprachcafé am Markt"
+    offers[0].save()
+    assert client.get(url).content != first.content
+
+    organisation = offers[1].organisation
+    organisation.name = "Neuer Trägername"
+    organisation.save()
+    renamed = client.get(url).content
+    assert renamed != first.content
+    if name != "offers.xlsx":  # a zip file: its text is compressed
+        assert "Neuer Trägername".encode() in renamed
