@@ -11,6 +11,7 @@ from wegweiser.core.models import Language, LifeArea, Municipality
 
 from . import consent
 from .constants import (
+    ERROR_DOCUMENT_SIZE,
     ERROR_NOTICE_REQUIRED,
     BarrierKind,
     CaseOutcome,
@@ -73,8 +74,21 @@ class IntakeForm(forms.Form):
         return data
 
 
+# A list of at most importer.MAX_ROWS intakes is well below this; a larger upload is refused
+# before it is read into memory.
+INTAKE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
 class IntakeImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > INTAKE_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                ERROR_DOCUMENT_SIZE % {"max": INTAKE_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
 
 
 class AssignForm(forms.Form):

@@ -118,6 +118,19 @@ def test_import_upload_page_shows_line_errors(setup, clerk, office, login):
     assert Intake.objects.count() == 1
 
 
+def test_import_upload_refuses_a_file_too_large_for_any_list(setup, clerk, office, login):
+    from wegweiser.cases.forms import INTAKE_IMPORT_MAX_BYTES
+
+    raw = _csv(setup, ("C1", "Gut", "X", {})).encode()
+    raw += b"\n" * (INTAKE_IMPORT_MAX_BYTES - len(raw) + 1)
+    response = login(clerk).post(
+        reverse("backoffice:intake-import"), {"file": SimpleUploadedFile("l.csv", raw)}
+    )
+    assert response.status_code == 400
+    assert "Die Datei ist größer als 5 MB." in response.content.decode()
+    assert not Intake.objects.exists()
+
+
 def test_import_command(setup, clerk, office, tmp_path):
     path = tmp_path / "liste.csv"
     path.write_bytes(_csv(setup, ("D1", "Gut", "X", {})).encode())
