@@ -75,7 +75,7 @@ class IntakeForm(forms.Form):
 
 
 # A list of at most importer.MAX_ROWS intakes is well below this; a larger upload is refused
-# before it is read into memory.
+# before the importer decodes and parses it.
 INTAKE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
