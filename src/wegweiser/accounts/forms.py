@@ -1,7 +1,12 @@
+import logging
+import threading
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from wegweiser.core.selectors import municipality_list
@@ -19,6 +24,50 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("E-mail address or password is not correct."),
         "inactive": _("This account is inactive."),
     }
+
+
+logger = logging.getLogger(__name__)
+
+
+def _deliver(message: EmailMultiAlternatives) -> None:
+    try:
+        message.send()
+    except Exception:
+        # Nobody waits for the answer; the log says the mail was not sent.
+        logger.exception("Password-reset mail could not be sent")
+
+
+class BackgroundPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the mail handed to the mail server after the answer.
+
+    The page answers the same for every address; sending in the request would still tell
+    by its duration whether an account exists (a mail server takes tens of milliseconds to
+    seconds). The mail is rendered here, in the request's language, and sent by a thread
+    (`WEGWEISER_MAIL_IN_BACKGROUND`; the tests send at once).
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(
+                loader.render_to_string(html_email_template_name, context), "text/html"
+            )
+        if getattr(settings, "WEGWEISER_MAIL_IN_BACKGROUND", True):
+            threading.Thread(
+                target=_deliver, args=(message,), name="wegweiser-reset-mail", daemon=True
+            ).start()
+        else:
+            _deliver(message)
 
 
 class TokenForm(forms.Form):

@@ -18,7 +18,13 @@ from wegweiser.core.redirects import safe_next
 from wegweiser.privacy.services import audit_log
 
 from . import services
-from .forms import EmailAuthenticationForm, InvitationAcceptForm, ProfileForm, TokenForm
+from .forms import (
+    BackgroundPasswordResetForm,
+    EmailAuthenticationForm,
+    InvitationAcceptForm,
+    ProfileForm,
+    TokenForm,
+)
 from .selectors import two_factor_device_confirmed
 from .twofactor import totp_qr_svg
 
@@ -122,6 +128,7 @@ def _b32(device: TOTPDevice) -> str:
 
 
 class PasswordResetView(PublicViewMixin, auth_views.PasswordResetView):
+    form_class = BackgroundPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

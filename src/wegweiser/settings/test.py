@@ -30,8 +30,10 @@ WEGWEISER_EXPORT_CACHE_SECONDS = 0
 WEGWEISER_EXPORT_CACHE_DIR = Path(tempfile.mkdtemp(prefix="wegweiser-exports-"))
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
-# Imports from the upload page run in the request, not in a background thread.
+# Imports from the upload page and password-reset mails run in the request, not in a
+# background thread.
 WEGWEISER_IMPORT_IN_BACKGROUND = False
+WEGWEISER_MAIL_IN_BACKGROUND = False
 
 # Search snapshots are always rebuilt in the request that finds them outdated (tests of the
 # background builds switch it on).

@@ -125,6 +125,24 @@ def test_password_reset_sends_mail_only_for_existing_accounts(client, bob):
     assert "/accounts/password-reset/" in mail.outbox[0].body
 
 
+def test_password_reset_mail_leaves_after_the_answer(client, bob, settings, monkeypatch):
+    """The answer must not wait for the mail server: its duration would tell whether an
+    account exists. The mail goes out from a thread, rendered in the request's language."""
+    import threading
+
+    settings.WEGWEISER_MAIL_IN_BACKGROUND = True
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    response = client.post(
+        reverse("accounts:password-reset"), {"email": bob.email}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert response.status_code == 302
+    assert mail.outbox == [] and len(started) == 1
+    started[0].run()
+    assert len(mail.outbox) == 1
+    assert "/accounts/password-reset/" in mail.outbox[0].body
+
+
 def test_profile_language_switches_backoffice_language(bob, login):
     client = login(bob)
     client.post(reverse("accounts:profile"), {"full_name": "Bob", "language": "en"})
