@@ -131,8 +131,21 @@ class ContactForm(forms.Form):
     email = forms.EmailField(required=False, label=_("e-mail address"))
 
 
-ScheduleFormSet = forms.formset_factory(ScheduleForm, extra=2, can_delete=True, max_num=30)
-ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True, max_num=20)
+class ScheduleBaseFormSet(forms.BaseFormSet):
+    # Names the rows: in the legend of each row's fieldset and in the error summary.
+    legend = _("Opening time")
+
+
+class ContactBaseFormSet(forms.BaseFormSet):
+    legend = _("Contact")
+
+
+ScheduleFormSet = forms.formset_factory(
+    ScheduleForm, formset=ScheduleBaseFormSet, extra=2, can_delete=True, max_num=30
+)
+ContactFormSet = forms.formset_factory(
+    ContactForm, formset=ContactBaseFormSet, extra=1, can_delete=True, max_num=20
+)
 
 
 class TranslationForm(forms.Form):

@@ -51,3 +51,37 @@ def test_server_error_page_marks_its_english_parts():
     assert '<html lang="de">' in html
     assert '<span lang="en">An error occurred</span>' in html
     assert '<span lang="en">Please try again later.</span>' in html
+
+
+def summary_of(html: str) -> str:
+    match = re.search(r'<div class="error-summary".*?</ul>', html, re.S)
+    assert match, "no error summary"
+    return match.group(0)
+
+
+def test_error_summary_links_each_error_to_its_field_and_the_group_to_its_first_box():
+    # WCAG 3.3.1 and 2.4.3: one list of all errors at the top, each a link to the field.
+    form = GroupForm(data={"name": "x"})
+    form.add_error(None, "Das Angebot gibt es schon.")
+    html = render_to_string("partials/form.html", {"form": form})
+    summary = summary_of(html)
+    assert html.count('class="error-summary"') == 1
+    assert html.index('class="error-summary"') < html.index("<label")
+    assert 'tabindex="-1"' in summary and 'role="alert"' in summary
+    assert "<h2" in summary
+    assert '<a href="#id_name">Name: Zu kurz.</a>' in summary
+    assert '<a href="#id_name">Name: Enthält ein verbotenes Wort.</a>' in summary
+    # A fieldset has no <label for>: the link goes to its first box.
+    assert '<a href="#id_areas_0">Lebensbereiche: ' in summary
+    assert 'id="id_areas_0"' in html
+    # An error of the whole form is listed, not linked.
+    assert "<li>Das Angebot gibt es schon.</li>" in summary
+    # The inline errors stay.
+    assert 'id="id_name_error"' in html and 'id="id_areas_error"' in html
+
+
+def test_error_summary_is_absent_for_a_valid_or_unbound_form():
+    assert "error-summary" not in render_to_string("partials/form.html", {"form": GroupForm()})
+    valid = forms.Form(data={})
+    assert valid.is_valid()
+    assert "error-summary" not in render_to_string("partials/form.html", {"form": valid})

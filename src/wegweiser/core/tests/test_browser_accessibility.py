@@ -137,3 +137,45 @@ def test_map_controls_speak_the_page_language_and_the_keyboard_leaves_the_map(si
             break
     else:
         pytest.fail("Tab never left the map for the list of places")
+
+
+def _send_incomplete_suggestion(page, url):
+    page.goto(url)
+    page.fill("#id_name", "Nähcafé")
+    page.fill("#id_contact_email", "not-an-address")
+    page.click("form[method=post] button[type=submit]")
+    page.wait_for_selector(".error-summary")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("de", "Es gibt ein Problem"), ("ar", "توجد مشكلة")]
+)
+def test_form_errors_are_summarised_focused_linked_and_pass_axe(
+    site, browser, axe, language, heading
+):
+    # WCAG 3.3.1, 3.3.3, 2.4.3: after sending, the focus is on the list of problems, and each
+    # problem leads to its field. This context enforces the CSP: the static script must run.
+    url = f"{site['url']}/{language}/angebote/vorschlagen/"
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    _send_incomplete_suggestion(page, url)
+    page.wait_for_function("document.activeElement.matches('.error-summary')")
+    summary = page.locator(".error-summary")
+    assert summary.locator("[role=alert] h2").inner_text() == heading
+    assert summary.is_visible()
+    first_link = summary.locator("a").first
+    target = first_link.get_attribute("href").removeprefix("#")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.error-summary') !== null")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == target
+    # The inline error is still next to the field.
+    assert page.locator(f"#{target}_error").is_visible()
+    context.close()
+    # axe-core is injected: this context lets it past the CSP.
+    context = browser.new_context(bypass_csp=True, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    _send_incomplete_suggestion(page, url)
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()

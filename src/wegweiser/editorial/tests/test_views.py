@@ -280,3 +280,27 @@ def test_location_create_and_edit_audited(district, offer_a, org_a, bob, login):
     assert location.street == "Kirchstraße 5"
     assert AuditEvent.objects.filter(action="offers.location.created").count() == 1
     assert AuditEvent.objects.filter(action="offers.location.updated").count() == 1
+
+
+def test_bad_input_is_listed_in_one_error_summary_linked_to_the_fields(offer_a, bob, login):
+    # WCAG 3.3.1 and 2.4.3: the summary replaces "Please correct the marked fields" and links
+    # every error, in the formsets too, to its input; a checkbox group to its first box.
+    client = login(bob)
+    data = form_data(offer_a, name="", **{"schedules-0-closes_at": "08:00"})
+    del data["life_areas"]
+    body = client.post(edit_url(offer_a), data).content.decode()
+    assert body.count('class="error-summary"') == 1
+    summary = body[
+        body.index('class="error-summary"') : body.index(
+            "</ul>", body.index('class="error-summary"')
+        )
+    ]
+    assert "Es gibt ein Problem" in summary
+    assert '<a href="#id_name">' in summary
+    assert '<a href="#id_life_areas_0">' in summary and 'id="id_life_areas_0"' in body
+    assert '<a href="#id_schedules-0-closes_at">Öffnungszeit 1 – ' in summary
+    assert str(ERROR_TIMES) in summary
+    assert 'id="id_schedules-0-closes_at"' in body
+    assert "Bitte korrigieren" not in body
+    # The summary sits at the top of the form, before its first field.
+    assert body.index('class="error-summary"') < body.index('id="id_name"')

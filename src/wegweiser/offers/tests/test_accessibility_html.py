@@ -77,3 +77,31 @@ def test_offer_handout_is_a_tagged_pdf_with_its_language(client, course, languag
     assert b"/Marked true" in text
     assert f"/Lang ({language})".encode() in text
     assert b"/DisplayDocTitle true" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("de", "Es gibt ein Problem"), ("ar", "توجد مشكلة")]
+)
+def test_suggestion_form_with_errors_links_the_summary_to_the_fields(
+    client, district, language, heading
+):
+    # WCAG 3.3.1: the public form lists its errors at the top, each linked to its field.
+    with translation.override(language):
+        url = reverse("offers:offer-suggest")
+    html = client.post(url, {"name": "Nähcafé", "contact_email": "not-an-address"}).content.decode()
+    summary = re.search(r'<div class="error-summary".*?</ul>', html, re.S).group(0)
+    assert heading in summary
+    for field in ["provider_name", "description", "contact_email"]:
+        assert f'<a href="#id_{field}">' in summary, field
+        assert f'id="id_{field}"' in html
+    assert 'href="#id_name"' not in summary
+    # The inline error stays next to the field.
+    assert 'id="id_contact_email_error"' in html
+
+
+def test_feedback_form_without_a_message_links_the_summary_to_it(client, district):
+    offer = OfferFactory()
+    url = reverse("offers:offer-feedback", kwargs={"uuid": offer.uuid})
+    html = client.post(url, {"message": ""}).content.decode()
+    assert html.count('class="error-summary"') == 1
+    assert '<a href="#id_message">' in html
