@@ -179,3 +179,24 @@ def test_form_errors_are_summarised_focused_linked_and_pass_axe(
     assert axe(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+def test_skip_the_map_link_appears_on_focus_and_leads_past_the_markers(site, page):
+    # WCAG 2.4.1: from the link before the map, one Enter and one Tab reach the list of places.
+    page.goto(f"{site['url']}/ar/karte/")
+    page.wait_for_selector("#offer-map:not([hidden])")
+    link = page.locator(".skip-map")
+    assert link.bounding_box()["width"] <= 1  # hidden until it has the focus
+    link.focus()
+    assert link.bounding_box()["width"] > 20
+    assert link.inner_text() == "تخطي الخريطة"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "map-places"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.map-list') !== null")
+    # On an offer's page the link leads to what follows its small map.
+    page.goto(f"{site['url']}/de/angebote/{site['course'].uuid}/")
+    page.wait_for_selector("#offer-map:not([hidden])")
+    page.locator(".skip-map").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "gp-title"

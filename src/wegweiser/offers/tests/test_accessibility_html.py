@@ -105,3 +105,28 @@ def test_feedback_form_without_a_message_links_the_summary_to_it(client, distric
     html = client.post(url, {"message": ""}).content.decode()
     assert html.count('class="error-summary"') == 1
     assert '<a href="#id_message">' in html
+
+
+def test_map_page_has_a_skip_link_to_the_list_of_places(client, course):
+    # WCAG 2.4.1: keyboard users need not tab through every marker of the map.
+    html = client.get(reverse("offers:offer-map")).content.decode()
+    assert re.search(r'<a class="skip-map" href="#map-places"[^>]*>Karte überspringen</a>', html)
+    assert html.index('href="#map-places"') < html.index('id="offer-map"')
+    assert re.search(r'<h2 id="map-places" tabindex="-1">', html)
+
+
+@pytest.mark.parametrize(
+    ("good_practice", "target"), [(False, "offer-actions"), (True, "gp-title")]
+)
+def test_offer_map_has_a_skip_link_to_the_next_section(client, course, good_practice, target):
+    if good_practice:
+        course.is_good_practice = True
+        course.good_practice_story = "Seit 2019 lernen hier jede Woche zwanzig Frauen."
+        course.save()
+    html = client.get(reverse("offers:offer-detail", kwargs={"uuid": course.uuid})).content.decode()
+    link = f'<a class="skip-map" href="#{target}"'
+    assert link in html
+    assert html.index(link) < html.index('id="offer-map"')
+    # The target follows the map and takes the focus.
+    assert re.search(rf'id="{target}" tabindex="-1"', html)
+    assert html.index('id="offer-map"') < html.index(f'id="{target}"')

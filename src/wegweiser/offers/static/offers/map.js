@@ -8,6 +8,8 @@
   if (!container || !dataElement || typeof L === "undefined") { return; }
   var points = JSON.parse(dataElement.textContent);
   container.hidden = false;
+  // The link past the map is only useful, and only shown, when there is a map to skip.
+  document.querySelectorAll("[data-skip-map]").forEach(function (link) { link.hidden = false; });
   var map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
   // Leaflet's own controls speak English: their names come from the page, in its language.
   L.control.zoom({
