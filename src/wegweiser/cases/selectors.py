@@ -469,11 +469,18 @@ def organisation_get_by_uuid(*, uuid: Any) -> Organisation | None:
 REFERRAL_PICKER_RESULTS = 20
 
 
-def offers_for_referral(*, query: str) -> list:
-    """Published, active offers matching `query`, best first, for the referral picker (the public search
-    engine: words, synonyms, typos, other languages); nothing without a query, so that the
-    picker scales to any number of offers."""
+def _referable_offers():
+    """Offers a person may be referred to: in the public directory (published) and running
+    (active; not a draft nobody reviewed, not closed for now)."""
     from wegweiser.offers.models import Offer
+
+    return Offer.objects.filter(is_published=True, status=OfferStatus.ACTIVE)
+
+
+def offers_for_referral(*, query: str) -> list:
+    """Referable offers matching `query`, best first, for the referral picker (the public
+    search engine: words, synonyms, typos, other languages); nothing without a query, so that
+    the picker scales to any number of offers."""
     from wegweiser.search.selectors import search_ranked
 
     query = " ".join(query.split())[:200]
@@ -483,9 +490,8 @@ def offers_for_referral(*, query: str) -> list:
     ranked = ranked[: REFERRAL_PICKER_RESULTS * 3]
     offers = {
         offer.pk: offer
-        for offer in Offer.objects.filter(
-            pk__in=ranked, is_published=True, status=OfferStatus.ACTIVE
-        )
+        for offer in _referable_offers()
+        .filter(pk__in=ranked)
         .select_related("organisation")
         .only("uuid", "name", "organisation__name")
     }
@@ -493,7 +499,5 @@ def offers_for_referral(*, query: str) -> list:
 
 
 def offer_for_referral(*, uuid: Any) -> Any:
-    """The published, active offer with this uuid, or None."""
-    from wegweiser.offers.models import Offer
-
-    return Offer.objects.filter(uuid=uuid, is_published=True, status=OfferStatus.ACTIVE).first()
+    """The referable offer with this uuid, or None."""
+    return _referable_offers().filter(uuid=uuid).first()
