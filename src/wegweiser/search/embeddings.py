@@ -9,6 +9,13 @@ computed, every function here reports "nothing" and the search runs on full text
 Vectors live in `SearchPassage.vector` (float32 bytes). Each process keeps one matrix per kind
 (int8 with IVF lists when large, see VectorIndex) and reloads it only when the `vectors`
 change token moved (one cheap query per search; a random token, see tokens.py).
+
+Beside its vector a passage keeps the model's "latent terms" (`SearchPassage.terms`, ADR 0009
+addendum of 2026-12-05): the sparse head bundled with the model (`sae.bin`) maps the text to
+16,384 concepts that languages share, of which the strongest TERMS are stored. For a query
+that is not in German, a passage's similarity is its cosine plus LATENT_WEIGHT × the cosine of
+their latent terms: a second opinion that the measured benchmarks found for the newcomers'
+languages (bench/RESULTS.md).
 """
 
 import hashlib
@@ -22,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from .models import SearchPassage
 from .text import tokens
@@ -54,6 +62,13 @@ TITLE_WEIGHT = 0.2
 # queries (hubness), and an empty page holds no answer. Its similarity counts this much less,
 # about the margin between an answer and its near misses. Its words still find it in full.
 TITLE_ONLY_DISCOUNT = 0.03
+# Latent terms kept per passage (the strongest; 128 ranked as well as 256 in
+# bench/RESULTS.md, 64 lower) and their share in a passage's similarity to a query not in
+# German (0.3 measured; German queries lose a little with them and keep the vectors alone).
+TERMS = 128
+TERMS_BYTES = 4 * TERMS  # packed: uint16 indexes, then float16 weights
+LATENT_WEIGHT = 0.3
+SPARSE_DIMENSIONS = 16_384  # of the bundled sparse head (indexes fit in uint16)
 
 
 def _load() -> Any:
@@ -145,6 +160,15 @@ def available() -> bool:
     return np is not None and _load() is not None
 
 
+def terms_available() -> bool:
+    """Whether passages get latent terms: the model has its sparse head and the setting
+    `SEARCH_LATENT_TERMS` (WEGWEISER_SEARCH_LATENT_TERMS, default on) does not switch them
+    off (they double the time to embed a passage)."""
+    if not getattr(settings, "SEARCH_LATENT_TERMS", True) or not available():
+        return False
+    return bool(getattr(_load(), "has_sparse", False))
+
+
 # Passages ------------------------------------------------------------------------------------
 
 
@@ -189,28 +213,32 @@ def _cache_path() -> str | None:
     )
 
 
-def _cache_get(hashes: list[str]) -> dict[str, bytes]:
+CACHE_TABLES = ("vectors", "terms")
+
+
+def _cache_get(hashes: list[str], table: str = "vectors") -> dict[str, bytes]:
     path = _cache_path()
-    if not path or not os.path.exists(path):
+    if table not in CACHE_TABLES or not path or not os.path.exists(path):
         return {}
     with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (hash TEXT PRIMARY KEY, vector BLOB)")
         found = {}
         for start in range(0, len(hashes), 500):
             part = hashes[start : start + 500]
             marks = ",".join("?" * len(part))
             found.update(
-                db.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({marks})", part)  # noqa: S608 - only placeholders
+                db.execute(f"SELECT hash, vector FROM {table} WHERE hash IN ({marks})", part)  # noqa: S608 - a fixed table name and placeholders
             )
         return found
 
 
-def _cache_put(items: dict[str, bytes]) -> None:
+def _cache_put(items: dict[str, bytes], table: str = "vectors") -> None:
     path = _cache_path()
-    if not path or not items:
+    if table not in CACHE_TABLES or not path or not items:
         return
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB)")
-        db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", list(items.items()))
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (hash TEXT PRIMARY KEY, vector BLOB)")
+        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", list(items.items()))  # noqa: S608 - a fixed table name
 
 
 def embed_passages(texts: list[str]) -> list[bytes]:
@@ -231,6 +259,61 @@ def embed_passages(texts: list[str]) -> list[bytes]:
         _cache_put(new)
         cached.update(new)
     return [cached[h] for h in hashes]
+
+
+def terms_hash(text: str) -> str:
+    return hashlib.sha256(f"{MODEL_NAME}|terms{TERMS}|{text}".encode()).hexdigest()
+
+
+def terms_pack(index: Any, weight: Any) -> bytes:
+    """Latent terms as bytes: TERMS uint16 indexes, then TERMS float16 weights (L2-normalised;
+    fewer terms are padded with weight 0)."""
+    packed_index = np.zeros(TERMS, dtype="<u2")
+    packed_weight = np.zeros(TERMS, dtype="<f2")
+    count = min(TERMS, len(index))
+    weight = np.asarray(weight[:count], dtype=np.float32)
+    norm = float(np.linalg.norm(weight))
+    packed_index[:count] = np.asarray(index[:count])
+    if norm > 0:
+        packed_weight[:count] = weight / norm
+    return packed_index.tobytes() + packed_weight.tobytes()
+
+
+def terms_unpack(blob: bytes) -> tuple[Any, Any]:
+    return (
+        np.frombuffer(blob, dtype="<u2", count=TERMS),
+        np.frombuffer(blob, dtype="<f2", count=TERMS, offset=2 * TERMS),
+    )
+
+
+def _latent_terms(model: Any, text: str) -> bytes:
+    index, weight = model.sparse(text, top_k=TERMS, fmt="indices")
+    return terms_pack(index, weight)
+
+
+def terms_passages(texts: list[str]) -> list[bytes]:
+    """The latent terms of each passage, packed; from the file cache when it has them."""
+    if not texts or not terms_available():
+        return []
+    hashes = [terms_hash(t) for t in texts]
+    cached = _cache_get(hashes, table="terms")
+    missing = [i for i, h in enumerate(hashes) if h not in cached]
+    if missing:
+        model = _load()
+        _threads.apply()
+        new = {hashes[i]: _latent_terms(model, texts[i]) for i in missing}
+        _cache_put(new, table="terms")
+        cached.update(new)
+    return [cached[h] for h in hashes]
+
+
+@lru_cache(maxsize=512)
+def query_terms(text: str):
+    """The query's latent terms as (indexes, weights), or None (cached like `embed_query`)."""
+    if np is None or not tokens(text) or not terms_available():
+        return None
+    _threads.apply()
+    return terms_unpack(_latent_terms(_load(), text[:2000]))
 
 
 @lru_cache(maxsize=512)
@@ -260,22 +343,33 @@ def generation() -> int | None:
 def embed_missing(
     *, batch_size: int = 16, limit: int | None = None, progress: Callable | None = None
 ) -> int:
-    """Compute the vectors that are still missing; returns how many were written."""
+    """Compute the vectors and latent terms that are still missing; returns how many passages
+    were written."""
     if not available():
         return 0
-    pending = SearchPassage.objects.filter(vector__isnull=True).order_by("pk")
+    with_terms = terms_available()
+    missing = (
+        Q(vector__isnull=True) | Q(terms__isnull=True) if with_terms else Q(vector__isnull=True)
+    )
+    pending = SearchPassage.objects.filter(missing).order_by("pk")
     total = pending.count() if limit is None else min(limit, pending.count())
     done = 0
     while done < total:
-        batch = list(pending.values_list("pk", "text")[: min(batch_size, total - done)])
+        batch = list(pending.values_list("pk", "text", "vector")[: min(batch_size, total - done)])
         if not batch:
             break
-        vectors = embed_passages([text for _pk, text in batch])
-        if not vectors:
+        texts = [text for _pk, text, _vector in batch]
+        without = [i for i, (_pk, _text, vector) in enumerate(batch) if vector is None]
+        vectors = dict(zip(without, embed_passages([texts[i] for i in without]), strict=False))
+        if len(vectors) < len(without):
             break
+        terms = terms_passages(texts) if with_terms else []
         with transaction.atomic():
-            for (pk, _text), vector in zip(batch, vectors, strict=True):
-                SearchPassage.objects.filter(pk=pk).update(vector=vector)
+            for i, (pk, _text, _vector) in enumerate(batch):
+                fields = {"vector": vectors[i]} if i in vectors else {}
+                if terms:
+                    fields["terms"] = terms[i]
+                SearchPassage.objects.filter(pk=pk).update(**fields)
             generation_bump()
         done += len(batch)
         if progress:
@@ -538,9 +632,44 @@ class _Matrix:
     def __init__(self, ids: list[str], vectors: Any, start: Any, end: Any, title: Any, body: Any):
         self.ids, self.vectors = ids, vectors
         self.start, self.end, self.title, self.body = start, end, title, body
+        # The latent terms as an inverted index, when every row has them: the rows holding
+        # term t are term_rows[term_start[t]:term_start[t + 1]], with their weights.
+        self.term_start: Any = None
+        self.term_rows: Any = None
+        self.term_weights: Any = None
 
     def __len__(self) -> int:
         return len(self.vectors)
+
+    @property
+    def has_terms(self) -> bool:
+        return self.term_start is not None
+
+    def index_terms(self, packed: Any) -> None:
+        """Invert the rows' packed latent terms (uint8, one row of TERMS_BYTES per passage)."""
+        index = packed[:, : 2 * TERMS].copy().view("<u2").ravel()
+        weights = packed[:, 2 * TERMS :].copy().view("<f2").ravel()
+        order = np.argsort(index, kind="stable")
+        self.term_rows = (order // TERMS).astype(np.int32)
+        self.term_weights = weights[order].astype(np.float32)
+        self.term_start = np.zeros(SPARSE_DIMENSIONS + 1, dtype=np.int64)
+        np.cumsum(np.bincount(index, minlength=SPARSE_DIMENSIONS), out=self.term_start[1:])
+
+    def similarities(self, query_vector: Any, query_terms: Any = None) -> Any:
+        """Every row's cosine with the query, plus LATENT_WEIGHT × the cosine of their latent
+        terms when both have them (a few hundred postings per query term: well under a
+        millisecond for 20,000 passages)."""
+        scores = self.vectors @ query_vector
+        if query_terms is None or not self.has_terms:
+            return scores
+        index, weight = query_terms
+        starts, ends = self.term_start[index], self.term_start[index.astype(np.int64) + 1]
+        postings = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        if not postings.size:
+            return scores
+        products = np.repeat(weight.astype(np.float32), ends - starts) * self.term_weights[postings]
+        latent = np.bincount(self.term_rows[postings], weights=products, minlength=len(scores))
+        return scores + LATENT_WEIGHT * latent.astype(np.float32)
 
 
 def _load_matrix(kind: str) -> _Matrix:
@@ -548,18 +677,24 @@ def _load_matrix(kind: str) -> _Matrix:
     rows = (
         SearchPassage.objects.filter(document__kind=kind, vector__isnull=False)
         .order_by("document_id", "-is_title", "position")
-        .values_list("document_id", "document__object_id", "is_title", "vector")
+        .values_list("document_id", "document__object_id", "is_title", "vector", "terms")
     )
     ids: list[str] = []
     blobs: list[bytes] = []
+    terms: list[bytes] = []
     starts: list[int] = []
     ends: list[int] = []
     titles: list[int] = []
     body_rows: list[int] = []
     last = None
-    for document_id, object_id, is_title, blob in rows.iterator(chunk_size=2000):
+    for document_id, object_id, is_title, blob, packed in rows.iterator(chunk_size=2000):
         if blob is None or len(blob) != DIMENSIONS * 4:
             continue
+        if terms is not None:
+            if packed is not None and len(packed) == TERMS_BYTES:
+                terms.append(bytes(packed))
+            else:
+                terms = None  # only when every passage has them (none are read otherwise)
         if document_id != last:
             last = document_id
             ids.append(object_id)
@@ -587,6 +722,10 @@ def _load_matrix(kind: str) -> _Matrix:
         np.asarray(titles, dtype=np.int64),
         np.asarray(body_rows, dtype=np.int64),
     )
+    if terms:
+        matrix.index_terms(
+            np.frombuffer(b"".join(terms), dtype=np.uint8).reshape(len(terms), TERMS_BYTES)
+        )
     return matrix
 
 
@@ -642,9 +781,14 @@ def _top_documents(ids: list[str], combined: Any, limit: int) -> list[tuple[str,
 
 
 def semantic_ranking(
-    *, kind: str, query: str, limit: int = 100, probe: int = IVF_PROBE
+    *, kind: str, query: str, limit: int = 100, probe: int = IVF_PROBE, latent_terms: bool = False
 ) -> list[tuple[str, float]]:
-    """Object ids of `kind` by similarity to the query: best passage plus a share of the title."""
+    """Object ids of `kind` by similarity to the query: best passage plus a share of the title.
+
+    `latent_terms`: add the latent terms' similarity (queries not in German), where every
+    passage has them and the index is exact (the IVF index of a large installation keeps
+    vectors only: 128 terms per passage would cost more memory than its int8 vectors).
+    """
     if np is None:
         return []
     matrix = _matrix(kind)
@@ -655,7 +799,9 @@ def semantic_ranking(
         return []
     if isinstance(matrix, VectorIndex):
         return _best_documents(matrix, query_vector, limit, probe)
-    return _top_documents(matrix.ids, document_scores(matrix, matrix.vectors @ query_vector), limit)
+    terms = query_terms(query) if latent_terms and matrix.has_terms else None
+    scores = matrix.similarities(query_vector, terms)
+    return _top_documents(matrix.ids, document_scores(matrix, scores), limit)
 
 
 # IVF: documents whose titles are scored, per result wanted (at least PRESELECT_MIN).

@@ -79,7 +79,9 @@ class SearchPassage(models.Model):
     Long pages answer many questions further down; one vector per passage finds them, and a
     document scores with its best passage plus a share of its title's similarity (the title
     alone is a passage of its own, `is_title`; ADR 0009). `vector` is float32 bytes (384
-    dimensions), empty until `manage.py embed` or the after-commit hook has computed it.
+    dimensions), empty until `manage.py embed` or the after-commit hook has computed it;
+    `terms` the model's latent terms beside it (`embeddings.terms_pack`: 128 uint16 indexes and
+    128 float16 weights), computed with it.
     """
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="passages")
@@ -88,6 +90,7 @@ class SearchPassage(models.Model):
     text = models.TextField()
     text_hash = models.CharField(max_length=64, db_index=True)
     vector = models.BinaryField(null=True, blank=True)
+    terms = models.BinaryField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -100,7 +103,12 @@ class SearchPassage(models.Model):
                 fields=["id"],
                 condition=models.Q(vector__isnull=True),
                 name="search_passage_pending",
-            )
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(terms__isnull=True),
+                name="search_passage_terms_pending",
+            ),
         ]
 
     def __str__(self) -> str:

