@@ -210,7 +210,10 @@ def main() -> None:
                 metrics([source[o] for o, _s in embedding_baseline("page", question)], answer)
             )
             semantic = embeddings.semantic_ranking(
-                kind="page", query=question, limit=selectors.SEMANTIC_CANDIDATES
+                kind="page",
+                query=question,
+                limit=selectors.SEMANTIC_CANDIDATES,
+                latent_terms=language != "de",  # as the API: not for German questions
             )
             results[("(component) Wegweiser semantic (best passage + title)", language)].append(
                 metrics([source[o] for o, _s in semantic], answer)

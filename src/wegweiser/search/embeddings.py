@@ -62,10 +62,11 @@ TITLE_WEIGHT = 0.2
 # queries (hubness), and an empty page holds no answer. Its similarity counts this much less,
 # about the margin between an answer and its near misses. Its words still find it in full.
 TITLE_ONLY_DISCOUNT = 0.03
-# Latent terms kept per passage (the strongest; 128 ranked as well as 256 in
-# bench/RESULTS.md, 64 lower) and their share in a passage's similarity to a query not in
-# German (0.3 measured; German queries lose a little with them and keep the vectors alone).
-TERMS = 128
+# Latent terms kept per text (the strongest, as the sparse head gives them: a question has
+# about 120, a passage 200-250; with 128 per passage long pages ranked lower, bench/RESULTS.md)
+# and their share in a passage's similarity to a query not in German (0.3 measured; German
+# queries lose a little with them and keep the vectors alone).
+TERMS = 256
 TERMS_BYTES = 4 * TERMS  # packed: uint16 indexes, then float16 weights
 LATENT_WEIGHT = 0.3
 SPARSE_DIMENSIONS = 16_384  # of the bundled sparse head (indexes fit in uint16)
@@ -633,7 +634,8 @@ class _Matrix:
         self.ids, self.vectors = ids, vectors
         self.start, self.end, self.title, self.body = start, end, title, body
         # The latent terms as an inverted index, when every row has them: the rows holding
-        # term t are term_rows[term_start[t]:term_start[t + 1]], with their weights.
+        # term t are term_rows[term_start[t]:term_start[t + 1]], with their weights (6 bytes
+        # per term and passage: 30 MB at 20,000 passages).
         self.term_start: Any = None
         self.term_rows: Any = None
         self.term_weights: Any = None
@@ -649,9 +651,12 @@ class _Matrix:
         """Invert the rows' packed latent terms (uint8, one row of TERMS_BYTES per passage)."""
         index = packed[:, : 2 * TERMS].copy().view("<u2").ravel()
         weights = packed[:, 2 * TERMS :].copy().view("<f2").ravel()
+        rows = np.repeat(np.arange(len(packed), dtype=np.int32), TERMS)
+        used = weights != 0  # not the padding of texts with fewer terms
+        index, weights, rows = index[used], weights[used], rows[used]
         order = np.argsort(index, kind="stable")
-        self.term_rows = (order // TERMS).astype(np.int32)
-        self.term_weights = weights[order].astype(np.float32)
+        self.term_rows = rows[order]
+        self.term_weights = weights[order]  # float16
         self.term_start = np.zeros(SPARSE_DIMENSIONS + 1, dtype=np.int64)
         np.cumsum(np.bincount(index, minlength=SPARSE_DIMENSIONS), out=self.term_start[1:])
 
@@ -663,11 +668,13 @@ class _Matrix:
         if query_terms is None or not self.has_terms:
             return scores
         index, weight = query_terms
+        index, weight = index[weight != 0], weight[weight != 0]
         starts, ends = self.term_start[index], self.term_start[index.astype(np.int64) + 1]
         postings = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
         if not postings.size:
             return scores
-        products = np.repeat(weight.astype(np.float32), ends - starts) * self.term_weights[postings]
+        weights = self.term_weights[postings].astype(np.float32)
+        products = np.repeat(weight.astype(np.float32), ends - starts) * weights
         latent = np.bincount(self.term_rows[postings], weights=products, minlength=len(scores))
         return scores + LATENT_WEIGHT * latent.astype(np.float32)
 

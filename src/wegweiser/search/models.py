@@ -80,8 +80,8 @@ class SearchPassage(models.Model):
     document scores with its best passage plus a share of its title's similarity (the title
     alone is a passage of its own, `is_title`; ADR 0009). `vector` is float32 bytes (384
     dimensions), empty until `manage.py embed` or the after-commit hook has computed it;
-    `terms` the model's latent terms beside it (`embeddings.terms_pack`: 128 uint16 indexes and
-    128 float16 weights), computed with it.
+    `terms` the model's latent terms beside it (`embeddings.terms_pack`: 256 uint16 indexes and
+    256 float16 weights), computed with it.
     """
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="passages")
