@@ -287,6 +287,12 @@ def terms_unpack(blob: bytes) -> tuple[Any, Any]:
     )
 
 
+def terms_rows(packed: bytes) -> tuple[Any, Any]:
+    """The latent terms of joined `terms_pack` results: indexes and weights, one row each."""
+    rows = np.frombuffer(packed, dtype=np.uint8).reshape(-1, TERMS_BYTES)
+    return rows[:, : 2 * TERMS].copy().view("<u2"), rows[:, 2 * TERMS :].copy().view("<f2")
+
+
 def _latent_terms(model: Any, text: str) -> bytes:
     index, weight = model.sparse(text, top_k=TERMS, fmt="indices")
     return terms_pack(index, weight)
@@ -419,6 +425,9 @@ class VectorIndex:
         self.is_title = None  # bool per passage: a title passage (ADR 0009)
         self.title_row = None  # per document: the row of its title passage, -1 without
         self.reusable = False  # built outside a transaction: a delta may start from it
+        # Every passage has latent terms in the database (read for the candidates of a query,
+        # not kept here: `_stored_latent`).
+        self.has_terms = False
         self.source = "full"
         self.seconds = 0.0
 
@@ -647,11 +656,11 @@ class _Matrix:
     def has_terms(self) -> bool:
         return self.term_start is not None
 
-    def index_terms(self, packed: Any) -> None:
-        """Invert the rows' packed latent terms (uint8, one row of TERMS_BYTES per passage)."""
-        index = packed[:, : 2 * TERMS].copy().view("<u2").ravel()
-        weights = packed[:, 2 * TERMS :].copy().view("<f2").ravel()
-        rows = np.repeat(np.arange(len(packed), dtype=np.int32), TERMS)
+    def index_terms(self, packed: bytes) -> None:
+        """Invert the rows' packed latent terms (`terms_pack` of each passage, joined)."""
+        index, weights = terms_rows(packed)
+        rows = np.repeat(np.arange(len(index), dtype=np.int32), TERMS)
+        index, weights = index.ravel(), weights.ravel()
         used = weights != 0  # not the padding of texts with fewer terms
         index, weights, rows = index[used], weights[used], rows[used]
         order = np.argsort(index, kind="stable")
@@ -730,9 +739,7 @@ def _load_matrix(kind: str) -> _Matrix:
         np.asarray(body_rows, dtype=np.int64),
     )
     if terms:
-        matrix.index_terms(
-            np.frombuffer(b"".join(terms), dtype=np.uint8).reshape(len(terms), TERMS_BYTES)
-        )
+        matrix.index_terms(b"".join(terms))
     return matrix
 
 
@@ -743,6 +750,13 @@ def _build_matrix(token, kind: str, previous):
     if found is None:
         count = SearchPassage.objects.filter(document__kind=kind, vector__isnull=False).count()
         found = _load_index(kind, token) if count > IVF_MIN else _load_matrix(kind)
+    if isinstance(found, VectorIndex):
+        found.has_terms = (
+            len(found) > 0
+            and not SearchPassage.objects.filter(
+                document__kind=kind, vector__isnull=False, terms__isnull=True
+            ).exists()
+        )
     return found
 
 
@@ -792,9 +806,10 @@ def semantic_ranking(
 ) -> list[tuple[str, float]]:
     """Object ids of `kind` by similarity to the query: best passage plus a share of the title.
 
-    `latent_terms`: add the latent terms' similarity (queries not in German), where every
-    passage has them and the index is exact (the IVF index of a large installation keeps
-    vectors only: 128 terms per passage would cost more memory than its int8 vectors).
+    `latent_terms`: add the latent terms' similarity (queries not in German) when every
+    passage has them: over all passages of the exact matrix, over the candidates of an IVF
+    index (their terms read from the database: in memory they would take four times the
+    memory of its int8 vectors).
     """
     if np is None:
         return []
@@ -804,9 +819,9 @@ def semantic_ranking(
     query_vector = embed_query(query)
     if query_vector is None:
         return []
-    if isinstance(matrix, VectorIndex):
-        return _best_documents(matrix, query_vector, limit, probe)
     terms = query_terms(query) if latent_terms and matrix.has_terms else None
+    if isinstance(matrix, VectorIndex):
+        return _best_documents(matrix, query_vector, limit, probe, terms)
     scores = matrix.similarities(query_vector, terms)
     return _top_documents(matrix.ids, document_scores(matrix, scores), limit)
 
@@ -816,10 +831,14 @@ PRESELECT = 4
 PRESELECT_MIN = 200
 
 
-def _best_documents(index: VectorIndex, query_vector, limit: int, probe: int = IVF_PROBE):
+def _best_documents(
+    index: VectorIndex, query_vector, limit: int, probe: int = IVF_PROBE, query_terms=None
+):
     """Like `document_scores` over the passages of the probed IVF lists: per document its
     best body passage and a share of its title (the title row is scored even when its list
-    was not probed), for the PRESELECT × limit documents nearest by a single passage."""
+    was not probed), for the PRESELECT × limit documents nearest by a single passage. With
+    `query_terms`, the latent terms of those documents' passages are added (read from the
+    database: a few hundred rows)."""
     positions, scores = index.scores(query_vector, probe)
     if positions is None:
         positions = np.arange(len(scores))
@@ -845,17 +864,50 @@ def _best_documents(index: VectorIndex, query_vector, limit: int, probe: int = I
         candidates = candidates[np.argpartition(-nearest[candidates], keep - 1)[:keep]]
     best = best[candidates]
     title = np.zeros(len(candidates), dtype=np.float32)
-    has_title = np.zeros(len(candidates), dtype=bool)
-    if index.title_row is not None:
-        rows = index.title_row[candidates]
-        has_title = rows >= 0
-        if has_title.any():
-            vectors = index.vectors[rows[has_title]].astype(np.float32)
-            if index.scales is not None:
-                vectors *= index.scales[rows[has_title]][:, None]
-            title[has_title] = vectors @ query_vector
+    title_rows = index.title_row[candidates] if index.title_row is not None else None
+    has_title = title_rows >= 0 if title_rows is not None else np.zeros(len(candidates), bool)
+    if has_title.any():
+        vectors = index.vectors[title_rows[has_title]].astype(np.float32)
+        if index.scales is not None:
+            vectors *= index.scales[title_rows[has_title]][:, None]
+        title[has_title] = vectors @ query_vector
+    if query_terms is not None and index.has_terms:
+        slot = np.full(len(index.object_ids), -1, dtype=np.int64)
+        slot[candidates] = np.arange(len(candidates))
+        slots = slot[documents]
+        probed = np.flatnonzero((slots >= 0) & body)  # the candidates' probed body passages
+        rows = positions[probed]
+        if title_rows is not None:
+            rows = np.concatenate([rows, title_rows[has_title]])
+        latent = LATENT_WEIGHT * _stored_latent(index.passage_ids[rows], query_terms)
+        best = np.full(len(candidates), -2.0, dtype=np.float32)
+        np.maximum.at(best, slots[probed], scores[probed] + latent[: probed.size])
+        title[has_title] += latent[probed.size :]
     ids = [index.object_ids[i] for i in candidates.tolist()]
     return _top_documents(ids, _with_title(best, title, has_title), limit)
+
+
+def _stored_latent(passage_ids: Any, query_terms: Any) -> Any:
+    """The latent-term cosine of each passage (by id) with the query, from the database."""
+    index, weight = query_terms
+    spread = np.zeros(SPARSE_DIMENSIONS, dtype=np.float32)
+    spread[index] = weight
+    ids = list(dict.fromkeys(passage_ids.tolist()))
+    where = {pk: n for n, pk in enumerate(ids)}
+    latent = np.zeros(len(ids), dtype=np.float32)
+    for start in range(0, len(ids), 500):
+        found = [
+            (where[pk], bytes(packed))
+            for pk, packed in SearchPassage.objects.filter(
+                pk__in=ids[start : start + 500], terms__isnull=False
+            ).values_list("pk", "terms")
+            if len(packed) == TERMS_BYTES
+        ]
+        if not found:
+            continue
+        terms, weights = terms_rows(b"".join(b for _n, b in found))
+        latent[[n for n, _b in found]] = (spread[terms] * weights.astype(np.float32)).sum(axis=1)
+    return latent[[where[pk] for pk in passage_ids.tolist()]]
 
 
 # Query language -----------------------------------------------------------------------------

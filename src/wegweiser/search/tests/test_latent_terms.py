@@ -89,6 +89,28 @@ def test_only_queries_not_in_german_ask_for_latent_terms(indexed, monkeypatch):
     assert ranked[0][0] == "1"
 
 
+def test_a_large_index_reads_its_candidates_latent_terms(indexed, monkeypatch):
+    embeddings.embed_missing()
+    query = "Where can I learn German?"
+    exact = embeddings.semantic_ranking(kind="offer", query=query, latent_terms=True)
+    # Above IVF_MIN passages: int8 vectors in IVF lists, latent terms read from the database.
+    monkeypatch.setattr(embeddings, "IVF_MIN", 2)
+    embeddings.generation_bump()
+    index = embeddings._matrix("offer")
+    assert isinstance(index, embeddings.VectorIndex) and index.has_terms
+    ivf = embeddings.semantic_ranking(kind="offer", query=query, latent_terms=True)
+    alone = embeddings.semantic_ranking(kind="offer", query=query)
+    assert [o for o, _s in ivf] == [o for o, _s in exact]
+    assert [s for _o, s in ivf] == pytest.approx([s for _o, s in exact], abs=0.01)
+    assert ivf[0][1] > alone[0][1] + 0.05
+    SearchPassage.objects.filter(pk=SearchPassage.objects.first().pk).update(terms=None)
+    embeddings.generation_bump()
+    assert not embeddings._matrix("offer").has_terms
+    ivf = embeddings.semantic_ranking(kind="offer", query=query, latent_terms=True)
+    assert [o for o, _s in ivf] == [o for o, _s in alone]
+    assert [s for _o, s in ivf] == pytest.approx([s for _o, s in alone], abs=1e-4)
+
+
 def test_existing_vectors_get_their_latent_terms_later(indexed):
     embeddings.embed_missing()
     vectors = dict(SearchPassage.objects.values_list("pk", "vector"))
