@@ -155,6 +155,14 @@ class TranslationForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 8}), label=_("description")
     )
 
+    def __init__(self, *args, language=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the inputs hold text in the target language: the labels, help texts and errors
+        # around them stay in the language of the interface (WCAG 3.1.2).
+        if language is not None:
+            for field in self.fields.values():
+                field.widget.attrs.update(lang=language.code, dir=language.direction)
+
 
 class TranslationLanguageForm(forms.Form):
     language = forms.ModelChoiceField(

@@ -410,14 +410,16 @@ class TranslationEditView(PermissionRequiredMixin, View):
         offer = selectors.offer_get_for_user(request=request, uuid=uuid)
         language = self._language(language)
         data, _revision = _working_data(offer)
-        form = TranslationForm(initial=data.get("translations", {}).get(language.code))
+        form = TranslationForm(
+            initial=data.get("translations", {}).get(language.code), language=language
+        )
         return self._render(request, offer, language, form, data)
 
     def post(self, request, uuid, language):
         offer = selectors.offer_get_for_user(request=request, uuid=uuid)
         language = self._language(language)
         data, _revision = _working_data(offer)
-        form = TranslationForm(request.POST)
+        form = TranslationForm(request.POST, language=language)
         if not form.is_valid():
             return self._render(request, offer, language, form, data, status=400)
         data = {

@@ -1,5 +1,7 @@
 """The editorial pages: edit, preview, translations, review, publish, bad input."""
 
+from html.parser import HTMLParser
+
 from django.urls import reverse
 
 from wegweiser.editorial.constants import ERROR_RETURN_COMMENT, RevisionState
@@ -135,6 +137,68 @@ def test_translation_side_by_side_and_saved_into_revision(offer_a, bob, login):
             ).status_code
             == 404
         )
+
+
+class _LangParser(HTMLParser):
+    """Every element of a page with the language it is in: its own `lang` or its ancestor's."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []  # (tag, lang) of the open elements
+        self.elements = []  # (tag, attrs, lang)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        lang = attrs.get("lang", self.stack[-1][1] if self.stack else "")
+        self.elements.append((tag, attrs, lang))
+        if tag not in self.VOID:
+            self.stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        # Close up to the matching element; an end tag without one is ignored.
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def find(self, tag, **wanted):
+        return [
+            (attrs, lang)
+            for name, attrs, lang in self.elements
+            if name == tag and all(attrs.get(k, "") == v for k, v in wanted.items())
+        ]
+
+
+def test_translation_form_labels_stay_in_interface_language_inputs_in_target(offer_a, bob, login):
+    client = login(bob)
+    url = reverse(
+        "backoffice:editorial-offer-translation-edit",
+        kwargs={"uuid": offer_a.uuid, "language": "ar"},
+    )
+    # A bad POST (no name) shows the page with its error summary and the inline errors.
+    for response in (client.get(url), client.post(url, {"name": "", "save": "1"})):
+        page = _LangParser()
+        page.feed(response.content.decode())
+        [(_html, ui_language)] = page.find("html")
+        assert ui_language == "de"
+        for name in ("name", "summary", "description"):
+            field_id = f"id_{name}"
+            [(_attrs, label_language)] = page.find("label", **{"for": field_id})
+            assert label_language == ui_language
+            [(attrs, language)] = page.find("input", id=field_id) or page.find(
+                "textarea", id=field_id
+            )
+            assert (language, attrs.get("dir")) == ("ar", "rtl")
+        # The German source beside the form is marked as German.
+        assert [lang for _attrs, lang in page.find("dd")] == ["de", "de", "de"]
+        assert [lang for _attrs, lang in page.find("dt")] == [ui_language] * 3
+    assert response.status_code == 400
+    [(_attrs, summary_language)] = page.find("div", id="error-summary")
+    assert summary_language == ui_language
+    [(_attrs, error_language)] = page.find("div", id="id_name_error")
+    assert error_language == ui_language
 
 
 def test_ki_editor_sees_diff_and_publishes(submitted, ki, login):
