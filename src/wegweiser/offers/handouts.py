@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation as i18n
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 
 from wegweiser.core.pdf import pdf_from_html, qr_code_svg
 
@@ -28,7 +28,11 @@ def offer_handout_pdf(*, offer: Offer, language: str, offer_url: str) -> bytes:
                 "content_language": content_language,
                 "is_open": offer_is_open(offer),
                 "page_url": offer_url,
-                "qr_svg": qr_code_svg(offer_url),
+                "qr_svg": qr_code_svg(
+                    offer_url,
+                    title=gettext("QR code: link to this offer online, %(url)s")
+                    % {"url": offer_url},
+                ),
                 "site_name": settings.WEGWEISER_SITE_NAME,
             },
         )

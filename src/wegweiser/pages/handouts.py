@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation as i18n
+from django.utils.translation import gettext
 
 from wegweiser.core.pdf import pdf_from_html, qr_code_svg
 
@@ -15,7 +16,6 @@ UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 def handout_pdf(*, page: Page, display: DisplayTranslation, page_url: str) -> bytes:
     """Render the handout of `page` in the language of `display` to PDF bytes."""
     translation: PageTranslation = display.translation
-    qr_svg = qr_code_svg(page_url)
     # The handout's own words (notes, the QR hint) are in the reader's language where the UI
     # has it: an Arabic reader of the German fallback gets the note in Arabic.
     ui_language = next(
@@ -34,7 +34,10 @@ def handout_pdf(*, page: Page, display: DisplayTranslation, page_url: str) -> by
                 "display": display,
                 "translation": translation,
                 "page_url": page_url,
-                "qr_svg": qr_svg,
+                "qr_svg": qr_code_svg(
+                    page_url,
+                    title=gettext("QR code: link to this page online, %(url)s") % {"url": page_url},
+                ),
                 "site_name": settings.WEGWEISER_SITE_NAME,
             },
         )

@@ -80,6 +80,29 @@ def test_offer_handout_is_a_tagged_pdf_with_its_language(client, course, languag
 
 
 @pytest.mark.parametrize(
+    ("language", "alt"),
+    [
+        ("de", "QR-Code: Link zu diesem Angebot im Internet, https://example.org/angebote/x/"),
+        ("ar", "رمز QR: رابط إلى هذا العرض على الإنترنت، https://example.org/angebote/x/"),
+    ],
+)
+def test_offer_handout_qr_code_has_a_text_alternative_in_the_handout_language(
+    course, language, alt
+):
+    # WCAG 1.1.1 / PDF/UA-1: the QR code is a Figure whose /Alt says what it is and where it leads.
+    import pydyf
+
+    from wegweiser.offers.handouts import offer_handout_pdf
+
+    pdf = offer_handout_pdf(
+        offer=course, language=language, offer_url="https://example.org/angebote/x/"
+    )
+    text = _pdf_text(pdf)
+    assert b"/S /Figure" in text
+    assert b"/Alt " + pydyf.String(alt).data in text
+
+
+@pytest.mark.parametrize(
     ("language", "heading"), [("de", "Es gibt ein Problem"), ("ar", "توجد مشكلة")]
 )
 def test_suggestion_form_with_errors_links_the_summary_to_the_fields(

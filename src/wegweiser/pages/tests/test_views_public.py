@@ -17,13 +17,18 @@ from .factories import make_page
 pytestmark = pytest.mark.django_db
 
 
-def _pdf_font_names(pdf: bytes) -> set[str]:
-    """Names of the fonts embedded in a PDF (weasyprint compresses its object streams)."""
+def _pdf_text(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated (weasyprint compresses its object streams)."""
     text = pdf
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
         with contextlib.suppress(zlib.error):
             text += zlib.decompress(match.group(1))
-    names = re.findall(rb"/(?:BaseFont|FontName)\s*/([^\s/>]+)", text)
+    return text
+
+
+def _pdf_font_names(pdf: bytes) -> set[str]:
+    """Names of the fonts embedded in a PDF."""
+    names = re.findall(rb"/(?:BaseFont|FontName)\s*/([^\s/>]+)", _pdf_text(pdf))
     return {name.decode().split("+")[-1] for name in names}
 
 
@@ -175,6 +180,37 @@ def test_handout_renders_arabic_script_right_to_left_with_qr_code(client, tree):
     assert pdf.startswith(b"%PDF")
     # Noto Sans Arabic is embedded for the Arabic text.
     assert "Noto-Sans-Arabic" in _pdf_font_names(pdf)
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "language", "alt"),
+    [
+        ("rent", "ar", "ar", "رمز QR: رابط إلى هذه الصفحة على الإنترنت، https://example.org/x/"),
+        # The German fallback for a Ukrainian reader: the alternative is in Ukrainian.
+        (
+            "deposit",
+            "de",
+            "uk",
+            "QR-код: посилання на цю сторінку в інтернеті, https://example.org/x/",
+        ),
+    ],
+)
+def test_handout_qr_code_has_a_text_alternative_in_the_reader_language(
+    tree, page, shown, language, alt
+):
+    # WCAG 1.1.1 / PDF/UA-1: the QR code is a Figure whose /Alt says what it is and where it leads.
+    import pydyf
+
+    from wegweiser.pages.handouts import handout_pdf
+    from wegweiser.pages.selectors import DisplayTranslation
+
+    translation = tree[page].translations.get(language=shown)
+    display = DisplayTranslation(translation, requested_language=language)
+    text = _pdf_text(
+        handout_pdf(page=tree[page], display=display, page_url="https://example.org/x/")
+    )
+    assert b"/S /Figure" in text
+    assert b"/Alt " + pydyf.String(alt).data in text
 
 
 def test_handout_template_has_direction_and_qr(tree):
