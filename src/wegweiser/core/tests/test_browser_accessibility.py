@@ -200,3 +200,28 @@ def test_skip_the_map_link_appears_on_focus_and_leads_past_the_markers(site, pag
     page.locator(".skip-map").focus()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "gp-title"
+
+
+@pytest.mark.parametrize("width", [375, 320])
+def test_facets_and_pagination_are_touch_targets_of_44_px(site, browser, width):
+    # WCAG 2.5.5 (AAA): a finger hits a filter or the next page without hitting its neighbour;
+    # the taller targets still fit a 320 px screen without sideways scrolling.
+    herten = Municipality.objects.get(slug="herten")
+    for number in range(12, 24):  # more than one page of results in Herten
+        OfferFactory(name=f"Sprachcafé {number}", locations=[LocationFactory(municipality=herten)])
+    context = browser.new_context(
+        viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{site['url']}/de/angebote/?town=herten")
+    page.click(".filters__panel summary")  # folded on a phone
+    labels = page.locator(".facet__option label")
+    assert labels.count() > 2
+    links = page.locator(".pagination a")
+    assert links.count() >= 1
+    for target in [*labels.all(), *links.all()]:
+        box = target.bounding_box()
+        assert box["height"] >= 44, (target.inner_text(), box)
+        assert box["width"] >= 44, (target.inner_text(), box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
