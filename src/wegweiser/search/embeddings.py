@@ -316,11 +316,14 @@ def terms_passages(texts: list[str]) -> list[bytes]:
 
 @lru_cache(maxsize=512)
 def query_terms(text: str):
-    """The query's latent terms as (indexes, weights), or None (cached like `embed_query`)."""
+    """The query's latent terms as (indexes, float32 weights) without padding, or None
+    (cached like `embed_query`)."""
     if np is None or not tokens(text) or not terms_available():
         return None
     _threads.apply()
-    return terms_unpack(_latent_terms(_load(), text[:2000]))
+    index, weight = terms_unpack(_latent_terms(_load(), text[:2000]))
+    held = weight != 0
+    return index[held], weight[held].astype(np.float32)
 
 
 @lru_cache(maxsize=512)
@@ -677,13 +680,11 @@ class _Matrix:
         if query_terms is None or not self.has_terms:
             return scores
         index, weight = query_terms
-        index, weight = index[weight != 0], weight[weight != 0]
         starts, ends = self.term_start[index], self.term_start[index.astype(np.int64) + 1]
         postings = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
         if not postings.size:
             return scores
-        weights = self.term_weights[postings].astype(np.float32)
-        products = np.repeat(weight.astype(np.float32), ends - starts) * weights
+        products = np.repeat(weight, ends - starts) * self.term_weights[postings]
         latent = np.bincount(self.term_rows[postings], weights=products, minlength=len(scores))
         return scores + LATENT_WEIGHT * latent.astype(np.float32)
 

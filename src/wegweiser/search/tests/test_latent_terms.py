@@ -170,3 +170,25 @@ def test_terms_pack_pads_and_normalises():
     assert len(packed) == embeddings.TERMS_BYTES
     assert index[:2].tolist() == [7, 16_383] and not index[2:].any()
     assert weight[:2].tolist() == pytest.approx([0.6, 0.8], abs=1e-3) and not weight[2:].any()
+
+
+def test_the_inverted_terms_give_the_cosine_of_every_row():
+    # Synthetic rows (no model): term 0 is a term like any other, padding is not.
+    rng = np.random.default_rng(1)
+    rows = [
+        (np.array([0, 5, 9]), np.array([0.5, 0.3, 0.2])),
+        (np.array([5, 16_383]), np.array([1.0, 1.0])),
+        (np.array([11]), np.array([1.0])),
+    ]
+    vectors = rng.normal(size=(3, embeddings.DIMENSIONS)).astype(np.float32)
+    matrix = embeddings._Matrix(["a", "b", "c"], vectors, None, None, None, None)
+    matrix.index_terms(b"".join(embeddings.terms_pack(i, w) for i, w in rows))
+    assert matrix.term_rows.size == 6
+    query = (np.array([0, 5, 16_383]), np.array([0.6, 0.0, 0.8], dtype=np.float32))
+    spread = np.zeros((4, embeddings.SPARSE_DIMENSIONS), dtype=np.float32)
+    for n, (index, weight) in enumerate([*rows, query]):
+        spread[n, index] = weight / np.linalg.norm(weight)
+    vector = rng.normal(size=embeddings.DIMENSIONS).astype(np.float32)
+    expected = vectors @ vector + embeddings.LATENT_WEIGHT * (spread[:3] @ spread[3])
+    assert matrix.similarities(vector, query) == pytest.approx(expected, abs=2e-3)
+    assert matrix.similarities(vector) == pytest.approx(vectors @ vector)
