@@ -363,17 +363,24 @@ def embed_missing(
     )
     pending = SearchPassage.objects.filter(missing).order_by("pk")
     total = pending.count() if limit is None else min(limit, pending.count())
-    done = 0
+    done = last = 0
     while done < total:
-        batch = list(pending.values_list("pk", "text", "vector")[: min(batch_size, total - done)])
+        rows = pending.filter(pk__gt=last).values_list("pk", "text", "vector")
+        batch = list(rows[: min(batch_size, total - done)])
         if not batch:
             break
+        last = batch[-1][0]
         texts = [text for _pk, text, _vector in batch]
         without = [i for i, (_pk, _text, vector) in enumerate(batch) if vector is None]
         vectors = dict(zip(without, embed_passages([texts[i] for i in without]), strict=False))
         if len(vectors) < len(without):
             break
-        terms = terms_passages(texts) if with_terms else []
+        terms = []
+        if with_terms:
+            try:
+                terms = terms_passages(texts)
+            except Exception:  # the vectors are kept; the terms are tried again next time
+                logger.exception("search: latent terms failed for passages up to %s", last)
         with transaction.atomic():
             for i, (pk, _text, _vector) in enumerate(batch):
                 fields = {"vector": vectors[i]} if i in vectors else {}

