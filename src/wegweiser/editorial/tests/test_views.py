@@ -191,6 +191,9 @@ def test_translation_form_labels_stay_in_interface_language_inputs_in_target(off
                 "textarea", id=field_id
             )
             assert (language, attrs.get("dir")) == ("ar", "rtl")
+        # The heading names the German offer and the target language, each in its language.
+        h1 = next(n for n, (tag, _attrs, _lang) in enumerate(page.elements) if tag == "h1")
+        assert [lang for _tag, _attrs, lang in page.elements[h1 + 1 : h1 + 3]] == ["de", "ar"]
         # The German source beside the form is marked as German.
         assert [lang for _attrs, lang in page.find("dd")] == ["de", "de", "de"]
         assert [lang for _attrs, lang in page.find("dt")] == [ui_language] * 3
