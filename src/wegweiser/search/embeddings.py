@@ -394,16 +394,39 @@ def embed_missing(
     return done
 
 
+_after_commit = threading.Lock()
+
+
 def embed_after_commit() -> None:
-    """Called after a commit that changed documents: embed their new passages now."""
+    """Called after a commit that changed documents: embed their new passages now.
+
+    In a thread (`SEARCH_EMBED_IN_BACKGROUND`, default on; off in the tests): the editor's
+    answer does not wait for the model (vectors and latent terms take about 0.3 s per
+    passage), and the passages are found by meaning a few seconds later – by their words at
+    once. One such thread per process at a time; a bounded amount per save, as a backlog from
+    bulk work is for `manage.py embed`.
+    """
     if not getattr(settings, "SEARCH_EMBED_ON_SAVE", True):
         return
-    try:
-        # A bounded amount per save (an editor waits for it); a backlog from bulk work is
-        # for `manage.py embed`.
-        embed_missing(limit=AFTER_COMMIT_PASSAGES)
-    except Exception:  # the data is saved; `manage.py embed` catches up later
-        logger.exception("search: embedding after commit failed")
+    if getattr(settings, "SEARCH_EMBED_IN_BACKGROUND", True):
+        threading.Thread(
+            target=_embed_after_commit, args=(True,), name="wegweiser-embed", daemon=True
+        ).start()
+    else:
+        _embed_after_commit(False)
+
+
+def _embed_after_commit(background: bool) -> None:
+    from django.db import connection
+
+    with _after_commit:
+        try:
+            embed_missing(limit=AFTER_COMMIT_PASSAGES)
+        except Exception:  # the data is saved; `manage.py embed` catches up later
+            logger.exception("search: embedding after commit failed")
+        finally:
+            if background:
+                connection.close()  # this thread's connection
 
 
 # Reading vectors ----------------------------------------------------------------------------

@@ -34,6 +34,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # background thread.
 WEGWEISER_IMPORT_IN_BACKGROUND = False
 WEGWEISER_MAIL_IN_BACKGROUND = False
+# New passages are embedded in the request that saved them, not in a background thread.
+SEARCH_EMBED_IN_BACKGROUND = False
 
 # Search snapshots are always rebuilt in the request that finds them outdated (tests of the
 # background builds switch it on).

