@@ -394,39 +394,60 @@ def embed_missing(
     return done
 
 
-_after_commit = threading.Lock()
-
-
 def embed_after_commit() -> None:
     """Called after a commit that changed documents: embed their new passages now.
 
-    In a thread (`SEARCH_EMBED_IN_BACKGROUND`, default on; off in the tests): the editor's
-    answer does not wait for the model (vectors and latent terms take about 0.3 s per
-    passage), and the passages are found by meaning a few seconds later – by their words at
-    once. One such thread per process at a time; a bounded amount per save, as a backlog from
-    bulk work is for `manage.py embed`.
+    A bounded amount per commit (AFTER_COMMIT_PASSAGES); a backlog from bulk work is for
+    `manage.py embed`. With `SEARCH_EMBED_IN_BACKGROUND` (default on; off in the tests) one
+    thread per process does it: the editor's answer does not wait for the model (vectors and
+    latent terms take about 0.3 s per passage), and a saved text is found by its words at once,
+    by its meaning seconds later. Commits while it works add to its next round. The thread is
+    not a daemon: a command that saved something finishes the embedding before it exits.
     """
+    global _requested, _running
     if not getattr(settings, "SEARCH_EMBED_ON_SAVE", True):
         return
-    if getattr(settings, "SEARCH_EMBED_IN_BACKGROUND", True):
-        threading.Thread(
-            target=_embed_after_commit, args=(True,), name="wegweiser-embed", daemon=True
-        ).start()
-    else:
-        _embed_after_commit(False)
+    if not getattr(settings, "SEARCH_EMBED_IN_BACKGROUND", True):
+        _embed_some(AFTER_COMMIT_PASSAGES)
+        return
+    with _background:
+        _requested += 1
+        if _running:
+            return
+        _running = True
+    threading.Thread(target=_embed_requested, name="wegweiser-embed").start()
 
 
-def _embed_after_commit(background: bool) -> None:
+_background = threading.Lock()
+_requested = 0  # commits whose passages wait for the thread
+_running = False
+
+
+def _embed_requested() -> None:
+    global _requested, _running
     from django.db import connection
 
-    with _after_commit:
-        try:
-            embed_missing(limit=AFTER_COMMIT_PASSAGES)
-        except Exception:  # the data is saved; `manage.py embed` catches up later
-            logger.exception("search: embedding after commit failed")
-        finally:
-            if background:
-                connection.close()  # this thread's connection
+    try:
+        while True:
+            with _background:
+                commits, _requested = _requested, 0
+                if not commits:
+                    _running = False
+                    return
+            _embed_some(AFTER_COMMIT_PASSAGES * commits)
+    except BaseException:
+        with _background:
+            _running = False  # the next commit starts a new thread
+        raise
+    finally:
+        connection.close()  # this thread's connection
+
+
+def _embed_some(limit: int) -> None:
+    try:
+        embed_missing(limit=limit)
+    except Exception:  # the data is saved; `manage.py embed` catches up later
+        logger.exception("search: embedding after commit failed")
 
 
 # Reading vectors ----------------------------------------------------------------------------

@@ -228,12 +228,15 @@ def test_after_a_save_the_model_works_in_the_background(settings, monkeypatch):
         return original(**kwargs)
 
     monkeypatch.setattr(embeddings, "embed_missing", waiting)
-    title, text = DOCS["1"]
-    document_upsert(Document(kind="offer", object_id="1", title=title, texts=[text]))
-    # The save has returned while its passages wait for the model; its words find it at once.
-    assert SearchPassage.objects.filter(vector__isnull=True).count() == 2
+    for object_id, (title, text) in DOCS.items():
+        document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[text]))
+    # The saves have returned while their passages wait for the model (one thread for all);
+    # their words find them at once.
+    [thread] = [t for t in threading.enumerate() if t.name == "wegweiser-embed"]
+    assert SearchPassage.objects.filter(vector__isnull=True).count() == 2 * len(DOCS)
     assert search_ranked(kind="offer", query="Deutschkurs").ranked[0][0] == "1"
     release.set()
-    [thread] = [t for t in threading.enumerate() if t.name == "wegweiser-embed"]
     thread.join(60)
+    assert not thread.is_alive()
     assert not SearchPassage.objects.filter(Q(vector__isnull=True) | Q(terms__isnull=True)).exists()
+    assert search_ranked(kind="offer", query="Where can I learn German?").ranked[0][0] == "1"
