@@ -1179,3 +1179,24 @@ def rank_position(ids: list[int], *, table: str, missing: int) -> RawSQL:
         [json.dumps(ids), missing],
         output_field=IntegerField(),
     )
+
+
+# Readiness (`/readyz`) -------------------------------------------------------------------------
+
+
+def search_index_check():
+    """The search index's readiness: its tables answer, with its size and the embedding
+    backlog (passages still without vectors or latent terms; `manage.py embed` and the
+    after-commit thread work it off). Counts only: `/readyz` is public."""
+    from wegweiser.ops.health import OK, CheckResult
+
+    from .models import SearchPassage
+
+    documents = dict(SearchDocument.objects.order_by().values_list("kind").annotate(n=Count("pk")))
+    detail = {
+        "documents": documents,
+        "passages_without_vectors": SearchPassage.objects.filter(vector__isnull=True).count(),
+    }
+    if getattr(settings, "SEARCH_LATENT_TERMS", True):
+        detail["passages_without_terms"] = SearchPassage.objects.filter(terms__isnull=True).count()
+    return CheckResult(OK, detail)
