@@ -253,6 +253,7 @@ class SearchApi(PublicViewMixin, View):
             "count": paginator.count,
             "near": place.label if place else None,
             "did_you_mean": filters.did_you_mean or None,
+            "by_meaning": filters.by_meaning,
             "results": results,
             "facets": {
                 name: [
@@ -341,6 +342,7 @@ class SearchApi(PublicViewMixin, View):
         return {
             "count": len(pages),
             "did_you_mean": (result.did_you_mean or None) if result else None,
+            "by_meaning": result.by_meaning if result else False,
             "results": results,
             "facets": {},
         }

@@ -329,20 +329,27 @@ def suggestion_get(*, uuid) -> OfferSuggestion:
 
 
 def zero_result_groups(*, days: int = 90, limit: int = 200) -> list[dict[str, Any]]:
-    """Searches without result in the last `days`, grouped by folded words, most frequent first."""
+    """Searches without result in the last `days`, grouped by folded words, most frequent first;
+    with how many of them had results by meaning only (no offer held the words)."""
     since = timezone.now() - datetime.timedelta(days=days)
     counts: Counter[str] = Counter()
+    by_meaning: Counter[str] = Counter()
     examples: dict[str, str] = {}
     languages: dict[str, set[str]] = {}
     last: dict[str, datetime.datetime] = {}
     rows = (
         ZeroResultSearch.objects.filter(created_at__gte=since)
         .values("query", "language")
-        .annotate(n=Count("pk"), latest=Max("created_at"))
+        .annotate(
+            n=Count("pk"),
+            n_by_meaning=Count("pk", filter=Q(by_meaning=True)),
+            latest=Max("created_at"),
+        )
     )
     for row in rows:
         key = " ".join(fold(row["query"]).split())
         counts[key] += row["n"]
+        by_meaning[key] += row["n_by_meaning"]
         examples.setdefault(key, row["query"])
         languages.setdefault(key, set()).add(row["language"])
         last[key] = max(last.get(key, row["latest"]), row["latest"])
@@ -351,6 +358,7 @@ def zero_result_groups(*, days: int = 90, limit: int = 200) -> list[dict[str, An
             "folded": key,
             "query": examples[key],
             "count": n,
+            "by_meaning": by_meaning[key],
             "languages": sorted(languages[key]),
             "latest": last[key],
         }

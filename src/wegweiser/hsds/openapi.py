@@ -569,6 +569,11 @@ def _search_response() -> dict:
         "properties": {
             "count": {"type": "integer", "minimum": 0},
             "did_you_mean": {"type": ["string", "null"]},
+            "by_meaning": {
+                "description": "No document holds the words of a German query, not even by a "
+                "typo, a synonym or a compound part: the results are the few closest in meaning.",
+                "type": "boolean",
+            },
             "results": {
                 "type": "array",
                 "items": {

@@ -279,6 +279,8 @@ class ZeroResultSearch(models.Model):
     query = models.CharField(_("search words"), max_length=200)
     language = models.CharField(_("language"), max_length=10)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
+    # No offer held the words; the model found the closest by meaning (search_ranked).
+    by_meaning = models.BooleanField(_("found by meaning only"), default=False)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -152,13 +152,19 @@ def offer_zero_result_help(
     if not help_.life_areas and filters.q:
         help_.life_areas = _life_areas_by_meaning(filters.q, language)
     if filters.q:
-        from wegweiser.pages import selectors as page_selectors
-
-        ranked = search_ranked(kind="page", query=filters.q, limit=SUGGESTED_PAGES).ranked
-        help_.pages = page_selectors.page_list_public_by_ids(
-            ids=[int(object_id) for object_id, _score in ranked], language=language
-        )
+        help_.pages = guide_pages_for_words(query=filters.q, language=language)
     return help_
+
+
+def guide_pages_for_words(*, query: str, language: str) -> list:
+    """The guide's best few pages for the words: where no offer holds them, the answer may be
+    information rather than an offer ("Kindergeld", "Zahnarzt")."""
+    from wegweiser.pages import selectors as page_selectors
+
+    ranked = search_ranked(kind="page", query=query, limit=SUGGESTED_PAGES).ranked
+    return page_selectors.page_list_public_by_ids(
+        ids=[int(object_id) for object_id, _score in ranked], language=language
+    )
 
 
 WORD_FILTERS = 3

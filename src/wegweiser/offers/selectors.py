@@ -66,6 +66,8 @@ class OfferFilters:
     ranking: list[int] | None = None
     did_you_mean: str = ""
     terms: frozenset[str] = frozenset()  # what the words stood for, marked in snippets
+    # No offer holds the words (German): the results are the closest by meaning.
+    by_meaning: bool = False
     # (offer arrays, one mask per active filter): computed once per request (offers/facets.py).
     masks: tuple | None = None
 
@@ -77,6 +79,7 @@ class OfferFilters:
             "ranking",
             "did_you_mean",
             "terms",
+            "by_meaning",
             "masks",
             "point",
             "radius_km",
@@ -159,6 +162,7 @@ def _ranking(filters: OfferFilters) -> list[int]:
         filters.ranking = [int(object_id) for object_id, _score in result.ranked]
         filters.did_you_mean = result.did_you_mean
         filters.terms = result.terms
+        filters.by_meaning = result.by_meaning
     return filters.ranking
 
 

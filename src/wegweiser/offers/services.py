@@ -187,9 +187,14 @@ def contact_add(*, offer: Offer, **data: Any) -> OfferContact:
     return contact
 
 
-def zero_result_search_log(*, query: str, language: str, filters: dict[str, Any]) -> None:
-    """Remember a search without result for the editors (no user, no address)."""
-    ZeroResultSearch.objects.create(query=query[:200], language=language[:10], filters=filters)
+def zero_result_search_log(
+    *, query: str, language: str, filters: dict[str, Any], by_meaning: bool = False
+) -> None:
+    """Remember a search without result for the editors (no user, no address); also one whose
+    words no offer holds (`by_meaning`: its results were the closest by meaning)."""
+    ZeroResultSearch.objects.create(
+        query=query[:200], language=language[:10], filters=filters, by_meaning=by_meaning
+    )
 
 
 @transaction.atomic

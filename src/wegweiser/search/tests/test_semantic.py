@@ -147,6 +147,22 @@ def test_german_queries_keep_full_text_strengths(embedded):
     assert embeddings.query_language("Kita") == "de"  # short and ambiguous: the index language
 
 
+def test_german_words_no_document_holds_keep_only_the_closest_by_meaning(embedded):
+    from wegweiser.search.selectors import SEMANTIC_FLOOR, SEMANTIC_MARGIN_BY_MEANING
+
+    query = "Fußballverein"  # no text holds it, nor a typo, synonym or part of it
+    result = search_ranked(kind="offer", query=query)
+    similar = embeddings.semantic_ranking(kind="offer", query=query, limit=100)
+    bound = max(SEMANTIC_FLOOR, similar[0][1] - SEMANTIC_MARGIN_BY_MEANING)
+    expected = {object_id for object_id, similarity in similar if similarity >= bound}
+    assert result.by_meaning and result.language == "de"
+    assert {object_id for object_id, _score in result.ranked} == expected
+    assert result.ranked[0][0] == "6" and len(expected) < len(DOCS)
+    # Words a text holds, and queries in other languages, are not marked.
+    assert not search_ranked(kind="offer", query="Fußballtraining").by_meaning
+    assert not search_ranked(kind="offer", query="Where can I learn German?").by_meaning
+
+
 def test_vectors_follow_changes_and_deletes(embedded):
     assert ids("football training for teenagers")[0] == "6"
     document_upsert(
