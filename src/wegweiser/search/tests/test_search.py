@@ -409,6 +409,28 @@ def test_a_stopword_beside_a_town_or_a_language_keeps_keywords_keywords(index, d
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_town_name_narrows_the_other_words_and_does_not_widen_them(index, engine, monkeypatch):
+    from wegweiser.search import selectors
+
+    monkeypatch.setattr(selectors, "LEXICAL_ENGINE", engine)
+    TownFactory(name="Herten")
+    TownFactory(name="Dorsten")
+    for object_id, title, town in (
+        ("40", "Schuldnerberatung", "Dorsten"),
+        ("41", "Sprachcafé", "Herten"),
+        ("42", "Schuldnerberatung", "Herten"),
+    ):
+        document_upsert(Document(kind="offer", object_id=object_id, title=title, texts=[town]))
+    assert ids("Schuldnerberatung Herten") == ["42"]
+    document_delete(kind="offer", object_id="42")
+    # None in Herten: the debt advice elsewhere, not every offer in Herten.
+    assert ids("Schuldnerberatung Herten") == ids("Schuldnerberatung in Herten") == ["40"]
+    # Alone, the name finds its town's offers.
+    assert ids("Herten") == ["41"]
+    assert ids("Sprachcafé Dorsten") == ["41"]
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_name_of_several_words_is_one_word_of_the_query(index, engine):
     TownFactory(name="Castrop-Rauxel")
     TownFactory(name="Haltern am See")
