@@ -472,12 +472,25 @@ def _town_suffix(towns: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(rf"(?:\s+in|\s*[,–-]|\s*\()\s*(?:{names})\)?\s*$", re.I)
 
 
-def _without_town(name: str, text: str, suffix: re.Pattern | None) -> str:
-    """The name without a town at its end, unless the typed text needs the town."""
+def _without_town(name: str, text: str, suffix: re.Pattern | None) -> str | None:
+    """The name without a town at its end, unless the typed text needs the town; None when
+    the text is found only inside the town's name, not at the start of one of its words
+    ("schw" in "… in Oer-Erkenschwick": every offer there is no suggestion for it)."""
     if suffix is None:
         return name
     shorter = suffix.sub("", name).rstrip()
-    return shorter if shorter and fold(text) in fold(shorter) else name
+    if not shorter:
+        return name
+    key, folded, boundary = fold(text), fold(name), len(fold(shorter))
+    if key in fold(shorter):
+        return shorter
+    position = folded.find(key)
+    while position >= 0:
+        # Reaching from the name into the town ("Beratung in Cas"), or a word of the town.
+        if position < boundary or not folded[position - 1].isalnum():
+            return name
+        position = folded.find(key, position + 1)
+    return None
 
 
 def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS) -> list[str]:
@@ -505,7 +518,8 @@ def offer_name_suggestions(*, text: str, language: str, limit: int = SUGGESTIONS
         names = translated + names
     towns = (facets.offer_arrays().vocabulary or {}).get("town", [])
     suffix = _town_suffix(tuple(town.name for town in towns))
-    return list(dict.fromkeys(_without_town(name, text, suffix) for name in names))[:limit]
+    shown = (_without_town(name, text, suffix) for name in names)
+    return list(dict.fromkeys(name for name in shown if name))[:limit]
 
 
 def offer_count_for_words(*, query: str, language: str) -> int:

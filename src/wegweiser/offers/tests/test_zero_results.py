@@ -142,8 +142,11 @@ def test_name_suggestions_show_an_offer_held_in_many_towns_once(district):
         return search_help.offer_name_suggestions(text=text, language="de")
 
     assert suggest("kita") == ["Kita in Sicht", "Kita-Platz-Beratung", "Kita-Treff"]
-    # The town stays where the typed text reaches into it.
+    # The town stays where the typed text reaches into it, or starts one of its words.
     assert suggest("Beratung in Cas") == ["Kita-Platz-Beratung in Castrop-Rauxel"]
+    assert suggest("Rauxel") == ["Kita-Platz-Beratung in Castrop-Rauxel"]
+    # Inside a town's word, the text names no offer ("aux" is in "Castrop-Rauxel").
+    assert suggest("aux") == []
 
 
 def test_result_cards_mark_the_words_found(client, district):
