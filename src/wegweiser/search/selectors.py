@@ -1170,7 +1170,7 @@ def search_ranked(
 def _narrow_by_names(kind: str, query: str, result: SearchResult, limit: int) -> bool:
     """A town's name narrows the other words, it does not widen them. Where no document holds
     every word ("Schuldnerberatung Herten" with no such offer in Herten), only the documents
-    the other words find alone stay in `result` (the demo's offers in Herten were among 71
+    the other words find alone stay in `result` (the demo's offers in Herten were among 72
     results for that query, now 14); they keep their order, the name still counting in it.
     Whether the other words were all found together."""
     if result.all_words_matched or not result.any_words:
