@@ -274,7 +274,8 @@ class OfferTranslation(models.Model):
 
 
 class ZeroResultSearch(models.Model):
-    """A public search that found nothing: no user, no IP – only the words and filters."""
+    """A public search that found nothing, or found by meaning only what no offer's words
+    hold: no user, no IP – only the words and filters."""
 
     query = models.CharField(_("search words"), max_length=200)
     language = models.CharField(_("language"), max_length=10)
