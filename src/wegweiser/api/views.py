@@ -254,6 +254,7 @@ class SearchApi(PublicViewMixin, View):
             "near": place.label if place else None,
             "did_you_mean": filters.did_you_mean or None,
             "by_meaning": filters.by_meaning,
+            "nearest_to": filters.nearest_to or None,
             "results": results,
             "facets": {
                 name: [

@@ -598,6 +598,11 @@ def _search_response() -> dict:
                 "description": "The place distances are measured from.",
                 "type": ["string", "null"],
             },
+            "nearest_to": {
+                "description": "A town named in the words where no offer found is: the offers "
+                "nearest to it come first (type=offer).",
+                "type": ["string", "null"],
+            },
             "facets": {"type": "object", "additionalProperties": {"type": "array", "items": facet}},
             "filters_in_words": {
                 "description": "Filters the words name (a town, a language, free of charge ...), "

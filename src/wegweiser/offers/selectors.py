@@ -68,6 +68,9 @@ class OfferFilters:
     terms: frozenset[str] = frozenset()  # what the words stood for, marked in snippets
     # No offer holds the words (German): the results are the closest by meaning.
     by_meaning: bool = False
+    # A town named in the words that no result is in ("Schuldnerberatung Herten", none in
+    # Herten): the nearest come first (`_ranking`); its name as the district writes it.
+    nearest_to: str = ""
     # (offer arrays, one mask per active filter): computed once per request (offers/facets.py).
     masks: tuple | None = None
 
@@ -80,6 +83,7 @@ class OfferFilters:
             "did_you_mean",
             "terms",
             "by_meaning",
+            "nearest_to",
             "masks",
             "point",
             "radius_km",
@@ -163,6 +167,17 @@ def _ranking(filters: OfferFilters) -> list[int]:
         filters.did_you_mean = result.did_you_mean
         filters.terms = result.terms
         filters.by_meaning = result.by_meaning
+        place = geo.place_from_text(result.place_words) if result.place_words else None
+        if place is not None and filters.point is None:
+            # The words found nothing in the town they name: the nearest first, then as
+            # ranked (a stable sort); offers without a place last.
+            distances = facets.nearest_distances(
+                facets.offer_arrays(), filters.ranking, (place.latitude, place.longitude)
+            )
+            filters.ranking.sort(
+                key=lambda pk: (distances.get(pk) is None, distances.get(pk) or 0.0)
+            )
+            filters.nearest_to = place.label
     return filters.ranking
 
 

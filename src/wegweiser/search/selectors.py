@@ -233,6 +233,10 @@ class SearchResult:
     # A query in the texts' language whose words no document holds: the results are the
     # model's closest by meaning (shown as such, search_ranked).
     by_meaning: bool = False
+    # A town's name among German keywords that no document holds together with the other
+    # words, which are found together ("Herten" in "Schuldnerberatung Herten" with no such
+    # offer there): the results are the other words' (the offers put the nearest first).
+    place_words: str = ""
 
 
 _synonyms: tuple = (object(), [], {}, {}, {})
@@ -1109,13 +1113,15 @@ def search_ranked(
         # detector guesses on a single word ("Kaution" is English to it, 0.56).
         other, language = False, settings.LANGUAGE_CODE
     result = lexical_ranked(kind=kind, query=query, limit=limit, german=not (other and latin))
-    # The words besides a town's name all found together (when the name is not among them).
-    others_matched = not other and _narrow_by_names(kind, query, result, limit)
+    # A town's name the other words are found without (they are, together: the results).
+    place_words = _narrow_by_names(kind, query, result, limit) if not other else ""
     if not other and result.ranked and result.all_words_matched:
         # A language the platform does not speak, in words the index has ("Hebamme" was
         # taken for Latin): the index's language misread.
         language = settings.LANGUAGE_CODE
     result.language = language
+    german_keywords = language == "de" and result.keywords and result.words <= KEYWORD_WORDS
+    result.place_words = place_words = place_words if german_keywords else ""
     if not semantic or not query.strip() or not embeddings.has_vectors(kind):
         return result
     similar = embeddings.semantic_ranking(
@@ -1129,9 +1135,8 @@ def search_ranked(
     lexical = result.any_words
     by_meaning = language == settings.LANGUAGE_CODE and not lexical
     share = LEXICAL_SHARE if language == "de" else LEXICAL_SHARE_OTHER
-    german_keywords = language == "de" and result.keywords and result.words <= KEYWORD_WORDS
     listed = other and result.listed
-    if (result.all_words_matched or others_matched) and (german_keywords or listed):
+    if (result.all_words_matched or place_words) and (german_keywords or listed):
         # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
         # the model only helps to order them. A short question ("Was kostet ein
         # Integrationskurs?") is not restricted to its words. So are words of another
@@ -1164,31 +1169,34 @@ def search_ranked(
         listed=result.listed,
         language=language,
         by_meaning=by_meaning and bool(fused),
+        place_words=place_words,
     )
 
 
-def _narrow_by_names(kind: str, query: str, result: SearchResult, limit: int) -> bool:
+def _narrow_by_names(kind: str, query: str, result: SearchResult, limit: int) -> str:
     """A town's name narrows the other words, it does not widen them. Where no document holds
     every word ("Schuldnerberatung Herten" with no such offer in Herten), only the documents
     the other words find alone stay in `result` (the demo's offers in Herten were among 72
     results for that query, now 14); they keep their order, the name still counting in it.
-    Whether the other words were all found together."""
+    The name's words when the other words were all found together, else ""."""
     if result.all_words_matched or not result.any_words:
-        return False
+        return ""
     names = _name_terms()
     words = tokens(query)
     others = [word for word in words if term(word) not in names]
     if not others or len(others) == len(words):
-        return False
+        return ""
     holding = lexical_ranked(kind=kind, query=" ".join(others), limit=limit)
     if not holding.any_words:
-        return False
+        return ""
     # The other words as they would find alone: together where they are found together.
     found = holding.ranked if holding.all_words_matched else holding.any_words
     keep = {object_id for object_id, _score in found}
     result.any_words = [pair for pair in result.any_words if pair[0] in keep]
     result.ranked = [pair for pair in result.ranked if pair[0] in keep]
-    return holding.all_words_matched
+    if not holding.all_words_matched:
+        return ""
+    return " ".join(word for word in words if term(word) in names)
 
 
 # Ranked ids in SQL -------------------------------------------------------------------------

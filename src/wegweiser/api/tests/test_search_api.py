@@ -37,6 +37,7 @@ SCHEMA = {
         "facets": {"type": "object"},
         "did_you_mean": {"type": ["string", "null"]},
         "by_meaning": {"type": "boolean"},
+        "nearest_to": {"type": ["string", "null"]},
     },
 }
 

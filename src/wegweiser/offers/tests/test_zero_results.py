@@ -250,3 +250,25 @@ def test_guide_search_marks_pages_found_by_meaning(client, football):
     assert reverse("pages:page-detail", kwargs={"uuid": football.uuid}) in content
     content = client.get("/de/ratgeber/", {"q": "Mannschaftssport"}).content.decode()
     assert "Keine Seite enthält" not in content
+
+
+def test_words_naming_a_town_without_such_offers_put_the_nearest_first(client, district):
+    # Created farthest first: the order of relevance alone (equal scores) would keep it.
+    for town in ("Waltrop", "Dorsten", "Marl"):
+        OfferFactory(name=f"Schuldnerberatung {town}", locations=[location_in(town.lower())])
+    OfferFactory(name="Sprachcafé", locations=[location_in("herten")])
+    body = client.get("/api/v1/search", {"q": "Schuldnerberatung Herten"}).json()
+    # None in Herten: the debt advice, not the Sprachcafé there; Marl is nearest to Herten,
+    # then Dorsten, Waltrop farthest.
+    assert [r["title"] for r in body["results"]] == [
+        "Schuldnerberatung Marl",
+        "Schuldnerberatung Dorsten",
+        "Schuldnerberatung Waltrop",
+    ]
+    assert body["nearest_to"] == "Herten"
+    content = client.get("/de/angebote/", {"q": "Schuldnerberatung Herten"}).content.decode()
+    assert "Keines der gefundenen Angebote ist in <bdi>Herten</bdi>" in content
+    # Where the words find the town, nothing is reordered nor said.
+    body = client.get("/api/v1/search", {"q": "Schuldnerberatung Dorsten"}).json()
+    assert [r["title"] for r in body["results"]] == ["Schuldnerberatung Dorsten"]
+    assert body["nearest_to"] is None

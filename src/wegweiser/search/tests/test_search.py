@@ -425,6 +425,8 @@ def test_a_town_name_narrows_the_other_words_and_does_not_widen_them(index, engi
     document_delete(kind="offer", object_id="42")
     # None in Herten: the debt advice elsewhere, not every offer in Herten.
     assert ids("Schuldnerberatung Herten") == ids("Schuldnerberatung in Herten") == ["40"]
+    assert search_ranked(kind="offer", query="Schuldnerberatung Herten").place_words == "Herten"
+    assert search_ranked(kind="offer", query="Schuldnerberatung Dorsten").place_words == ""
     # Alone, the name finds its town's offers.
     assert ids("Herten") == ["41"]
     assert ids("Sprachcafé Dorsten") == ["41"]
