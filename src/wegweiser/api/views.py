@@ -302,18 +302,15 @@ class SearchApi(PublicViewMixin, View):
                 "fewer_filters": [_suggestion(s, kept) for s in help_.fewer_filters],
                 "nearby_towns": [_suggestion(s, kept) for s in help_.nearby_towns],
                 "life_areas": [_suggestion(s, kept) for s in help_.life_areas],
-                "pages": [
-                    {
-                        "id": str(page.uuid),
-                        "title": page.display.translation.title,
-                        "url": reverse("pages:page-detail", kwargs={"uuid": page.uuid}),
-                    }
-                    for page in help_.pages
-                ],
+                "pages": [_page_link(page) for page in help_.pages],
             }
+        guide_pages = []
+        if count and filters.by_meaning:  # as the result page shows them
+            guide_pages = search_help.guide_pages_for_words(query=query, language=language)
         return {
             "filters_in_words": [_suggestion(s, kept) for s in words],
             "zero_result_help": zero_help,
+            "guide_pages": [_page_link(page) for page in guide_pages],
         }
 
     def _pages(self, query: str, language: str, limit: int, page_number: int) -> dict:
@@ -351,6 +348,14 @@ class SearchApi(PublicViewMixin, View):
 
 # Parameters of a search that its suggestions keep (they set the filters and the words).
 KEPT_PARAMETERS = ("type", "lang", "limit", "near", "lat", "lon", "sort", "help")
+
+
+def _page_link(page) -> dict:
+    return {
+        "id": str(page.uuid),
+        "title": page.display.translation.title,
+        "url": reverse("pages:page-detail", kwargs={"uuid": page.uuid}),
+    }
 
 
 def _suggestion(suggestion: search_help.Suggestion, kept: dict[str, str]) -> dict:

@@ -626,6 +626,12 @@ def _search_response() -> dict:
                     },
                 ],
             },
+            "guide_pages": {
+                "description": "When the results were found by meaning only (by_meaning; help=1, "
+                "first page): the guide's pages for the words.",
+                "type": "array",
+                "items": link,
+            },
             "inactive": {
                 "description": "Offers that ended, listed only when the query is exactly their name.",
                 "type": "array",

@@ -228,9 +228,10 @@ def test_words_no_offer_holds_show_the_closest_by_meaning_as_such(client, footba
     logged = ZeroResultSearch.objects.get()
     assert (logged.query, logged.by_meaning) == ("Fußballverein", True)
     # The API says so too.
-    body = client.get("/api/v1/search", {"q": "Fußballverein"}).json()
+    body = client.get("/api/v1/search", {"q": "Fußballverein", "help": "1"}).json()
     assert body["by_meaning"] is True
     assert [r["title"] for r in body["results"]] == ["Fußballtraining für alle"]
+    assert [p["id"] for p in body["guide_pages"]] == [str(football.uuid)]
 
 
 def test_words_an_offer_holds_are_no_search_by_meaning(client, football):
