@@ -25,7 +25,11 @@ class OfferFeedbackForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = OfferFeedback
         fields = ["message", "contact_email"]
-        widgets = {"message": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+        # WCAG 1.3.5: the writer's own address, so browsers and assistive tools may fill it in.
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
 
 
 class OfferSuggestionForm(HoneypotMixin, forms.ModelForm):
@@ -42,7 +46,12 @@ class OfferSuggestionForm(HoneypotMixin, forms.ModelForm):
             "contact_name",
             "contact_email",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6, "maxlength": 5000})}
+        # WCAG 1.3.5: name and address are the sender's own; the website is the offer's, not theirs.
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -153,3 +153,15 @@ def test_offer_map_has_a_skip_link_to_the_next_section(client, course, good_prac
     # The target follows the map and takes the focus.
     assert re.search(rf'id="{target}" tabindex="-1"', html)
     assert html.index('id="offer-map"') < html.index(f'id="{target}"')
+
+
+def test_sender_name_and_address_fields_say_what_they_are_for_autofill(client, course):
+    # WCAG 1.3.5: fields that ask for the user's own name and e-mail address name their purpose.
+    suggest = client.get(reverse("offers:offer-suggest")).content.decode()
+    assert re.search(r'<input type="text" name="contact_name"[^>]* autocomplete="name"', suggest)
+    assert re.search(r'<input type="email" name="contact_email"[^>]* autocomplete="email"', suggest)
+    feedback_url = reverse("offers:offer-feedback", kwargs={"uuid": course.uuid})
+    feedback = client.get(feedback_url).content.decode()
+    assert re.search(
+        r'<input type="email" name="contact_email"[^>]* autocomplete="email"', feedback
+    )
