@@ -122,6 +122,18 @@ def test_the_new_number_of_results_is_announced_after_a_filter_changes(site, pag
     assert status.inner_text().endswith("Angebote gefunden")
 
 
+def test_a_new_search_without_reloading_gives_the_page_a_title_that_names_it(site, page):
+    # WCAG 2.4.2: htmx swaps only the results; the tab and the history still name the search.
+    page.goto(f"{site['url']}/de/angebote/?q=Sprachcaf%C3%A9")
+    assert page.title() == "Angebote zu „Sprachcafé“ – Wegweiser"
+    page.fill("#id_q", "Schuldnerberatung")
+    page.press("#id_q", "Enter")
+    page.wait_for_url("**q=Schuldnerberatung**")
+    page.wait_for_function("document.title.includes('Schuldnerberatung')")
+    assert page.title() == "Angebote zu „Schuldnerberatung“ – Wegweiser"
+    assert page.locator("title").count() == 1
+
+
 def test_map_controls_speak_the_page_language_and_the_keyboard_leaves_the_map(site, page):
     page.goto(f"{site['url']}/ar/karte/")
     page.wait_for_selector("#offer-map:not([hidden])")
