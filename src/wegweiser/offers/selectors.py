@@ -778,6 +778,9 @@ def offer_map_points(*, filters: OfferFilters, language: str) -> list[dict]:
                 if p
             ),
             "uuid": str(row["offer__uuid"]),
+            # The German name stands in for a missing translation: the list and the popup mark
+            # its language (WCAG 3.1.2).
+            "fallback": language != "de" and row["offer_id"] not in names,
             "_order": position[row["offer_id"]],
         }
         for row in rows

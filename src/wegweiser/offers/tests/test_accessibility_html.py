@@ -1,5 +1,6 @@
 """Accessibility of the offer pages and handouts that the HTML (or PDF) alone can show."""
 
+import json
 import re
 import zlib
 
@@ -165,3 +166,23 @@ def test_sender_name_and_address_fields_say_what_they_are_for_autofill(client, c
     assert re.search(
         r'<input type="email" name="contact_email"[^>]* autocomplete="email"', feedback
     )
+
+
+def test_untranslated_names_in_the_arabic_map_list_are_marked_german(client, course):
+    # WCAG 3.1.2: the list of places (the map's text alternative) and the markers' popups read
+    # a German name with a German voice, a translated one with the page's.
+    OfferFactory(name="Nähcafé", locations=[LocationFactory()])
+    with translation.override("ar"):
+        url = reverse("offers:offer-map")
+    html = client.get(url).content.decode()
+    assert re.search(rf'<a href="[^"]+"{GERMAN}>Nähcafé</a>', html)
+    assert re.search(r'<a href="[^"]+">دورة ألمانية</a>', html)
+    data = re.search(r'id="map-data">(.*?)</script>', html, re.S).group(1)
+    assert {p["name"]: p["fallback"] for p in json.loads(data)} == {
+        "Nähcafé": True,
+        "دورة ألمانية": False,
+    }
+    with translation.override("de"):
+        url = reverse("offers:offer-map")
+    german = client.get(url).content.decode()
+    assert GERMAN not in german.split("<main", 1)[1]

@@ -32,6 +32,11 @@
     var a = document.createElement("a");
     a.href = point.url;
     a.textContent = point.name;
+    if (point.fallback) {
+      // Untranslated: the German name keeps its language in the popup, as in the list.
+      a.lang = "de";
+      a.dir = "ltr";
+    }
     var wrapper = document.createElement("div");
     wrapper.appendChild(a);
     var address = document.createElement("div");
