@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from wegweiser.core.models import Language
 from wegweiser.offers import services
+from wegweiser.offers.search import offer_index
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,15 @@ def test_untranslated_names_in_the_arabic_map_list_are_marked_german(client, cou
         url = reverse("offers:offer-map")
     german = client.get(url).content.decode()
     assert GERMAN not in german.split("<main", 1)[1]
+
+
+def test_languages_in_the_filters_are_named_in_their_own_language(client, course):
+    # WCAG 3.1.2: "Українська" on the Arabic search page is read with a Ukrainian voice.
+    course.languages.set(Language.objects.filter(code__in=["de", "uk"]))
+    offer_index(course)
+    with translation.override("ar"):
+        url = reverse("offers:offer-list")
+    html = client.get(url).content.decode()
+    ukrainian = Language.objects.get(code="uk").native_name
+    assert f'<span lang="uk">{ukrainian}</span> <span class="count"' in html
+    assert '<label for="f-town-herten">Herten <span class="count"' in html
