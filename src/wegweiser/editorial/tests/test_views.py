@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
+from wegweiser.core.models import Language
 from wegweiser.editorial.constants import ERROR_RETURN_COMMENT, RevisionState
 from wegweiser.editorial.forms import ERROR_AGES, ERROR_TIMES
 from wegweiser.editorial.models import OfferRevision
@@ -125,6 +126,10 @@ def test_translation_side_by_side_and_saved_into_revision(offer_a, bob, login):
         reverse("backoffice:editorial-offer-translations", kwargs={"uuid": offer_a.uuid})
     ).content.decode()
     assert "دورة اللغة الألمانية" in listing
+    # WCAG 3.1.2: the language's own name is read in that language, also in the link's name.
+    arabic = Language.objects.get(code="ar").native_name
+    assert f'<th scope="row"><span lang="ar" dir="rtl">{arabic}</span> (ar)</th>' in listing
+    assert f'<span class="visually-hidden"> <span lang="ar">{arabic}</span></span>' in listing
     assert not offer_a.translations.exists()
     # Unknown and source language: 404.
     for code in ("de", "xx"):
