@@ -107,6 +107,32 @@ def test_long_addresses_wrap_at_320_px_like_a_desktop_zoomed_to_400_percent(site
     context.close()
 
 
+# WCAG 1.4.12: the text spacing a user may set with a bookmarklet or a style sheet of their own.
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+    " word-spacing: 0.16em !important; } p { margin-block-end: 2em !important; }"
+)
+
+
+def test_long_compound_words_in_result_cards_wrap_at_320_px_with_text_spacing(site, browser):
+    OfferFactory(
+        name="Schwangerschaftskonfliktberatungsstelle",
+        locations=[LocationFactory(municipality=Municipality.objects.get(slug="herten"))],
+        is_good_practice=True,
+        good_practice_story="Seit 2020.",
+    )
+    context = browser.new_context(bypass_csp=True, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for language in ["de", "ar"]:
+        for path in ["gute-praxis/", "angebote/?q=Schwangerschaftskonfliktberatungsstelle"]:
+            page.goto(f"{site['url']}/{language}/{path}")
+            assert page.locator(".offer-card").count() >= 1, path
+            page.add_style_tag(content=TEXT_SPACING)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{language}/{path}: {width}"
+    context.close()
+
+
 def test_the_new_number_of_results_is_announced_after_a_filter_changes(site, page):
     page.goto(f"{site['url']}/de/angebote/?town=herten")
     status = page.locator("#result-count")
