@@ -133,6 +133,28 @@ def test_long_compound_words_in_result_cards_wrap_at_320_px_with_text_spacing(si
     context.close()
 
 
+def test_the_search_box_examples_are_not_left_to_the_browsers_pale_placeholder_grey(site, page):
+    # WCAG 1.4.3: Safari and Firefox draw placeholders below 4.5:1 unless the page sets a colour.
+    for path in ["", "angebote/"]:
+        page.goto(f"{site['url']}/ar/{path}")
+        style = page.evaluate(
+            """() => {
+                const box = document.querySelector('input[type=search][placeholder]');
+                const placeholder = getComputedStyle(box, '::placeholder');
+                const muted = getComputedStyle(document.documentElement)
+                    .getPropertyValue('--color-muted').trim();
+                const probe = document.createElement('span');
+                probe.style.color = muted;
+                document.body.append(probe);
+                const expected = getComputedStyle(probe).color;
+                probe.remove();
+                return {color: placeholder.color, opacity: placeholder.opacity, expected};
+            }"""
+        )
+        assert style["color"] == style["expected"] == "rgb(74, 74, 74)", path
+        assert style["opacity"] == "1", path
+
+
 def test_the_new_number_of_results_is_announced_after_a_filter_changes(site, page):
     page.goto(f"{site['url']}/de/angebote/?town=herten")
     status = page.locator("#result-count")
