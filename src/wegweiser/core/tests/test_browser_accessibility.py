@@ -10,6 +10,7 @@ from django.conf import settings
 from wegweiser.accounts.tests.factories import OrganisationFactory
 from wegweiser.core.models import LifeArea, Municipality
 from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.offers.models import Offer
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
 from wegweiser.pages.tests.factories import make_page
 
@@ -153,6 +154,26 @@ def test_the_search_box_examples_are_not_left_to_the_browsers_pale_placeholder_g
         )
         assert style["color"] == style["expected"] == "rgb(74, 74, 74)", path
         assert style["opacity"] == "1", path
+
+
+def test_phone_numbers_keep_their_digit_groups_in_order_on_an_arabic_page(site, page):
+    # WCAG 1.3.2: "+49 2366 1234" must not be shown as "1234 2366 49+" in a right-to-left
+    # paragraph. The number stands alone in its line, with no Latin letters before it.
+    Offer.objects.filter(pk=site["course"].pk).update(phone="+49 2366 1234")
+    page.goto(f"{site['url']}/ar/angebote/{site['course'].uuid}/")
+    positions = page.evaluate(
+        """() => {
+            const text = document.querySelector('a[href="tel:+4923661234"]').firstChild;
+            const left = (start, end) => {
+                const range = document.createRange();
+                range.setStart(text, start);
+                range.setEnd(text, end);
+                return range.getBoundingClientRect().left;
+            };
+            return [left(0, 3), left(4, 8), left(9, 13)];
+        }"""
+    )
+    assert positions == sorted(positions)
 
 
 def test_the_new_number_of_results_is_announced_after_a_filter_changes(site, page):
