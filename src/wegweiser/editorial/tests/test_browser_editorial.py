@@ -92,3 +92,14 @@ def test_provider_edits_and_translates_ki_editor_publishes(site, browser, axe):
     assert public.locator("h1").inner_text() == "Deutschkurs am Abend"
     public.goto(f"{base}/ar/angebote/{offer.uuid}/")
     assert public.locator("h1").inner_text() == ARABIC_NAME
+
+
+def test_translation_table_scrolls_on_its_own_at_320_px(site, browser):
+    # WCAG 1.4.10: a wide table may scroll sideways, the page around it may not.
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    _sign_in(page, site["url"], "provider@example.org")
+    page.goto(f"{site['url']}/backoffice/offers/{site['offer'].uuid}/translations/")
+    assert page.locator("table.translations .visually-hidden").count() >= 6
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
