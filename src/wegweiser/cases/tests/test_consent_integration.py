@@ -194,7 +194,11 @@ def test_referral_closed_loop_through_the_provider_inbox(
     assert outsider.post(confirm).status_code == 404
 
     editor = login(make_member(Role.PROVIDER_EDITOR, provider))
-    assert "Beispiel" in editor.get(reverse("backoffice:referral-inbox")).content.decode()
+    inbox = editor.get(reverse("backoffice:referral-inbox")).content.decode()
+    assert "Beispiel" in inbox
+    # WCAG 1.3.1: the column of buttons has a header that screen readers can announce.
+    assert '<th scope="col"></th>' not in inbox
+    assert '<th scope="col"><span class="visually-hidden">Aktion</span></th>' in inbox
     assert editor.post(confirm).status_code == 302
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CONTACTED
