@@ -118,3 +118,7 @@ def test_offer_list_typo_shows_did_you_mean(client, district):
     content = client.get("/de/angebote/", {"q": "Schwimmkurz"}).content.decode()
     assert "Schwimmkurs für Frauen" in content
     assert "?q=" in content and 'class="note"' in content
+    # WCAG 3.1.2: the corrected German word keeps its language on an Arabic page.
+    arabic = client.get("/ar/angebote/", {"q": "Schwimmkurz"}).content.decode()
+    assert '<a href="?q=Schwimmkurs" lang="de" dir="ltr">Schwimmkurs</a>' in arabic
+    assert '<a href="?q=Schwimmkurs">Schwimmkurs</a>' in content
