@@ -218,7 +218,7 @@ def test_words_no_offer_holds_show_the_closest_by_meaning_as_such(client, footba
     assert search_ranked(kind="offer", query="Fußballverein").by_meaning
     response = client.get("/de/angebote/", {"q": "Fußballverein"})
     content = response.content.decode()
-    assert "Kein Angebot enthält „<bdi>Fußballverein</bdi>“" in content
+    assert 'Kein Angebot enthält „<bdi lang="de">Fußballverein</bdi>“' in content
     # Only the closest few: here the one offer on the topic.
     assert "Fußballtraining für alle" in content
     assert "Schuldnerberatung" not in content and "Deutschkurs am Abend" not in content
@@ -247,7 +247,7 @@ def test_words_an_offer_holds_are_no_search_by_meaning(client, football):
 
 def test_guide_search_marks_pages_found_by_meaning(client, football):
     content = client.get("/de/ratgeber/", {"q": "Fußballverein"}).content.decode()
-    assert "Keine Seite enthält „<bdi>Fußballverein</bdi>“" in content
+    assert 'Keine Seite enthält „<bdi lang="de">Fußballverein</bdi>“' in content
     assert reverse("pages:page-detail", kwargs={"uuid": football.uuid}) in content
     content = client.get("/de/ratgeber/", {"q": "Mannschaftssport"}).content.decode()
     assert "Keine Seite enthält" not in content
