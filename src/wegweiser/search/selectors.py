@@ -1183,8 +1183,9 @@ def _narrow_by_names(kind: str, query: str, result: SearchResult, limit: int) ->
         return ""
     names = _name_terms()
     words = tokens(query)
-    others = [word for word in words if term(word) not in names]
-    if not others or len(others) == len(words):
+    named = [word for word in words if term(word) in names]
+    others = [word for word in words if word not in named]
+    if not named or not others:
         return ""
     holding = lexical_ranked(kind=kind, query=" ".join(others), limit=limit)
     if not holding.any_words:
@@ -1194,9 +1195,7 @@ def _narrow_by_names(kind: str, query: str, result: SearchResult, limit: int) ->
     keep = {object_id for object_id, _score in found}
     result.any_words = [pair for pair in result.any_words if pair[0] in keep]
     result.ranked = [pair for pair in result.ranked if pair[0] in keep]
-    if not holding.all_words_matched:
-        return ""
-    return " ".join(word for word in words if term(word) in names)
+    return " ".join(named) if holding.all_words_matched else ""
 
 
 # Ranked ids in SQL -------------------------------------------------------------------------
