@@ -1,5 +1,6 @@
 """Sign-in, two-factor login, password reset, invitations and the user's own account."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -37,6 +38,10 @@ class LoginView(PublicViewMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Django's view names the site by the request's host; the page title names the platform.
+        return {**super().get_context_data(**kwargs), "site_name": settings.WEGWEISER_SITE_NAME}
 
 
 class LogoutView(PublicViewMixin, auth_views.LogoutView):

@@ -25,6 +25,13 @@ def test_login_page_is_at_accounts_login(client):
     assert 'name="username"' in response.content.decode()
 
 
+def test_login_page_title_names_the_platform_not_the_host(client, settings):
+    settings.WEGWEISER_SITE_NAME = "Wegweiser Kreis Test"
+    response = client.get("/accounts/login/", HTTP_HOST="testserver")
+    assert response.context["site_name"] == "Wegweiser Kreis Test"
+    assert "– Wegweiser Kreis Test</title>" in response.content.decode()
+
+
 def test_login_wrong_password_shows_error(client, bob):
     response = _login(client, bob.email, "wrong-password")
     assert response.status_code == 200
