@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Form widgets render with the project's templates (FORM_RENDERER below), Django's as fallback.
+    "django.forms",
     "django_htmx",
     "leaflet",
     "django_otp",
@@ -121,6 +123,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# templates/django/forms/ overrides a few of Django's widget templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

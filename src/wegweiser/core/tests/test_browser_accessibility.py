@@ -262,6 +262,22 @@ def test_form_errors_are_summarised_focused_linked_and_pass_axe(
     context.close()
 
 
+def test_the_thank_you_after_a_sent_form_takes_the_focus(site, page):
+    # WCAG 4.1.3: the thank-you is on the page the redirect loads; a live region present on load
+    # is not read out, so the focus moves to it (this page enforces the CSP: the static script).
+    page.goto(f"{site['url']}/de/angebote/vorschlagen/")
+    page.fill("#id_name", "Nähcafé")
+    page.fill("#id_provider_name", "Nachbarschaftsverein")
+    page.fill("#id_description", "Jeden Dienstag nähen wir zusammen.")
+    page.fill("#id_contact_name", "Erika Beispiel")
+    page.fill("#id_contact_email", "erika@example.org")
+    page.click("form[method=post] button[type=submit]")
+    page.wait_for_url("**?sent=1")
+    page.wait_for_function("document.activeElement.matches('[data-focus-on-load]')")
+    assert page.evaluate("document.activeElement.textContent").startswith("Vielen Dank")
+    assert page.title().startswith("Vorschlag gesendet")
+
+
 def test_skip_the_map_link_appears_on_focus_and_leads_past_the_markers(site, page):
     # WCAG 2.4.1: from the link before the map, one Enter and one Tab reach the list of places.
     page.goto(f"{site['url']}/ar/karte/")

@@ -200,3 +200,43 @@ def test_languages_in_the_filters_are_named_in_their_own_language(client, course
     ukrainian = Language.objects.get(code="uk").native_name
     assert f'<span lang="uk">{ukrainian}</span> <span class="count"' in html
     assert '<label for="f-town-herten">Herten <span class="count"' in html
+
+
+def test_the_empty_choice_of_a_select_says_what_it_means(district):
+    # WCAG 1.3.1, 2.4.6: a screen reader spelled out Django's "---------". An optional select
+    # offers "no answer", a required one asks to choose.
+    from wegweiser.cases.forms import IntakeForm
+    from wegweiser.offers.forms import OfferSuggestionForm
+
+    with translation.override("de"):
+        optional = str(OfferSuggestionForm()["town"])
+        required = str(IntakeForm()["municipality"])
+    assert '<option value="" selected>Keine Angabe</option>' in optional
+    assert '<option value="" selected>Bitte wählen</option>' in required
+    assert "---------" not in optional + required
+    assert "Herten</option>" in optional  # the towns themselves are unchanged
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [("offers:offer-suggest", "Vorschlag gesendet – Angebot vorschlagen"), ("feedback", None)],
+)
+def test_a_sent_form_names_the_outcome_in_the_title_and_focuses_the_thank_you(
+    client, course, name, title
+):
+    # WCAG 2.4.2, 4.1.3: after the redirect the page says it was sent before anything else, and
+    # core/error-summary.js moves the focus to the thank-you (a live region present on load is
+    # not read out).
+    if name == "feedback":
+        url = reverse("offers:offer-feedback", kwargs={"uuid": course.uuid})
+        title = "Hinweis gesendet – Fehler melden"
+    else:
+        url = reverse(name)
+    html = client.get(url, {"sent": "1"}).content.decode()
+    assert f"<title>{title} – " in html
+    assert re.search(
+        r'<p class="message message--success" role="status" tabindex="-1" '
+        r"data-focus-on-load>",
+        html,
+    )
+    assert f"<title>{title}" not in client.get(url).content.decode()
