@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from wegweiser.accounts.urls import backoffice_urlpatterns as accounts_backoffice
 from wegweiser.cases.urls import backoffice_urlpatterns as cases_backoffice
+from wegweiser.core.urls import backoffice_urlpatterns as core_backoffice
 from wegweiser.core.views import DashboardView
 from wegweiser.editorial.urls import backoffice_urlpatterns as editorial_backoffice
 from wegweiser.hsds.urls import backoffice_urlpatterns as hsds_backoffice
@@ -18,6 +19,7 @@ handler500 = "wegweiser.ops.views.server_error"
 backoffice_patterns = (
     [
         path("", DashboardView.as_view(), name="dashboard"),
+        *core_backoffice,
         *accounts_backoffice,
         *cases_backoffice,
         path("privacy/", include(privacy_consent_backoffice)),

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "wegweiser.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .constants import MunicipalityKind, TextDirection
+from .constants import Conformance, LegalTextKind, MunicipalityKind, TextDirection
 
 
 class TranslatedNameMixin(models.Model):
@@ -121,3 +121,38 @@ class Language(TranslatedNameMixin):
         ordering = ["position", "code"]
         verbose_name = _("language")
         verbose_name_plural = _("languages")
+
+
+class LegalText(models.Model):
+    """The operator's own part of a legal page: imprint, privacy notice, accessibility statement.
+
+    The pages themselves say what the software does; only the operator knows its address, its
+    data protection officer or how it tested the site. One row per kind, written by
+    `services.legal_text_save` (sanitised HTML, audited); who changed it is in the audit log.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=LegalTextKind.choices, unique=True)
+    body = models.TextField(_("text (German)"), blank=True)
+    # {"en": "<p>…</p>", …}: languages without an entry show the German text, marked German.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # Accessibility statement only: the declared status and the date of the last review.
+    conformance = models.CharField(
+        _("status of compliance"), max_length=10, choices=Conformance.choices, blank=True
+    )
+    reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("legal text")
+        verbose_name_plural = _("legal texts")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def body_for(self, language: str) -> tuple[str, bool]:
+        """The text in `language`, or the German one; True when it is the German fallback."""
+        translated = self.translations.get(language, "")
+        if language != "de" and translated:
+            return translated, False
+        return self.body, language != "de"

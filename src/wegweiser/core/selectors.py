@@ -1,10 +1,10 @@
-"""Reads of the shared vocabulary. All of it is public."""
+"""Reads of the shared vocabulary and of the legal texts. All of it is public."""
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .constants import MunicipalityKind
-from .models import Language, LifeArea, Municipality, TargetGroup
+from .constants import LegalTextKind, MunicipalityKind
+from .models import Language, LegalText, LifeArea, Municipality, TargetGroup
 
 
 def municipality_list(*, kind: str = MunicipalityKind.TOWN) -> QuerySet[Municipality]:
@@ -41,3 +41,16 @@ def life_area_get(*, slug: str) -> LifeArea:
     if area is None:
         raise Http404
     return area
+
+
+def legal_text_get(*, kind: str) -> LegalText | None:
+    """The operator's text of one kind, or None while nobody has written it."""
+    if kind not in LegalTextKind.values:
+        raise Http404
+    return LegalText.objects.filter(kind=kind).first()
+
+
+def legal_text_list() -> list[tuple[str, str, LegalText | None]]:
+    """Every kind with its label and its text (None where it is missing), in a fixed order."""
+    texts = {text.kind: text for text in LegalText.objects.all()}
+    return [(kind, label, texts.get(kind)) for kind, label in LegalTextKind.choices]

@@ -1,4 +1,5 @@
-"""Writes of the shared vocabulary: loading a district and the vocabulary from data files.
+"""Writes of the shared vocabulary (loading a district and the vocabulary from data files) and
+of the operator's legal texts.
 
 Both loaders are idempotent: they match on the natural key (AGS, slug, language code), update
 what changed and create what is missing. They never delete, because offers may refer to entries.
@@ -9,11 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .constants import MunicipalityKind, TextDirection
-from .models import Language, LifeArea, Municipality, TargetGroup
+from wegweiser.privacy.services import audit_log
+
+from .constants import LegalTextKind, MunicipalityKind, TextDirection
+from .html import sanitise_html
+from .models import Language, LegalText, LifeArea, Municipality, TargetGroup
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.json"
 
@@ -153,3 +158,41 @@ def vocabulary_load(*, path: str | Path = VOCABULARY_FILE) -> LoadReport:
     except KeyError as error:
         raise ValidationError(f"{path}: missing key {error}") from error
     return report
+
+
+@transaction.atomic
+def legal_text_save(
+    *,
+    actor,
+    kind: str,
+    body: str,
+    translations: dict[str, str],
+    conformance: str = "",
+    reviewed_on=None,
+) -> LegalText:
+    """Write the operator's part of a legal page; HTML is sanitised before it is stored."""
+    if actor is not None and not actor.has_perm("core.manage_legal_texts"):
+        raise PermissionDenied
+    if kind not in LegalTextKind.values:
+        raise ValidationError({"kind": "Unknown kind of legal text."})
+    languages = {code for code, _name in settings.LANGUAGES} - {"de"}
+    values = {
+        "body": sanitise_html(body),
+        "translations": {
+            language: cleaned
+            for language, text in sorted(translations.items())
+            if language in languages and (cleaned := sanitise_html(text))
+        },
+        # The status and the review date belong to the accessibility statement only.
+        "conformance": conformance if kind == LegalTextKind.ACCESSIBILITY else "",
+        "reviewed_on": reviewed_on if kind == LegalTextKind.ACCESSIBILITY else None,
+    }
+    text, _created = LegalText.objects.update_or_create(kind=kind, defaults=values)
+    audit_log(
+        action="core.legal_text.updated",
+        actor=actor,
+        object_type="core.legaltext",
+        object_id=text.pk,
+        fields=["body", "translations", "conformance", "reviewed_on"],
+    )
+    return text

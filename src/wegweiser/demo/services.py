@@ -15,6 +15,7 @@ from wegweiser.accounts.services import membership_add, organisation_create
 from wegweiser.cases.demo import cases_seed
 from wegweiser.core.models import Municipality
 from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.demo.legal import legal_texts_seed
 from wegweiser.demo.vectors import demo_vectors_apply
 from wegweiser.editorial.demo import editorial_seed
 from wegweiser.offers.demo import offers_seed
@@ -51,6 +52,7 @@ def demo_seed(*, accounts_file: Path | None = None) -> SeedReport:
     vocabulary_load()
     # The search's default synonym list (Kita/Kindergarten, Job/Arbeit ...), editable later.
     synonyms_load_defaults()
+    legal_texts_seed()
     towns = {m.slug: m for m in Municipality.objects.all()}
 
     organisations: dict[str, Organisation] = {}

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import Truncator, slugify
 
+from wegweiser.core.html import sanitise_html
 from wegweiser.privacy.services import audit_log
 
 from .constants import (
@@ -33,72 +34,11 @@ from .constants import (
 )
 from .models import Page, PageTranslation
 
-# A conservative allow-list: text structure, links and tables. No images, forms, frames, styles
-# or scripts; imported images would load from third-party servers (and break our CSP).
-ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "caption",
-    "code",
-    "dd",
-    "dl",
-    "dt",
-    "em",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "small",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "hreflang"},
-    "abbr": {"title"},
-    "ol": {"start"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "*": {"lang", "dir"},
-}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
-LINK_REL = "noopener noreferrer"
 EXCERPT_LENGTH = 300
 TRANSLATION_FIELDS = ("title", "content", "excerpt", "origin", "source_id", "source_path")
 PAGE_FIELDS = ("parent", "slug", "position", "life_area", "is_published")
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-
-
-def sanitise_html(value: str) -> str:
-    """Keep only allow-listed tags and attributes; scripts and styles go with their content."""
-    return nh3.clean(
-        value or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel=LINK_REL,
-    ).strip()
 
 
 def plain_text(value: str) -> str:

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from wegweiser.accounts.tests.factories import OrganisationFactory
 from wegweiser.core.models import LifeArea, Municipality
-from wegweiser.core.services import district_load, vocabulary_load
+from wegweiser.core.services import district_load, legal_text_save, vocabulary_load
 from wegweiser.offers.models import Offer
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
 from wegweiser.pages.tests.factories import make_page
@@ -54,6 +54,14 @@ def site(live_server):
         locations=[LocationFactory(municipality=Municipality.objects.get(slug="marl"))],
         life_areas=[LifeArea.objects.get(slug="beratung-und-recht")],
     )
+    # The operator's part of the accessibility statement, German only: marked German on /ar/.
+    legal_text_save(
+        actor=None,
+        kind="accessibility",
+        body="<h2>Barriere melden</h2><p>E-Mail: <a href='mailto:a11y@example.org'>a11y@example.org</a></p>",
+        translations={},
+        conformance="partial",
+    )
     housing = make_page(title="Wohnen", slug="wohnen", translations={"ar": "السكن"})
     make_page(title="Miete und Kaution", slug="miete", parent=housing)
     return {"url": live_server.url, "course": course, "provider": provider, "page": housing}
@@ -75,6 +83,7 @@ def _public_paths(site):
         f"ratgeber/{page.uuid}/",
         "impressum/",
         "datenschutz/",
+        "barrierefreiheit/",
         "angebote/vorschlagen/",
         "gibt-es-nicht/",
     ]

@@ -1,5 +1,6 @@
 import pytest
 
+from wegweiser.accounts.constants import Role
 from wegweiser.core.tests.matrix import ALL_ROLES, MatrixRow, matrix_id, matrix_params, run_matrix
 
 PUBLIC = dict.fromkeys(ALL_ROLES, 200)
@@ -8,6 +9,18 @@ MATRIX = [
     MatrixRow("core:home", PUBLIC),
     MatrixRow("core:privacy-notice", PUBLIC),
     MatrixRow("core:imprint", PUBLIC),
+    MatrixRow("core:accessibility-statement", PUBLIC),
+    MatrixRow("backoffice:legal-text-list", {Role.ADMIN: 200}),
+    MatrixRow(
+        "backoffice:legal-text-edit", {Role.ADMIN: 200}, kwargs=lambda o: {"kind": "imprint"}
+    ),
+    MatrixRow(
+        "backoffice:legal-text-edit",
+        {Role.ADMIN: 302},
+        method="post",
+        kwargs=lambda o: {"kind": "privacy"},
+        data={"body": "<p>Verantwortlich: Kreis Beispiel</p>"},
+    ),
     MatrixRow("backoffice:dashboard", {"no_role": 404, **dict.fromkeys(ALL_ROLES[2:], 200)}),
 ]
 
