@@ -27,8 +27,8 @@ ACCESSIBILITY = """<h2>Weitere bekannte Barrieren</h2>
 <p>Einige Dokumente der Träger zum Herunterladen sind nicht barrierefrei.</p>
 <h2>Erstellung dieser Erklärung</h2>
 <p>Die Erklärung beruht auf einer Selbstbewertung (Demo).</p>
-<h2>Barriere melden</h2>
-<p>Schreiben Sie uns, wenn Sie eine Barriere finden:
+<h2>Kontakt</h2>
+<p>Die Stelle für Barrierefreiheit erreichen Sie auch per E-Mail:
 <a href="mailto:barrierefreiheit@example.org">barrierefreiheit@example.org</a>. Wir antworten innerhalb von zwei Wochen.</p>
 <h2>Durchsetzungsverfahren</h2>
 <p>Erhalten Sie keine zufriedenstellende Antwort, können Sie sich an die Durchsetzungsstelle für barrierefreie Informationstechnik Ihres Landes wenden.</p>"""
@@ -37,8 +37,8 @@ ACCESSIBILITY_EN = """<h2>Other known barriers</h2>
 <p>Some providers' documents for download are not accessible.</p>
 <h2>How this statement was prepared</h2>
 <p>The statement is based on a self-assessment (demo).</p>
-<h2>Report a barrier</h2>
-<p>Write to us if you find a barrier:
+<h2>Contact</h2>
+<p>You can also reach the accessibility contact by e-mail:
 <a href="mailto:barrierefreiheit@example.org">barrierefreiheit@example.org</a>. We answer within two weeks.</p>
 <h2>Enforcement procedure</h2>
 <p>If you do not receive a satisfactory answer, you can turn to your federal state's enforcement body for accessible information technology.</p>"""

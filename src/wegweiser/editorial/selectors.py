@@ -20,6 +20,7 @@ from wegweiser.accounts.models import Organisation, User
 from wegweiser.core.models import Language, Municipality
 from wegweiser.offers.constants import OfferStatus
 from wegweiser.offers.models import (
+    BarrierReport,
     FeedbackStatus,
     Location,
     Offer,
@@ -313,6 +314,17 @@ def feedback_get(*, uuid) -> OfferFeedback:
     if feedback is None:
         raise Http404
     return feedback
+
+
+def barrier_report_queue(*, status: str = FeedbackStatus.NEW) -> QuerySet[BarrierReport]:
+    return BarrierReport.objects.filter(status=status).order_by("created_at")
+
+
+def barrier_report_get(*, uuid) -> BarrierReport:
+    report = BarrierReport.objects.filter(uuid=uuid).first()
+    if report is None:
+        raise Http404
+    return report
 
 
 def suggestion_queue(*, status: str = FeedbackStatus.NEW) -> QuerySet[OfferSuggestion]:

@@ -26,6 +26,7 @@ from wegweiser.core.models import LifeArea, TargetGroup
 from wegweiser.offers import services as offer_services
 from wegweiser.offers.constants import OfferStatus
 from wegweiser.offers.models import (
+    BarrierReport,
     FeedbackStatus,
     Offer,
     OfferContact,
@@ -445,41 +446,58 @@ def offer_good_practice_set(
     return offer
 
 
-@transaction.atomic
-def feedback_set_status(*, actor: User | None, feedback: OfferFeedback, status: str) -> None:
-    """Mark a "report a mistake" as done or rejected."""
+def _public_item_set_status(
+    *, actor: User | None, item, status: str, action: str, object_type: str
+) -> None:
     _require(actor, "editorial.curate")
     if status not in FeedbackStatus.values:
         raise ValidationError({"status": ERROR_TRANSITION})
-    feedback.status = status
-    feedback.full_clean()
-    feedback.save(update_fields=["status"])
+    item.status = status
+    item.full_clean()
+    item.save(update_fields=["status"])
     audit_log(
-        action="offers.feedback.handled",
+        action=action,
         actor=actor,
-        object_type="offers.feedback",
-        object_id=feedback.uuid,
+        object_type=object_type,
+        object_id=item.uuid,
         fields=["status"],
         reason=status,
     )
 
 
 @transaction.atomic
+def feedback_set_status(*, actor: User | None, feedback: OfferFeedback, status: str) -> None:
+    """Mark a "report a mistake" as done or rejected."""
+    _public_item_set_status(
+        actor=actor,
+        item=feedback,
+        status=status,
+        action="offers.feedback.handled",
+        object_type="offers.feedback",
+    )
+
+
+@transaction.atomic
 def suggestion_set_status(*, actor: User | None, suggestion: OfferSuggestion, status: str) -> None:
     """Mark a suggested offer as done (taken over) or rejected."""
-    _require(actor, "editorial.curate")
-    if status not in FeedbackStatus.values:
-        raise ValidationError({"status": ERROR_TRANSITION})
-    suggestion.status = status
-    suggestion.full_clean()
-    suggestion.save(update_fields=["status"])
-    audit_log(
-        action="offers.suggestion.handled",
+    _public_item_set_status(
         actor=actor,
+        item=suggestion,
+        status=status,
+        action="offers.suggestion.handled",
         object_type="offers.suggestion",
-        object_id=suggestion.uuid,
-        fields=["status"],
-        reason=status,
+    )
+
+
+@transaction.atomic
+def barrier_report_set_status(*, actor: User | None, report: BarrierReport, status: str) -> None:
+    """Mark a reported barrier as done (removed or answered) or rejected."""
+    _public_item_set_status(
+        actor=actor,
+        item=report,
+        status=status,
+        action="offers.barrier_report.handled",
+        object_type="offers.barrierreport",
     )
 
 

@@ -92,6 +92,12 @@ backoffice_urlpatterns = [
         views.SuggestionStatusView.as_view(),
         name="editorial-suggestion-status",
     ),
+    path("barriers/", views.BarrierReportQueueView.as_view(), name="editorial-barrier-queue"),
+    path(
+        "barriers/<uuid:uuid>/status/",
+        views.BarrierReportStatusView.as_view(),
+        name="editorial-barrier-status",
+    ),
     path("zero-results/", views.ZeroResultLogView.as_view(), name="editorial-zero-results"),
     path(
         "vocabulary/<slug:kind>/",

@@ -743,70 +743,91 @@ class GoodPracticeEditView(PermissionRequiredMixin, View):
         return redirect("backoffice:editorial-good-practice-list")
 
 
-class FeedbackQueueView(PermissionRequiredMixin, View):
+class _PublicQueueView(PermissionRequiredMixin, View):
+    """A queue of what the public sends in (mistakes, suggestions, barriers), one tab per status."""
+
     permission = "editorial.curate"
+    template_name: str
+
+    @staticmethod
+    def queue(*, status: str):
+        raise NotImplementedError
 
     def get(self, request):
         status = request.GET.get("status", FeedbackStatus.NEW)
         if status not in FeedbackStatus.values:
             status = FeedbackStatus.NEW
-        page = Paginator(selectors.feedback_queue(status=status), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(self.queue(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
-            "editorial/feedback_queue.html",
+            self.template_name,
             {"page": page, "status": status, "statuses": FeedbackStatus.choices},
         )
 
 
-class FeedbackStatusView(PermissionRequiredMixin, View):
+class _PublicQueueStatusView(PermissionRequiredMixin, View):
     permission = "editorial.curate"
+    queue_url: str
+
+    @staticmethod
+    def item_get(*, uuid):
+        raise NotImplementedError
+
+    @staticmethod
+    def status_set(*, actor, item, status: str) -> None:
+        raise NotImplementedError
 
     def post(self, request, uuid):
-        feedback = selectors.feedback_get(uuid=uuid)
+        item = self.item_get(uuid=uuid)
         form = StatusForm(request.POST)
         if form.is_valid():
-            services.feedback_set_status(
-                actor=request.user, feedback=feedback, status=form.cleaned_data["status"]
-            )
+            self.status_set(actor=request.user, item=item, status=form.cleaned_data["status"])
             messages.success(request, _("Changes saved."))
         else:
             messages.error(request, _("Please choose a valid status."))
-        return redirect("backoffice:editorial-feedback-queue")
+        return redirect(self.queue_url)
 
 
-class SuggestionQueueView(PermissionRequiredMixin, View):
-    permission = "editorial.curate"
-
-    def get(self, request):
-        status = request.GET.get("status", FeedbackStatus.NEW)
-        if status not in FeedbackStatus.values:
-            status = FeedbackStatus.NEW
-        page = Paginator(selectors.suggestion_queue(status=status), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        return render(
-            request,
-            "editorial/suggestion_queue.html",
-            {"page": page, "status": status, "statuses": FeedbackStatus.choices},
-        )
+class FeedbackQueueView(_PublicQueueView):
+    template_name = "editorial/feedback_queue.html"
+    queue = staticmethod(selectors.feedback_queue)
 
 
-class SuggestionStatusView(PermissionRequiredMixin, View):
-    permission = "editorial.curate"
+class FeedbackStatusView(_PublicQueueStatusView):
+    queue_url = "backoffice:editorial-feedback-queue"
+    item_get = staticmethod(selectors.feedback_get)
 
-    def post(self, request, uuid):
-        suggestion = selectors.suggestion_get(uuid=uuid)
-        form = StatusForm(request.POST)
-        if form.is_valid():
-            services.suggestion_set_status(
-                actor=request.user, suggestion=suggestion, status=form.cleaned_data["status"]
-            )
-            messages.success(request, _("Changes saved."))
-        else:
-            messages.error(request, _("Please choose a valid status."))
-        return redirect("backoffice:editorial-suggestion-queue")
+    @staticmethod
+    def status_set(*, actor, item, status: str) -> None:
+        services.feedback_set_status(actor=actor, feedback=item, status=status)
+
+
+class SuggestionQueueView(_PublicQueueView):
+    template_name = "editorial/suggestion_queue.html"
+    queue = staticmethod(selectors.suggestion_queue)
+
+
+class SuggestionStatusView(_PublicQueueStatusView):
+    queue_url = "backoffice:editorial-suggestion-queue"
+    item_get = staticmethod(selectors.suggestion_get)
+
+    @staticmethod
+    def status_set(*, actor, item, status: str) -> None:
+        services.suggestion_set_status(actor=actor, suggestion=item, status=status)
+
+
+class BarrierReportQueueView(_PublicQueueView):
+    template_name = "editorial/barrier_queue.html"
+    queue = staticmethod(selectors.barrier_report_queue)
+
+
+class BarrierReportStatusView(_PublicQueueStatusView):
+    queue_url = "backoffice:editorial-barrier-queue"
+    item_get = staticmethod(selectors.barrier_report_get)
+
+    @staticmethod
+    def status_set(*, actor, item, status: str) -> None:
+        services.barrier_report_set_status(actor=actor, report=item, status=status)
 
 
 class ZeroResultLogView(PermissionRequiredMixin, View):

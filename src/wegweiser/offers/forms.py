@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wegweiser.core.selectors import municipality_list
 
-from .models import OfferFeedback, OfferSuggestion
+from .models import BarrierReport, OfferFeedback, OfferSuggestion
 
 
 class HoneypotMixin(forms.Form):
@@ -26,6 +26,16 @@ class OfferFeedbackForm(HoneypotMixin, forms.ModelForm):
         model = OfferFeedback
         fields = ["message", "contact_email"]
         # WCAG 1.3.5: the writer's own address, so browsers and assistive tools may fill it in.
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+
+class BarrierReportForm(HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = BarrierReport
+        fields = ["location", "message", "contact_email"]
         widgets = {
             "message": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),

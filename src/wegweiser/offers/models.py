@@ -339,6 +339,41 @@ class OfferFeedback(models.Model):
         return f"{self.offer_id}: {self.message[:40]}"
 
 
+class BarrierReport(models.Model):
+    """ "Report a barrier" from the accessibility statement (BITV feedback), for the editors' queue."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    location = models.CharField(
+        _("where is the barrier? (page address or description, optional)"),
+        max_length=500,
+        blank=True,
+    )
+    message = models.TextField(_("what is the barrier?"), max_length=2000)
+    # Optional, only so that the editors can answer, as the law asks; deleted with the report.
+    contact_email = models.EmailField(_("e-mail address for the answer (optional)"), blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reported barrier")
+        verbose_name_plural = _("reported barriers")
+
+    class Privacy:
+        subject = None
+        personal_fields = ["message", "contact_email"]
+        retention = {"start": "created_at", "days": 365, "action": "delete"}
+        purpose = "accessibility_feedback"
+        subject_description = "visitors reporting a barrier"
+        legal_basis = "Art. 6(1)(e) GDPR"
+
+    def __str__(self) -> str:
+        return self.message[:40]
+
+
 class OfferSuggestion(models.Model):
     """ "Suggest an offer" from a provider without an account, for the editors' queue."""
 

@@ -11,6 +11,7 @@ from wegweiser.privacy.services import audit_log
 
 from .constants import TRANSLATABLE_FIELDS, TranslationState
 from .models import (
+    BarrierReport,
     Location,
     Offer,
     OfferAttachment,
@@ -214,6 +215,25 @@ def offer_feedback_create(
         fields=["message", *(["contact_email"] if contact_email else [])],
     )
     return feedback
+
+
+@transaction.atomic
+def barrier_report_create(
+    *, location: str, message: str, contact_email: str, language: str
+) -> BarrierReport:
+    """Store a public "report a barrier" (the accessibility statement's feedback mechanism)."""
+    report = BarrierReport(
+        location=location, message=message, contact_email=contact_email, language=language[:10]
+    )
+    report.full_clean()
+    report.save()
+    audit_log(
+        action="offers.barrier_report.created",
+        object_type="offers.barrierreport",
+        object_id=report.uuid,
+        fields=["message", *(["contact_email"] if contact_email else [])],
+    )
+    return report
 
 
 @transaction.atomic

@@ -18,6 +18,11 @@ urlpatterns = [
         name="offer-suggest",
     ),
     path(
+        pgettext_lazy("URL", "barrierefreiheit/melden/"),
+        views.BarrierReportView.as_view(),
+        name="barrier-report",
+    ),
+    path(
         pgettext_lazy("URL", "angebote/<uuid:uuid>/"),
         views.OfferDetailView.as_view(),
         name="offer-detail",

@@ -19,7 +19,7 @@ from wegweiser.search import geo
 
 from . import search_help, selectors, services
 from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, Sort
-from .forms import OfferFeedbackForm, OfferSuggestionForm
+from .forms import BarrierReportForm, OfferFeedbackForm, OfferSuggestionForm
 from .handouts import offer_handout_pdf
 
 # Radii (km) the search form offers around a town, a postcode or the browser's position.
@@ -260,6 +260,34 @@ class OfferSuggestionView(PublicViewMixin, View):
             return render(request, self.template_name, {"form": form}, status=400)
         data = {k: v for k, v in form.cleaned_data.items() if k != "homepage"}
         services.offer_suggestion_create(language=_language(), **data)
+        return redirect(f"{request.path}?sent=1")
+
+
+class BarrierReportView(PublicViewMixin, View):
+    """ "Report a barrier": the feedback mechanism the accessibility statement points to."""
+
+    template_name = "offers/barrier_report.html"
+
+    def get(self, request):
+        # The page where the barrier is, when a link brings it along (a path on this site only).
+        location = request.GET.get("page", "")
+        if not location.startswith("/") or location.startswith("//"):
+            location = ""
+        form = BarrierReportForm(initial={"location": location[:500]})
+        return render(
+            request, self.template_name, {"form": form, "sent": request.GET.get("sent") == "1"}
+        )
+
+    def post(self, request):
+        form = BarrierReportForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        services.barrier_report_create(
+            location=form.cleaned_data["location"],
+            message=form.cleaned_data["message"],
+            contact_email=form.cleaned_data["contact_email"],
+            language=_language(),
+        )
         return redirect(f"{request.path}?sent=1")
 
 

@@ -61,6 +61,7 @@ PURPOSES = {
     "organisation_directory": _lazy("Directory of organisations"),
     "offer_directory": _lazy("Directory of offers"),
     "directory_quality": _lazy("Quality of the directory (feedback, suggestions, failed searches)"),
+    "accessibility_feedback": _lazy("Reports of barriers on the website (accessibility feedback)"),
     "accountability": _lazy("Audit log (accountability)"),
     "data_subject_rights": _lazy("Handling data-subject requests"),
     "legal_obligations": _lazy("Legal holds"),

@@ -84,6 +84,7 @@ def _public_paths(site):
         "impressum/",
         "datenschutz/",
         "barrierefreiheit/",
+        "barrierefreiheit/melden/",
         "angebote/vorschlagen/",
         "gibt-es-nicht/",
     ]

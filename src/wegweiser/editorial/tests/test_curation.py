@@ -7,7 +7,13 @@ from wegweiser.core.models import LifeArea, Municipality, TargetGroup
 from wegweiser.editorial import services
 from wegweiser.editorial.constants import ERROR_DUPLICATE_CONFIRM, ERROR_IN_USE
 from wegweiser.editorial.selectors import offer_find_duplicates
-from wegweiser.offers.models import FeedbackStatus, Offer, OfferFeedback, OfferSuggestion
+from wegweiser.offers.models import (
+    BarrierReport,
+    FeedbackStatus,
+    Offer,
+    OfferFeedback,
+    OfferSuggestion,
+)
 from wegweiser.offers.services import zero_result_search_log
 from wegweiser.privacy.models import AuditEvent
 from wegweiser.search.models import SynonymGroup
@@ -72,6 +78,32 @@ def test_feedback_queue_mark_handled(offer_a, ki, login):
         "Telefon falsch"
         not in client.get(reverse("backoffice:editorial-feedback-queue")).content.decode()
     )
+
+
+def test_barrier_queue_lists_reports_and_marks_them_handled(district, ki, login):
+    report = BarrierReport.objects.create(
+        location="/de/karte/",
+        message="Die Karte ist mit der Tastatur nicht bedienbar.",
+        contact_email="leserin@example.org",
+        language="ar",
+    )
+    client = login(ki)
+    queue = client.get(reverse("backoffice:editorial-barrier-queue")).content.decode()
+    assert "Die Karte ist mit der Tastatur nicht bedienbar." in queue
+    assert "/de/karte/" in queue and 'href="mailto:leserin@example.org"' in queue
+    url = reverse("backoffice:editorial-barrier-status", kwargs={"uuid": report.uuid})
+    client.post(url, {"status": "bogus"})
+    report.refresh_from_db()
+    assert report.status == FeedbackStatus.NEW
+    client.post(url, {"status": "done"})
+    report.refresh_from_db()
+    assert report.status == FeedbackStatus.DONE
+    event = AuditEvent.objects.get(action="offers.barrier_report.handled")
+    assert (event.object_type, event.object_id) == ("offers.barrierreport", str(report.uuid))
+    queue = client.get(reverse("backoffice:editorial-barrier-queue")).content.decode()
+    assert "nicht bedienbar" not in queue
+    done = client.get(reverse("backoffice:editorial-barrier-queue"), {"status": "done"})
+    assert "nicht bedienbar" in done.content.decode()
 
 
 def test_offer_from_suggestion(district, org_a, ki, login):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from wegweiser.accounts.constants import Role
 from wegweiser.core.tests.matrix import ALL_ROLES, MatrixRow, matrix_id, matrix_params, run_matrix
 from wegweiser.editorial import services
-from wegweiser.offers.models import OfferFeedback, OfferSuggestion
+from wegweiser.offers.models import BarrierReport, OfferFeedback, OfferSuggestion
 from wegweiser.privacy.models import AuditEvent
 from wegweiser.search.models import SynonymGroup
 
@@ -108,6 +108,14 @@ MATRIX = [
         kwargs=lambda o: {"uuid": o["suggestion"].uuid},
         data={"status": "rejected"},
     ),
+    MatrixRow("backoffice:editorial-barrier-queue", KI),
+    MatrixRow(
+        "backoffice:editorial-barrier-status",
+        KI_POST,
+        method="post",
+        kwargs=lambda o: {"uuid": o["barrier"].uuid},
+        data={"status": "done"},
+    ),
     MatrixRow("backoffice:editorial-zero-results", KI),
     MatrixRow("backoffice:editorial-vocabulary-list", KI, kwargs=lambda o: {"kind": "synonyms"}),
     MatrixRow(
@@ -139,6 +147,7 @@ def test_editorial_permission_matrix(row, role, make_member, login, org_a, distr
         "offer": offer,
         "version": version,
         "revision": revision,
+        "barrier": BarrierReport.objects.create(message="Kontrast zu schwach", language="de"),
         "feedback": OfferFeedback.objects.create(
             offer=offer, message="Falsche Zeit", language="de"
         ),

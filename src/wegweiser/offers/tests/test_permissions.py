@@ -28,6 +28,7 @@ def test_offers_permission_matrix(row, role, make_member, login, org_a, district
 
 MATRIX += [
     MatrixRow("offers:offer-suggest", PUBLIC),
+    MatrixRow("offers:barrier-report", PUBLIC),
     MatrixRow("offers:offer-feedback", PUBLIC, kwargs=lambda o: {"uuid": o["offer"].uuid}),
     MatrixRow("offers:offer-handout", PUBLIC, kwargs=lambda o: {"uuid": o["offer"].uuid}),
     MatrixRow("offers:town-detail", PUBLIC, kwargs=lambda o: {"slug": "herten"}),

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from wegweiser.core.models import Municipality
 from wegweiser.offers import services
-from wegweiser.offers.models import OfferFeedback, OfferSuggestion
+from wegweiser.offers.models import BarrierReport, OfferFeedback, OfferSuggestion
 from wegweiser.offers.tests.factories import LocationFactory, OfferFactory, ScheduleFactory
 from wegweiser.privacy.models import AuditEvent
 
@@ -40,6 +40,59 @@ def test_report_a_mistake_requires_a_message_and_rejects_bots(client, district):
 def test_report_a_mistake_unknown_offer_is_404(client, district):
     url = reverse("offers:offer-feedback", kwargs={"uuid": "00000000-0000-0000-0000-000000000000"})
     assert client.post(url, {"message": "x"}).status_code == 404
+
+
+def test_report_a_barrier_stores_the_report_for_the_editors(client, district):
+    url = reverse("offers:barrier-report")
+    statement = client.get(reverse("core:accessibility-statement")).content.decode()
+    assert f'href="{url}"' in statement
+    response = client.post(
+        url,
+        {
+            "location": "/de/karte/",
+            "message": "Die Karte lässt sich nicht mit der Tastatur bedienen.",
+            "contact_email": "leserin@example.org",
+        },
+    )
+    assert response.status_code == 302 and response.url.endswith("?sent=1")
+    report = BarrierReport.objects.get()
+    assert (report.location, report.contact_email, report.language) == (
+        "/de/karte/",
+        "leserin@example.org",
+        "de",
+    )
+    event = AuditEvent.objects.get(action="offers.barrier_report.created")
+    assert sorted(event.fields) == ["contact_email", "message"]  # the values never enter it
+    thanks = client.get(response.url).content.decode()
+    assert "Die Redaktion prüft die Barriere." in thanks
+
+
+def test_report_a_barrier_requires_a_message_and_rejects_bots(client, district):
+    url = reverse("offers:barrier-report")
+    empty = client.post(url, {"location": "/de/", "message": ""})
+    assert empty.status_code == 400
+    assert '<a href="#id_message">' in empty.content.decode()
+    bot = client.post(url, {"message": "Spam", "homepage": "http://spam.example.com"})
+    assert bot.status_code == 400
+    assert not BarrierReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("page", "prefilled"),
+    [
+        ("/de/karte/", "/de/karte/"),
+        ("//evil.example.com/", ""),
+        ("https://evil.example.com/", ""),
+        ("", ""),
+    ],
+)
+def test_report_a_barrier_takes_the_page_from_a_local_link_only(client, district, page, prefilled):
+    html = client.get(reverse("offers:barrier-report"), {"page": page}).content.decode()
+    field = re.search(r'<input type="text" name="location"[^>]*>', html).group(0)
+    if prefilled:
+        assert f'value="{prefilled}"' in field
+    else:
+        assert "value=" not in field
 
 
 def test_suggest_an_offer_stores_suggestion_with_field_errors_first(client, district):
