@@ -37,6 +37,8 @@ class BarrierReportForm(HoneypotMixin, forms.ModelForm):
         model = BarrierReport
         fields = ["location", "message", "contact_email"]
         widgets = {
+            # A page address reads left to right, a description in the page's direction.
+            "location": forms.TextInput(attrs={"dir": "auto"}),
             "message": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
