@@ -5,6 +5,10 @@ import re
 import pytest
 from django import forms
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from wegweiser.cases.forms import IntakeForm
+from wegweiser.offers.forms import OfferSuggestionForm
 
 
 class GroupForm(forms.Form):
@@ -85,3 +89,15 @@ def test_error_summary_is_absent_for_a_valid_or_unbound_form():
     valid = forms.Form(data={})
     assert valid.is_valid()
     assert "error-summary" not in render_to_string("partials/form.html", {"form": valid})
+
+
+def test_the_empty_choice_of_a_select_says_what_it_means(db, district):
+    # WCAG 1.3.1, 2.4.6: a screen reader spelled out Django's "---------". An optional select
+    # offers "no answer", a required one asks to choose.
+    with translation.override("de"):
+        optional = str(OfferSuggestionForm()["town"])
+        required = str(IntakeForm()["municipality"])
+    assert '<option value="" selected>Keine Angabe</option>' in optional
+    assert '<option value="" selected>Bitte wählen</option>' in required
+    assert "---------" not in optional + required
+    assert "Herten</option>" in optional  # the towns themselves are unchanged

@@ -202,21 +202,6 @@ def test_languages_in_the_filters_are_named_in_their_own_language(client, course
     assert '<label for="f-town-herten">Herten <span class="count"' in html
 
 
-def test_the_empty_choice_of_a_select_says_what_it_means(district):
-    # WCAG 1.3.1, 2.4.6: a screen reader spelled out Django's "---------". An optional select
-    # offers "no answer", a required one asks to choose.
-    from wegweiser.cases.forms import IntakeForm
-    from wegweiser.offers.forms import OfferSuggestionForm
-
-    with translation.override("de"):
-        optional = str(OfferSuggestionForm()["town"])
-        required = str(IntakeForm()["municipality"])
-    assert '<option value="" selected>Keine Angabe</option>' in optional
-    assert '<option value="" selected>Bitte wählen</option>' in required
-    assert "---------" not in optional + required
-    assert "Herten</option>" in optional  # the towns themselves are unchanged
-
-
 @pytest.mark.parametrize(
     ("name", "title"),
     [("offers:offer-suggest", "Vorschlag gesendet – Angebot vorschlagen"), ("feedback", None)],
