@@ -178,6 +178,16 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
+class InvitationSignInForm(forms.Form):
+    """An invitation to an address that already has an account: its owner signs in to accept."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)

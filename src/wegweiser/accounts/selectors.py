@@ -77,6 +77,11 @@ def user_get_for_admin(*, request: HttpRequest, uuid) -> User:
     return user
 
 
+def user_for_invitation(*, invitation: Invitation) -> User | None:
+    """The existing account with the invited e-mail address, or None (a new account is made)."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
 def two_factor_device_confirmed(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 

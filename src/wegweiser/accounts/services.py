@@ -289,14 +289,25 @@ def invitation_get_open(*, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, full_name: str, password: str | None) -> User:
-    """Accept an invitation: create the account (or reuse an existing one) and add the role.
+def invitation_accept(
+    *,
+    token: str,
+    full_name: str = "",
+    password: str | None = None,
+    authenticated_user: User | None = None,
+) -> User:
+    """Accept an invitation: create the account, or add the role to an existing one.
 
-    `password` is required for new accounts; an existing user accepting is expected to be signed in.
+    `password` is required for new accounts. When an account with the invited address exists,
+    the caller must have authenticated that account (`authenticated_user`, e.g. with its
+    password): the link in a mail alone is no proof of who clicks it, and must never sign
+    anybody in to an account that already holds other roles.
     """
     invitation = invitation_get_open(token=token)
     Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
     user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is not None and (authenticated_user is None or authenticated_user.pk != user.pk):
+        raise PermissionDenied
     if user is None:
         user = User.objects.create_user(
             invitation.email, password, full_name=full_name, language=invitation.language

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -23,10 +23,11 @@ from .forms import (
     BackgroundPasswordResetForm,
     EmailAuthenticationForm,
     InvitationAcceptForm,
+    InvitationSignInForm,
     ProfileForm,
     TokenForm,
 )
-from .selectors import two_factor_device_confirmed
+from .selectors import two_factor_device_confirmed, user_for_invitation
 from .twofactor import totp_qr_svg
 
 
@@ -183,41 +184,62 @@ class PasswordChangeView(PermissionRequiredMixin, auth_views.PasswordChangeView)
 
 
 class InvitationAcceptView(PublicViewMixin, View):
+    """Accept an invitation: a new account sets its password; an existing one signs in with it.
+
+    The link alone never signs anybody in to an account that exists already.
+    """
+
     template_name = "accounts/invitation_accept.html"
+
+    def _invalid(self, request, error: ValidationError):
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"error": error.messages[0]},
+            status=404,
+        )
+
+    def _form(self, invitation, existing, data=None):
+        if existing is not None:
+            return InvitationSignInForm(data)
+        return InvitationAcceptForm(data, email=invitation.email)
+
+    def _render(self, request, form, invitation, existing, status=200):
+        context = {"form": form, "invitation": invitation, "existing_account": existing is not None}
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request, token: str):
         try:
             invitation = services.invitation_get_open(token=token)
         except ValidationError as error:
-            return render(
-                request,
-                "accounts/invitation_invalid.html",
-                {"error": error.messages[0]},
-                status=404,
-            )
-        form = InvitationAcceptForm(email=invitation.email)
-        return render(request, self.template_name, {"form": form, "invitation": invitation})
+            return self._invalid(request, error)
+        existing = user_for_invitation(invitation=invitation)
+        return self._render(request, self._form(invitation, existing), invitation, existing)
 
     def post(self, request, token: str):
         try:
             invitation = services.invitation_get_open(token=token)
         except ValidationError as error:
-            return render(
-                request,
-                "accounts/invitation_invalid.html",
-                {"error": error.messages[0]},
-                status=404,
-            )
-        form = InvitationAcceptForm(request.POST, email=invitation.email)
+            return self._invalid(request, error)
+        existing = user_for_invitation(invitation=invitation)
+        form = self._form(invitation, existing, request.POST)
         if not form.is_valid():
-            return render(
-                request, self.template_name, {"form": form, "invitation": invitation}, status=400
+            return self._render(request, form, invitation, existing, status=400)
+        if existing is not None:
+            # The same check as the login page, including its lockout after repeated failures.
+            authenticated = authenticate(
+                request, username=invitation.email, password=form.cleaned_data["password"]
             )
-        user = services.invitation_accept(
-            token=token,
-            full_name=form.cleaned_data["full_name"],
-            password=form.cleaned_data["password1"],
-        )
+            if authenticated is None:
+                form.add_error(None, EmailAuthenticationForm.error_messages["invalid_login"])
+                return self._render(request, form, invitation, existing, status=400)
+            user = services.invitation_accept(token=token, authenticated_user=authenticated)
+        else:
+            user = services.invitation_accept(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("backoffice:dashboard")

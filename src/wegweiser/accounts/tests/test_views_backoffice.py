@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from wegweiser.accounts.constants import Role
 from wegweiser.accounts.models import Invitation, Membership, Organisation
-from wegweiser.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from wegweiser.accounts.tests.factories import (
+    TEST_PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from wegweiser.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +160,97 @@ def test_invitation_flow_creates_account_with_role(
     assert membership.organisation == org_a
     # The link works only once.
     assert client.get(path).status_code == 404
+
+
+def _invitation_path(actor, email, organisation, role, capture) -> str:
+    from wegweiser.accounts.services import invitation_create
+
+    with capture(execute=True):
+        invitation_create(actor=actor, email=email, organisation=organisation, role=role)
+    body = mail.outbox[-1].body
+    link = next(line for line in body.splitlines() if "/accounts/invitation/" in line)
+    return link[link.index("/accounts/") :].strip()
+
+
+def test_invitation_to_existing_account_does_not_sign_in_without_its_password(
+    make_member, org_a, org_b, client, django_capture_on_commit_callbacks
+):
+    """Whoever holds the link to an existing account's invitation must not become that account:
+    a new password in the form is no proof, and the account keeps its own password."""
+    existing = make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
+    admin = make_member(Role.ADMIN, org_b)
+    path = _invitation_path(
+        admin,
+        "existing@example.org",
+        org_b,
+        Role.PROVIDER_EDITOR,
+        django_capture_on_commit_callbacks,
+    )
+    page = client.get(path)
+    assert page.status_code == 200
+    assert 'name="password1"' not in page.content.decode()
+    response = client.post(
+        path,
+        {
+            "full_name": "Mallory",
+            "password": "not-the-password-of-the-account",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    assert response.status_code == 400
+    assert "nicht korrekt" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("backoffice:dashboard")).status_code == 302
+    assert not Membership.objects.filter(user=existing, organisation=org_b).exists()
+    existing.refresh_from_db()
+    assert existing.check_password(TEST_PASSWORD)
+    assert existing.full_name != "Mallory"
+
+
+def test_invitation_to_existing_account_is_accepted_with_its_password(
+    make_member, org_a, org_b, client, django_capture_on_commit_callbacks
+):
+    existing = make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
+    admin = make_member(Role.ADMIN, org_b)
+    path = _invitation_path(
+        admin,
+        "existing@example.org",
+        org_b,
+        Role.PROVIDER_EDITOR,
+        django_capture_on_commit_callbacks,
+    )
+    response = client.post(path, {"password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert Membership.objects.filter(
+        user=existing, organisation=org_b, role=Role.PROVIDER_EDITOR
+    ).exists()
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+    # The link works only once.
+    assert client.get(path).status_code == 404
+
+
+def test_invitation_accept_service_refuses_existing_account_without_authentication(
+    make_member, org_a, org_b, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import PermissionDenied
+
+    from wegweiser.accounts.services import invitation_accept
+
+    make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
+    other = make_member(Role.PROVIDER_EDITOR, org_b)
+    admin = make_member(Role.ADMIN, org_b)
+    path = _invitation_path(
+        admin,
+        "existing@example.org",
+        org_b,
+        Role.PROVIDER_EDITOR,
+        django_capture_on_commit_callbacks,
+    )
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    for authenticated_user in (None, other):
+        with pytest.raises(PermissionDenied):
+            invitation_accept(token=token, password="x", authenticated_user=authenticated_user)
 
 
 def test_invitation_ki_editor_cannot_hand_out_case_roles(login, make_member, org_a):
