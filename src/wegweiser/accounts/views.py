@@ -35,6 +35,16 @@ def _safe_next(request, default: str = "/backoffice/") -> str:
     return safe_next(request, default)
 
 
+def _second_factor_login(request, device: TOTPDevice) -> None:
+    """Mark the session as verified with `device`, under a new session key.
+
+    The session gains rights here, as at the password step: a key that anybody saw before (a
+    fixated or sniffed cookie of the half-signed-in session) must not carry them.
+    """
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 class LoginView(PublicViewMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
@@ -71,7 +81,7 @@ class TwoFactorVerifyView(PermissionRequiredMixin, View):
         if form.is_valid():
             allowed, _details = device.verify_is_allowed()
             if allowed and device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
+                _second_factor_login(request, device)
                 audit_log(
                     action="accounts.user.two_factor_verified",
                     actor=request.user,
@@ -119,7 +129,7 @@ class TwoFactorSetupView(PermissionRequiredMixin, View):
         form = TokenForm(request.POST)
         if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
             services.totp_device_confirm(user=request.user, device=device)
-            otp_login(request, device)
+            _second_factor_login(request, device)
             messages.success(request, _("Two-factor login is now active for your account."))
             return redirect(_safe_next(request))
         if form.is_valid():

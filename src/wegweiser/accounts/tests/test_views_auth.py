@@ -168,3 +168,30 @@ def test_two_factor_verify_throttles_repeated_wrong_codes(client, make_member, o
         client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)}).status_code
         == 400
     )
+
+
+def test_two_factor_verify_rotates_the_session_key(client, make_member, org_a):
+    user = make_member(Role.CASE_MANAGER, org_a)
+    device = TOTPDeviceFactory(user=user)
+    _login(client, user.email)
+    half_signed_in = client.cookies["sessionid"].value
+    response = client.post(reverse("accounts:two-factor-verify"), {"token": _code(device)})
+    assert response.status_code == 302
+    assert client.cookies["sessionid"].value != half_signed_in
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
+    # The key of the half-signed-in session no longer opens anything.
+    other = Client()
+    other.cookies["sessionid"] = half_signed_in
+    assert other.get(reverse("backoffice:dashboard")).status_code == 302
+
+
+def test_two_factor_setup_rotates_the_session_key(client, make_member, org_a):
+    user = make_member(Role.CASE_MANAGER, org_a)
+    _login(client, user.email)
+    client.get(reverse("accounts:two-factor-setup"))
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    half_signed_in = client.cookies["sessionid"].value
+    response = client.post(reverse("accounts:two-factor-setup"), {"token": _code(device)})
+    assert response.status_code == 302
+    assert client.cookies["sessionid"].value != half_signed_in
+    assert client.get(reverse("backoffice:dashboard")).status_code == 200
