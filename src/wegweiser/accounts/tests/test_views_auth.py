@@ -195,3 +195,106 @@ def test_two_factor_setup_rotates_the_session_key(client, make_member, org_a):
     assert response.status_code == 302
     assert client.cookies["sessionid"].value != half_signed_in
     assert client.get(reverse("backoffice:dashboard")).status_code == 200
+
+
+# Session handling: a session ends on the server, and a changed password or a lost account or
+# role takes effect at the next request of every other session.
+
+
+def test_logout_ends_the_session_on_the_server(bob):
+    client = Client()
+    _login(client, bob.email)
+    key = client.cookies["sessionid"].value
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    replay = Client()
+    replay.cookies["sessionid"] = key
+    assert replay.get(reverse("backoffice:dashboard")).status_code == 302
+
+
+def test_password_change_signs_out_other_sessions_only(bob):
+    here, elsewhere = Client(), Client()
+    _login(here, bob.email)
+    _login(elsewhere, bob.email)
+    new = "a-brand-new-passphrase-2026"
+    response = here.post(
+        reverse("accounts:password-change"),
+        {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert here.get(reverse("backoffice:dashboard")).status_code == 200
+    assert elsewhere.get(reverse("backoffice:dashboard")).status_code == 302
+
+
+def test_password_reset_signs_out_existing_sessions(bob):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    signed_in = Client()
+    _login(signed_in, bob.email)
+    # The reset token covers the last login: the link is made after the sign-in above.
+    bob.refresh_from_db()
+    resetter = Client()
+    url = reverse(
+        "accounts:password-reset-confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(bob.pk)),
+            "token": default_token_generator.make_token(bob),
+        },
+    )
+    set_password_url = resetter.get(url).url
+    new = "a-brand-new-passphrase-2026"
+    response = resetter.post(set_password_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert signed_in.get(reverse("backoffice:dashboard")).status_code == 302
+
+
+def test_deactivated_user_is_signed_out_at_the_next_request(bob):
+    client = Client()
+    _login(client, bob.email)
+    assert client.get(reverse("backoffice:editorial-offer-list")).status_code == 200
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+    response = client.get(reverse("backoffice:editorial-offer-list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_removed_role_ends_access_at_the_next_request(bob):
+    client = Client()
+    _login(client, bob.email)
+    assert client.get(reverse("backoffice:editorial-offer-list")).status_code == 200
+    bob.memberships.all().delete()
+    assert client.get(reverse("backoffice:editorial-offer-list")).status_code == 404
+    assert client.get(reverse("backoffice:dashboard")).status_code == 404
+
+
+# Enumeration: the answers do not tell whether an address has an account.
+
+
+def _page_text(response) -> str:
+    import re
+
+    return re.sub(
+        r'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"|value="[^"]*@example\.org"',
+        "",
+        response.content.decode(),
+    )
+
+
+def test_login_answers_alike_for_unknown_address_wrong_password_and_inactive_account(bob):
+    wrong_password = _login(Client(), bob.email, "not-the-password")
+    unknown = _login(Client(), "nobody@example.org", "not-the-password")
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+    inactive = _login(Client(), bob.email)
+    assert wrong_password.status_code == unknown.status_code == inactive.status_code == 200
+    assert _page_text(wrong_password) == _page_text(unknown) == _page_text(inactive)
+
+
+def test_password_reset_answers_alike_for_known_and_unknown_addresses(bob):
+    known = Client().post(reverse("accounts:password-reset"), {"email": bob.email})
+    unknown = Client().post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url
