@@ -1,7 +1,9 @@
 """Users log in with their e-mail address; what they may do comes from memberships in organisations."""
 
 import uuid
+from typing import Any
 
+import rules
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -98,6 +100,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def requires_two_factor(self) -> bool:
         return bool(self.roles & TWO_FACTOR_ROLES)
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Permissions come from roles only: the `rules` registry, which denies anything it does
+        not list (ADR 0001).
+
+        Django's superuser flag and per-user model permissions grant nothing here. An account
+        made with `manage.py createsuperuser` would otherwise pass every check without any
+        role, and so without two-factor login, which follows roles; and some permission names
+        (`accounts.view_organisation`, `privacy.view_consent`) are also Django model
+        permissions, which the ModelBackend grants to superusers.
+        """
+        return bool(self.is_active) and rules.has_perm(perm, self, obj)
 
 
 def organisation_logo_path(instance: "Organisation", filename: str) -> str:

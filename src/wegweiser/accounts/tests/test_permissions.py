@@ -62,3 +62,20 @@ def test_accounts_permission_matrix(row, role, make_member, login, org_a):
         ),
     }
     run_matrix(row, role, make_member=make_member, login=login, org_a=org_a, objects=objects)
+
+
+@pytest.mark.django_db
+def test_superuser_flag_grants_nothing_without_a_role(client):
+    """An account made with `createsuperuser` has no role: it passes no permission, sees no
+    back-office page, and so cannot skip two-factor login that roles require."""
+    from django.urls import reverse
+
+    from wegweiser.accounts.tests.factories import TEST_PASSWORD
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    assert not superuser.has_perm("backoffice.access")
+    assert not superuser.has_perm("accounts.view_organisation")
+    assert not superuser.has_perm("privacy.view_consent")
+    client.post(reverse("accounts:login"), {"username": superuser.email, "password": TEST_PASSWORD})
+    for name in ("dashboard", "user-list", "privacy-records", "case-list", "organisation-list"):
+        assert client.get(reverse(f"backoffice:{name}")).status_code == 404, name
