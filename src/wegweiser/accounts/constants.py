@@ -12,7 +12,9 @@ class Role(models.TextChoices):
 
 
 # Roles that see personal data (of newcomers or of other users) must log in with a second
-# factor. Provider editors only see their own organisation's public offers.
+# factor. Provider editors mostly edit their own organisation's public offers; the pages where
+# they read referred people's contact data ask them for the second factor as well
+# (`middleware.PERSONAL_DATA_PREFIXES`).
 TWO_FACTOR_ROLES = frozenset(
     {Role.ADMIN, Role.KI_EDITOR, Role.REGISTRATION_CLERK, Role.KIM_COORDINATOR, Role.CASE_MANAGER}
 )

@@ -10,10 +10,23 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 # Paths that need no second factor: the public site, the login steps themselves, static files.
 PROTECTED_PREFIXES = ("/backoffice/", "/accounts/profile/")
 
+# Pages with newcomers' personal data: there, every user with a role needs the second factor,
+# whatever the role. Provider editors otherwise sign in with a password alone (their offers
+# are public), but their referral inbox lists the names, phone numbers and e-mail addresses
+# of the people referred to them.
+PERSONAL_DATA_PREFIXES = ("/backoffice/cases/",)
+
+
+def _needs_second_factor(request) -> bool:
+    user = request.user
+    if user.requires_two_factor:
+        return True
+    return bool(user.roles) and request.path.startswith(PERSONAL_DATA_PREFIXES)
+
 
 def two_factor_satisfied(request) -> bool:
     user = request.user
-    if not user.is_authenticated or not user.requires_two_factor:
+    if not user.is_authenticated or not _needs_second_factor(request):
         return True
     if user.is_verified():
         return True

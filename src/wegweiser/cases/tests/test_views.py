@@ -183,6 +183,22 @@ def test_two_factor_required_for_case_pages(make_member, org_a, case_a, login):
             assert "/accounts/two-factor" in response["Location"]
 
 
+def test_two_factor_required_for_referral_inbox_of_provider_editors(make_member, org_a, login):
+    """The inbox lists referred people's names, phones and e-mails: a password alone must not
+    open it, although provider editors need no second factor for their public offers."""
+    editor = make_member(Role.PROVIDER_EDITOR, org_a)
+    client = login(editor, verified=False)
+    assert client.get(reverse("backoffice:editorial-offer-list")).status_code == 200
+    for url in (
+        reverse("backoffice:referral-inbox"),
+        reverse("backoffice:referral-confirm", args=["00000000-0000-0000-0000-000000000000"]),
+    ):
+        response = client.get(url) if url.endswith("/referrals/") else client.post(url)
+        assert response.status_code == 302, url
+        assert "/accounts/two-factor" in response["Location"]
+    assert login(editor).get(reverse("backoffice:referral-inbox")).status_code == 200
+
+
 def test_document_download_is_attachment(login, manager_a, case_a):
     document = services.document_add(
         actor=manager_a, case=case_a, upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 x"), title="T"
