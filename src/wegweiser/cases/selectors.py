@@ -232,9 +232,11 @@ def case_content_for_user(*, user: Any, case: Case) -> dict[str, Any]:
 
 
 def transfer_targets_for_case(*, case: Case) -> QuerySet[CaseManagementSetting]:
-    """Other case-management organisations a case could be handed to (consent checked on send)."""
+    """Other case-management organisations that take new cases: where a case could be handed
+    (consent is checked on transfer)."""
     return (
-        CaseManagementSetting.objects.exclude(organisation_id=case.organisation_id)
+        CaseManagementSetting.objects.filter(is_active=True, organisation__is_active=True)
+        .exclude(organisation_id=case.organisation_id)
         .select_related("organisation")
         .order_by("organisation__name")
     )

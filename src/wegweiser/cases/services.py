@@ -83,6 +83,17 @@ def _require_coverage(*, person: Person, organisation: Organisation, purpose: st
         )
 
 
+def _takes_new_cases(organisation: Organisation) -> bool:
+    """An active organisation whose case management accepts new cases (intakes and transfers).
+
+    A case handed to a deactivated organisation would be visible to nobody: its members hold
+    no roles while it is inactive.
+    """
+    return CaseManagementSetting.objects.filter(
+        organisation=organisation, is_active=True, organisation__is_active=True
+    ).exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # Intake
 
@@ -173,7 +184,7 @@ def intake_assign(*, actor: Any, intake: Intake, organisation: Organisation) -> 
     intake = Intake.objects.select_for_update().select_related("person").get(pk=intake.pk)
     if intake.status != IntakeStatus.NEW or not intake.consent_given:
         raise ValidationError(ERROR_INTAKE_NOT_OPEN)
-    if not CaseManagementSetting.objects.filter(organisation=organisation, is_active=True).exists():
+    if not _takes_new_cases(organisation):
         raise ValidationError(ERROR_NOT_CASE_MANAGEMENT % {"organisation": organisation.name})
     _require_coverage(
         person=intake.person, organisation=organisation, purpose=consent.Purpose.CONTACT_TRANSFER
@@ -410,7 +421,7 @@ def case_transfer(
     _require_case_manager(actor, case)
     if organisation.pk == case.organisation_id:
         raise ValidationError(ERROR_TRANSFER_SAME)
-    if not CaseManagementSetting.objects.filter(organisation=organisation).exists():
+    if not _takes_new_cases(organisation):
         raise ValidationError(ERROR_NOT_CASE_MANAGEMENT % {"organisation": organisation.name})
     _require_coverage(
         person=case.person, organisation=organisation, purpose=consent.Purpose.CASE_TRANSFER

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from wegweiser.accounts.constants import Role
-from wegweiser.cases import services
+from wegweiser.accounts.tests.factories import OrganisationFactory
+from wegweiser.cases import selectors, services
 from wegweiser.cases.constants import CaseStatus, IntakeStatus, ReferralStatus, TaskStatus
 from wegweiser.cases.models import Case, Intake, Person, Task
 from wegweiser.offers.tests.factories import OfferFactory
@@ -124,6 +125,34 @@ def test_referral_send_requires_consent_for_provider(grants, case_a, manager_a):
     services.referral_record_outcome(actor=manager_a, referral=referral, outcome="taken_up")
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CLOSED
+
+
+@pytest.mark.parametrize("inactive", ["setting", "organisation"])
+def test_transfer_and_assignment_refuse_organisations_that_take_no_cases(
+    grants, case_a, manager_a, org_b, make_member, town, inactive
+):
+    """Neither a case manager (transfer) nor the coordinator (assignment) can hand a case to an
+    organisation that takes no new cases, or is deactivated and so has nobody to see it."""
+    setting = CaseManagementSettingFactory(organisation=org_b)
+    if inactive == "setting":
+        setting.is_active = False
+        setting.save()
+    else:
+        org_b.is_active = False
+        org_b.save()
+    grants.grant(case_a.person, org_b)
+    with pytest.raises(ValidationError):
+        services.case_transfer(actor=manager_a, case=case_a, organisation=org_b)
+    case_a.refresh_from_db()
+    assert case_a.organisation != org_b
+    assert org_b.pk not in {
+        s.organisation_id for s in selectors.transfer_targets_for_case(case=case_a)
+    }
+    office_clerk = make_member(Role.REGISTRATION_CLERK, OrganisationFactory())
+    intake = _intake(office_clerk, town)
+    grants.grant(intake.person, org_b)
+    with pytest.raises(ValidationError):
+        services.intake_assign(actor=None, intake=intake, organisation=org_b)
 
 
 def test_transfer_requires_case_transfer_consent(grants, case_a, manager_a, org_b):
