@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 from django.urls import reverse
 
 from wegweiser.core.models import Language
-from wegweiser.editorial.constants import ERROR_RETURN_COMMENT, RevisionState
+from wegweiser.editorial.constants import ERROR_RETURN_COMMENT, SNAPSHOT_FIELDS, RevisionState
 from wegweiser.editorial.forms import ERROR_AGES, ERROR_TIMES
 from wegweiser.editorial.models import OfferRevision
 from wegweiser.offers.models import Offer
@@ -376,3 +376,56 @@ def test_bad_input_is_listed_in_one_error_summary_linked_to_the_fields(offer_a, 
     assert "Bitte korrigieren" not in body
     # The summary sits at the top of the form, before its first field.
     assert body.index('class="error-summary"') < body.index('id="id_name"')
+
+
+def test_provider_cannot_publish_or_move_offer_with_tampered_fields(offer_a, org_b, bob, login):
+    """Extra or altered inputs (publish button, publication and curation flags, another
+    provider) neither publish nor move the offer: the change waits for review."""
+    client = login(bob)
+    data = form_data(
+        offer_a,
+        name="Ohne Prüfung veröffentlicht",
+        publish="1",
+        is_published="on",
+        is_good_practice="on",
+        good_practice_story="Eigenlob",
+        organisation=str(org_b.uuid),
+        last_verified_at="2099-01-01",
+    )
+    assert client.post(edit_url(offer_a), data).status_code == 302
+    offer_a.refresh_from_db()
+    assert offer_a.name == "Deutschkurs am Vormittag"
+    assert offer_a.organisation_id != org_b.pk
+    assert not offer_a.is_good_practice
+    assert not offer_a.versions.exists()
+    revision = OfferRevision.objects.get(offer=offer_a)
+    assert revision.state == RevisionState.DRAFT
+    assert set(revision.data["fields"]) == set(SNAPSHOT_FIELDS)
+    publish = reverse("backoffice:editorial-revision-publish", kwargs={"uuid": revision.uuid})
+    assert client.post(publish).status_code == 404
+    offer_a.refresh_from_db()
+    assert offer_a.name == "Deutschkurs am Vormittag"
+
+
+def test_provider_cannot_move_own_location_to_another_provider(offer_a, offer_b, org_b, bob, login):
+    location = offer_a.locations.first()
+    client = login(bob)
+    url = reverse("backoffice:editorial-location-edit", kwargs={"uuid": location.uuid})
+    response = client.post(
+        url,
+        {
+            "organisation": str(org_b.uuid),
+            "name": "Umgezogen",
+            "street": location.street,
+            "postcode": location.postcode,
+            "municipality": location.municipality_id,
+        },
+    )
+    assert response.status_code == 302
+    location.refresh_from_db()
+    assert location.organisation_id == offer_a.organisation_id
+    foreign = offer_b.locations.first()
+    foreign_url = reverse("backoffice:editorial-location-edit", kwargs={"uuid": foreign.uuid})
+    assert client.post(foreign_url, {"name": "Übernommen"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name != "Übernommen"
