@@ -78,8 +78,18 @@ def organisation_create(*, actor: User | None, **data: Any) -> Organisation:
 def organisation_update(
     *, actor: User | None, organisation: Organisation, **data: Any
 ) -> Organisation:
-    """Change the given fields of an organisation; only known fields are touched."""
+    """Change the given fields of an organisation; only known fields are touched.
+
+    Deactivating an organisation takes every role in it away, so it must not take away the last
+    active administrator (the same rule as for removing a role or deactivating an account).
+    """
     changed = [f for f in ORGANISATION_FIELDS if f in data and getattr(organisation, f) != data[f]]
+    if (
+        "is_active" in changed
+        and not data["is_active"]
+        and _active_admin_count(exclude_organisation=organisation) == 0
+    ):
+        raise ValidationError(ERROR_LAST_ADMIN)
     for field in changed:
         setattr(organisation, field, data[field])
     if changed:
@@ -119,7 +129,9 @@ def membership_add(
 
 
 def _active_admin_count(
-    exclude_user: User | None = None, exclude_membership: Membership | None = None
+    exclude_user: User | None = None,
+    exclude_membership: Membership | None = None,
+    exclude_organisation: Organisation | None = None,
 ) -> int:
     qs = Membership.objects.filter(
         role=Role.ADMIN, user__is_active=True, organisation__is_active=True
@@ -128,6 +140,8 @@ def _active_admin_count(
         qs = qs.exclude(user=exclude_user)
     if exclude_membership is not None:
         qs = qs.exclude(pk=exclude_membership.pk)
+    if exclude_organisation is not None:
+        qs = qs.exclude(organisation=exclude_organisation)
     return qs.values("user").distinct().count()
 
 

@@ -103,9 +103,18 @@ class OrganisationUpdateView(PermissionRequiredMixin, View):
                 {"form": form, "organisation": organisation},
                 status=400,
             )
-        services.organisation_update(
-            actor=request.user, organisation=organisation, **form.cleaned_data
-        )
+        try:
+            services.organisation_update(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+            return render(
+                request,
+                self.template_name,
+                {"form": form, "organisation": organisation},
+                status=400,
+            )
         messages.success(request, _("Changes saved."))
         return redirect("backoffice:organisation-detail", uuid=organisation.uuid)
 

@@ -93,6 +93,27 @@ def test_organisation_update_ignores_mass_assigned_fields(alice, login, org_b):
     assert org_b.created_at.year != 2000
 
 
+def test_organisation_deactivation_cannot_remove_the_last_administrator(
+    alice, login, make_member, org_a, org_b
+):
+    """A KI editor manages organisations, but deactivating the one that holds every
+    administrator would take the last admin role away (and with it user management)."""
+    ki_editor = make_member(Role.KI_EDITOR, org_b)
+    url = reverse("backoffice:organisation-update", kwargs={"uuid": org_a.uuid})
+    data = {"name": org_a.name, "kind": org_a.kind}  # "is_active" unticked
+    response = login(ki_editor).post(url, data)
+    assert response.status_code == 400
+    assert "letzten aktiven Administrationskonto" in response.content.decode()
+    org_a.refresh_from_db()
+    alice = type(alice).objects.get(pk=alice.pk)
+    assert org_a.is_active and "admin" in alice.roles
+    # With an administrator elsewhere the organisation can be deactivated.
+    make_member(Role.ADMIN, OrganisationFactory())
+    assert login(ki_editor).post(url, data).status_code == 302
+    org_a.refresh_from_db()
+    assert not org_a.is_active
+
+
 def test_organisation_list_htmx_returns_partial(alice, login, org_b):
     response = login(alice).get(
         reverse("backoffice:organisation-list"), {"q": "Organisation B"}, HTTP_HX_REQUEST="true"
