@@ -400,3 +400,23 @@ def test_task_done_returns_to_the_page_it_came_from(login, manager_a, org_a):
         {"next": reverse("backoffice:case-list")},
     )
     assert response["Location"] == reverse("backoffice:case-list")
+
+
+def test_pages_with_personal_data_are_never_cached(login, manager_a, case_a, make_member, org_a):
+    """Case pages, the export, htmx partials and the referral inbox carry personal data: no
+    browser or proxy may keep a copy (the back button after sign-out on a shared computer)."""
+    client = login(manager_a)
+    for url, extra in [
+        (reverse("backoffice:case-list"), {}),
+        (reverse("backoffice:case-list"), {"HTTP_HX_REQUEST": "true"}),
+        (reverse("backoffice:case-detail", args=[case_a.pk]), {}),
+        (reverse("backoffice:case-export"), {}),
+        (reverse("backoffice:referral-inbox"), {}),
+    ]:
+        response = client.get(url, **extra)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+    clerk = make_member(Role.REGISTRATION_CLERK, org_a)
+    response = login(clerk).get(reverse("backoffice:intake-list"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
