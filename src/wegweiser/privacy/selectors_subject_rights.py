@@ -11,6 +11,7 @@ from wegweiser.accounts.constants import Role
 
 from .models_subject_rights import DataSubjectRequest, LegalHold
 from .registry import subject_models
+from .services import audit_access_denied
 from .subject_rights import subject_is_restricted  # noqa: F401  (public API)
 
 CASE_SUBJECT_TYPES = {"cases.person"}
@@ -37,12 +38,19 @@ def request_list_for_user(*, user, status: str = ""):
     return queryset.order_by("due_on", "created_at")
 
 
-def request_get_for_user(*, user, uuid) -> DataSubjectRequest:
-    """404 for a missing request and for one outside the user's subject types alike."""
-    request = request_list_for_user(user=user).filter(uuid=uuid).first()
-    if request is None:
+def request_get_for_user(*, request, uuid) -> DataSubjectRequest:
+    """404 for a missing request and for one outside the user's subject types alike; the
+    refusal is audited (ADR 0001)."""
+    dsr = request_list_for_user(user=request.user).filter(uuid=uuid).first()
+    if dsr is None:
+        audit_access_denied(
+            request=request,
+            permission="privacy.handle_requests",
+            object_type="privacy.datasubjectrequest",
+            object_id=uuid,
+        )
         raise Http404
-    return request
+    return dsr
 
 
 def legal_hold_list():

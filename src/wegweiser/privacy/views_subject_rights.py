@@ -81,7 +81,7 @@ class RequestDetailView(PermissionRequiredMixin, View):
     permission = "privacy.handle_requests"
 
     def get(self, request, uuid):
-        dsr = selectors.request_get_for_user(user=request.user, uuid=uuid)
+        dsr = selectors.request_get_for_user(request=request, uuid=uuid)
         subject = services.request_subject(dsr)
         summary, other_controllers = [], []
         if subject is not None:
@@ -115,7 +115,7 @@ class RequestExportView(PermissionRequiredMixin, View):
     file_format = "json"
 
     def get(self, request, uuid):
-        dsr = selectors.request_get_for_user(user=request.user, uuid=uuid)
+        dsr = selectors.request_get_for_user(request=request, uuid=uuid)
         subject = services.request_subject(dsr)
         if subject is None:
             messages.error(request, _("The person's data no longer exists."))
@@ -143,7 +143,7 @@ class RequestActionView(PermissionRequiredMixin, View):
     permission = "privacy.handle_requests"
 
     def post(self, request, uuid):
-        dsr = selectors.request_get_for_user(user=request.user, uuid=uuid)
+        dsr = selectors.request_get_for_user(request=request, uuid=uuid)
         action = request.POST.get("action", "")
         try:
             if action == "erase":

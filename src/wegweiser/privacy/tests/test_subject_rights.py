@@ -196,6 +196,9 @@ def test_kim_coordinator_gets_404_and_an_audited_denial_for_staff_requests(
     assert response.status_code == 404
     dsr.refresh_from_db()
     assert dsr.status == "open"
+    denials = AuditEvent.objects.filter(action="privacy.access.denied", object_id=str(dsr.uuid))
+    assert denials.count() == 2
+    assert {event.actor for event in denials} == {coordinator}
 
 
 def test_a_provider_editor_is_refused_with_an_audited_denial(erika, bob, login):
