@@ -19,6 +19,11 @@ TWO_FACTOR_ROLES = frozenset(
     {Role.ADMIN, Role.KI_EDITOR, Role.REGISTRATION_CLERK, Role.KIM_COORDINATOR, Role.CASE_MANAGER}
 )
 
+# Roles that read newcomers' personal data (case files, intakes, consents). Nobody gives one of
+# them to their own account: an administrator, who sees no case content, would otherwise need a
+# single click on their own user page to read it.
+PERSONAL_DATA_ROLES = frozenset({Role.CASE_MANAGER, Role.REGISTRATION_CLERK, Role.KIM_COORDINATOR})
+
 # Which roles a user with a given role may hand out through invitations and role changes.
 ASSIGNABLE_ROLES = {
     Role.ADMIN: frozenset(Role),

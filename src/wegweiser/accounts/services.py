@@ -23,6 +23,7 @@ from .constants import (
     ERROR_LAST_ADMIN,
     ERROR_ROLE_NOT_ASSIGNABLE,
     INVITATION_VALID_DAYS,
+    PERSONAL_DATA_ROLES,
     Role,
 )
 from .models import Invitation, Membership, Organisation, User
@@ -55,6 +56,12 @@ def assignable_roles(actor: User | None) -> frozenset[str]:
 
 def _check_role_assignable(actor: User | None, role: str) -> None:
     if role not in assignable_roles(actor):
+        raise PermissionDenied(ERROR_ROLE_NOT_ASSIGNABLE % {"role": Role(role).label})
+
+
+def _check_not_own_personal_data_role(actor: User | None, email: str, role: str) -> None:
+    """Nobody gives themselves a role that reads newcomers' data (by role or by invitation)."""
+    if actor is not None and role in PERSONAL_DATA_ROLES and email.lower() == actor.email.lower():
         raise PermissionDenied(ERROR_ROLE_NOT_ASSIGNABLE % {"role": Role(role).label})
 
 
@@ -110,6 +117,7 @@ def membership_add(
     *, actor: User | None, user: User, organisation: Organisation, role: str
 ) -> Membership:
     _check_role_assignable(actor, role)
+    _check_not_own_personal_data_role(actor, user.email, role)
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
         raise ValidationError(
             ERROR_ALREADY_MEMBER % {"email": user.email, "organisation": organisation.name}
@@ -260,6 +268,7 @@ def invitation_create(
     """Invite someone by e-mail into an organisation and role; the mail goes out on commit."""
     _check_role_assignable(actor, role)
     email = email.strip().lower()
+    _check_not_own_personal_data_role(actor, email, role)
     if Membership.objects.filter(
         user__email__iexact=email, organisation=organisation, role=role
     ).exists():

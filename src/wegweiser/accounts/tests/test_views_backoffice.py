@@ -308,6 +308,42 @@ def test_user_detail_admin_adds_and_removes_role(alice, login, org_b):
     assert not Membership.objects.filter(user=other).exists()
 
 
+def test_admin_cannot_give_themselves_a_role_that_reads_case_content(
+    alice, login, org_b, django_capture_on_commit_callbacks
+):
+    """Administrators see no case content; one click on their own user page (or an invitation
+    to their own address) must not change that."""
+    client = login(alice)
+    url = reverse("backoffice:user-detail", kwargs={"uuid": alice.uuid})
+    for role in (Role.CASE_MANAGER, Role.REGISTRATION_CLERK, Role.KIM_COORDINATOR):
+        response = client.post(
+            url, {"action": "add-role", "organisation": str(org_b.uuid), "role": role}
+        )
+        assert response.status_code == 400, role
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("backoffice:invitation-create"),
+                {
+                    "email": alice.email.upper(),
+                    "organisation": str(org_b.uuid),
+                    "role": role,
+                    "language": "de",
+                },
+            )
+        assert response.status_code == 400, role
+    assert not Membership.objects.filter(user=alice, organisation=org_b).exists()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+    # Other accounts get these roles from an administrator as before, and so do the
+    # administrator's own roles without access to newcomers' data.
+    assert (
+        client.post(
+            url, {"action": "add-role", "organisation": str(org_b.uuid), "role": Role.KI_EDITOR}
+        ).status_code
+        == 302
+    )
+
+
 def test_user_detail_last_admin_cannot_deactivate_themselves(alice, login):
     response = login(alice).post(
         reverse("backoffice:user-detail", kwargs={"uuid": alice.uuid}), {"action": "deactivate"}
