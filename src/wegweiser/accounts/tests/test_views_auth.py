@@ -201,6 +201,22 @@ def test_two_factor_setup_rotates_the_session_key(client, make_member, org_a):
 # role takes effect at the next request of every other session.
 
 
+def test_password_login_replaces_a_session_key_set_before_it(bob):
+    """Session fixation: a key planted before the sign-in does not become the signed-in one."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    planted = SessionStore()
+    planted["planted"] = True
+    planted.create()
+    client = Client()
+    client.cookies["sessionid"] = planted.session_key
+    _login(client, bob.email)
+    assert client.cookies["sessionid"].value != planted.session_key
+    replay = Client()
+    replay.cookies["sessionid"] = planted.session_key
+    assert replay.get(reverse("backoffice:dashboard")).status_code == 302
+
+
 def test_logout_ends_the_session_on_the_server(bob):
     client = Client()
     _login(client, bob.email)
