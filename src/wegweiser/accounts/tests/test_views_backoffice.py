@@ -251,6 +251,25 @@ def test_invitation_to_existing_account_is_accepted_with_its_password(
     assert client.get(path).status_code == 404
 
 
+def test_invitation_to_existing_account_password_guessing_is_locked_out(
+    make_member, org_a, org_b, client, django_capture_on_commit_callbacks
+):
+    """The invitation page checks the password like the login page, with its lockout."""
+    existing = make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
+    admin = make_member(Role.ADMIN, org_b)
+    path = _invitation_path(
+        admin,
+        "existing@example.org",
+        org_b,
+        Role.PROVIDER_EDITOR,
+        django_capture_on_commit_callbacks,
+    )
+    for attempt in range(5):
+        assert client.post(path, {"password": f"guess-{attempt}"}).status_code in (400, 429)
+    assert client.post(path, {"password": TEST_PASSWORD}).status_code == 429
+    assert not Membership.objects.filter(user=existing, organisation=org_b).exists()
+
+
 def test_invitation_accept_service_refuses_existing_account_without_authentication(
     make_member, org_a, org_b, django_capture_on_commit_callbacks
 ):
