@@ -314,3 +314,34 @@ def test_password_reset_answers_alike_for_known_and_unknown_addresses(bob):
     unknown = Client().post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url
+
+
+def test_every_staff_url_waits_for_the_second_factor(client, make_member, org_a):
+    """Between password and code, no view that needs a permission answers: the two-factor
+    middleware's prefixes cover every non-public URL (a staff view mounted elsewhere fails)."""
+    import re
+
+    from wegweiser.core.access import PUBLIC, declared_permission, iter_url_patterns
+
+    user = make_member(Role.CASE_MANAGER, org_a)
+    TOTPDeviceFactory(user=user)
+    _login(client, user.email)
+    own_login_steps = {
+        "accounts:two-factor-verify",
+        "accounts:two-factor-setup",
+    }
+    checked = 0
+    for route, name, callback in iter_url_patterns():
+        if declared_permission(callback) in (PUBLIC, None) or name in own_login_steps:
+            continue
+        path = "/" + re.sub(
+            r"<(?:(\w+):)?\w+>",
+            lambda m: "1" if m.group(1) == "int" else "00000000-0000-0000-0000-000000000000",
+            route,
+        )
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 302, (method, path, response.status_code)
+            assert response["Location"].startswith(reverse("accounts:two-factor-verify")), path
+        checked += 1
+    assert checked > 50
