@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -209,16 +211,34 @@ def user_update_profile(*, actor: User, user: User, full_name: str, language: st
     return user
 
 
+def _sessions_end(user: User) -> int:
+    """Delete every session signed in as `user`; returns how many ended.
+
+    Sessions are stored encoded, so each live one is read; a district's staff have few.
+    """
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
 @transaction.atomic
 def user_reset_two_factor(*, actor: User | None, user: User) -> None:
-    """Remove a user's authenticator devices (lost phone); they enrol again at the next login."""
+    """Remove a user's authenticator devices (lost phone); they enrol again at the next login.
+
+    The user's sessions end too: whoever holds one (the lost phone's browser, a stolen cookie)
+    must not be the one to enrol the new authenticator with the password step it already passed.
+    """
     TOTPDevice.objects.filter(user=user).delete()
+    _sessions_end(user)
     audit_log(
         action="accounts.user.two_factor_reset",
         actor=actor,
         object_type="accounts.user",
         object_id=user.uuid,
-        fields=["totp_device"],
+        fields=["totp_device", "sessions"],
     )
 
 

@@ -277,6 +277,24 @@ def test_deactivated_user_is_signed_out_at_the_next_request(bob):
     assert client.get(reverse("accounts:profile")).status_code == 302
 
 
+def test_resetting_two_factor_ends_the_users_sessions(make_member, login, org_a, alice):
+    """Whoever holds the user's session (a lost phone, a stolen cookie) must sign in again with
+    the password before enrolling the new authenticator; other users stay signed in."""
+    from wegweiser.accounts import services
+
+    user = make_member(Role.CASE_MANAGER, org_a)
+    TOTPDeviceFactory(user=user)
+    stolen = login(user)
+    bystander = login(make_member(Role.CASE_MANAGER, org_a))
+    assert stolen.get(reverse("backoffice:dashboard")).status_code == 200
+    services.user_reset_two_factor(actor=alice, user=user)
+    response = stolen.get(reverse("accounts:two-factor-setup"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert bystander.get(reverse("backoffice:dashboard")).status_code == 200
+
+
 def test_removed_role_ends_access_at_the_next_request(bob):
     client = Client()
     _login(client, bob.email)
