@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils import timezone
 
-from wegweiser.core.spreadsheets import safe_cell
+from wegweiser.core.spreadsheets import safe_cell, xlsx_cell
 from wegweiser.offers.constants import ScheduleKind
 from wegweiser.offers.models import Offer
 
@@ -266,7 +266,7 @@ def export_xlsx() -> bytes:
     sheet = workbook.create_sheet("Angebote")
     sheet.append([header for header, _get in XLSX_COLUMNS])
     for offer in _offers():
-        sheet.append([safe_cell(get(offer)) for _header, get in XLSX_COLUMNS])
+        sheet.append([xlsx_cell(get(offer)) for _header, get in XLSX_COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -80,6 +80,21 @@ def test_xlsx_escapes_formulas_and_imports_again(client, tmp_path, offers):
     assert Offer.objects.get(name="Jobcafé").summary == DANGEROUS[0]
 
 
+def test_xlsx_export_survives_control_characters_in_texts(client, offers):
+    # A line break pasted from a word processor is a vertical tab, which XLSX cannot hold; a
+    # control character before a formula must not uncover the formula either.
+    second = offers[1]
+    second.description = "Erste Zeile\x0bzweite Zeile\x1b"
+    second.eligibility = '\x01=HYPERLINK("http://x")'
+    second.save()
+    response = client.get("/api/hsds/export/offers.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    job = next(r for r in rows if r[1] == "Jobcafé")
+    assert job[3] == "Erste Zeile\nzweite Zeile"
+    assert job[12] == '\'=HYPERLINK("http://x")'
+
+
 def test_ical_feed(client, offers):
     response = client.get("/api/hsds/export/offers.ics")
     assert response["Content-Type"].startswith("text/calendar")
