@@ -12,7 +12,7 @@ from wegweiser.search.registry import (
 )
 from wegweiser.search.services import document_upsert_soon
 
-from .constants import ACCESSIBILITY_FEATURES, Cost
+from .constants import ACCESSIBILITY_FEATURES, Cost, OfferStatus
 from .models import Offer
 
 KIND = "offer"
@@ -82,17 +82,34 @@ def offer_keywords(offer: Offer, locations) -> list[str]:
     return [word for word in words if word]
 
 
+def offer_is_searchable(offer: Offer) -> bool:
+    """Whether the public search may know the offer's words: published and not inactive, as
+    `selectors._published`. Drafts and ended offers stay out of the index entirely; their
+    words would otherwise come back as "did you mean" corrections. An inactive offer is still
+    found by its exact name, from the database (search_help.offer_inactive_by_name)."""
+    return offer.is_published and offer.status != OfferStatus.INACTIVE
+
+
 def offer_index(offer: Offer) -> None:
-    document_upsert_soon(kind=KIND, object_id=str(offer.pk), build=lambda: offer_document(offer))
+    document_upsert_soon(
+        kind=KIND,
+        object_id=str(offer.pk),
+        build=lambda: offer_document(offer) if offer_is_searchable(offer) else None,
+    )
 
 
 def _all_offers():
-    queryset = Offer.objects.select_related("organisation").prefetch_related(
-        "life_areas",
-        "target_groups",
-        "translations",
-        "locations__municipality",
-        "languages",
+    queryset = (
+        Offer.objects.filter(is_published=True)
+        .exclude(status=OfferStatus.INACTIVE)
+        .select_related("organisation")
+        .prefetch_related(
+            "life_areas",
+            "target_groups",
+            "translations",
+            "locations__municipality",
+            "languages",
+        )
     )
     for offer in queryset.iterator(chunk_size=500):
         yield offer_document(offer)

@@ -5,6 +5,7 @@ from wegweiser.search.services import document_upsert_soon
 
 from .constants import SOURCE_LANGUAGE, TranslationState
 from .models import Page
+from .selectors import page_ids_public, page_is_public
 from .services import plain_text
 
 KIND = "page"
@@ -30,11 +31,33 @@ def page_document(page: Page) -> Document:
 
 
 def page_index(page: Page) -> None:
-    document_upsert_soon(kind=KIND, object_id=str(page.pk), build=lambda: page_document(page))
+    """(Re)index a public page; a page the public may not see leaves the index (its words
+    would otherwise come back as "did you mean" corrections)."""
+    document_upsert_soon(
+        kind=KIND,
+        object_id=str(page.pk),
+        build=lambda: page_document(page) if page_is_public(page) else None,
+    )
+
+
+def page_index_with_descendants(page: Page) -> None:
+    """(Re)index a page and every page below it: publishing or moving a page shows or hides
+    its whole subtree."""
+    pending = [page]
+    seen = set()
+    while pending:
+        current = pending.pop()
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        page_index(current)
+        pending.extend(Page.objects.filter(parent=current).prefetch_related("translations"))
 
 
 def _all_pages():
-    for page in Page.objects.prefetch_related("translations").iterator(chunk_size=500):
+    public = page_ids_public()
+    pages = Page.objects.filter(pk__in=public).prefetch_related("translations")
+    for page in pages.iterator(chunk_size=500):
         yield page_document(page)
 
 

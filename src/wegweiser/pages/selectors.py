@@ -50,6 +50,48 @@ def _published() -> QuerySet[Page]:
     return Page.objects.filter(is_published=True)
 
 
+def page_ids_public() -> set[int]:
+    """The ids of the pages the public may see: published, below published ancestors only.
+
+    One query over every page's (id, parent, published); a district has a few hundred pages.
+    Search results and suggestions are filtered by it, so that a page below an unpublished
+    page (hidden from the tree and answering 404) is not listed either.
+    """
+    rows = {
+        pk: (parent_id, published)
+        for pk, parent_id, published in Page.objects.values_list("id", "parent_id", "is_published")
+    }
+    known: dict[int, bool] = {}
+
+    def visible(pk: int) -> bool:
+        path = []
+        current: int | None = pk
+        answer = True  # reached the top through published pages only
+        while current is not None:
+            if current in known:
+                answer = known[current]
+                break
+            if len(path) > MAX_DEPTH:
+                answer = False
+                break
+            path.append(current)
+            parent_id, published = rows[current]
+            if not published:
+                answer = False
+                break
+            current = parent_id
+        for item in path:
+            known[item] = answer
+        return answer
+
+    return {pk for pk in rows if visible(pk)}
+
+
+def page_is_public(page: Page) -> bool:
+    """Whether the public may see this page (published, and every ancestor too)."""
+    return page.is_published and all(published for _id, published in _ancestor_rows(page))
+
+
 def _display_prefetch(language: str) -> Prefetch:
     return Prefetch(
         "translations",
@@ -216,7 +258,10 @@ def page_languages_public(*, page: Page) -> list[PageTranslation]:
 
 
 def page_list_public_by_ids(*, ids: list[int], language: str) -> list[Page]:
-    """Published pages with these ids, in the given order, each with `display`."""
+    """Public pages with these ids (published, below published ancestors), in the given
+    order, each with `display`."""
+    public = page_ids_public()
+    ids = [i for i in ids if i in public]
     pages = {
         p.pk: p
         for p in _published().filter(pk__in=ids).prefetch_related(_display_prefetch(language))
@@ -225,13 +270,15 @@ def page_list_public_by_ids(*, ids: list[int], language: str) -> list[Page]:
 
 
 def page_title_suggestions(*, text: str, language: str, limit: int = 8) -> list[str]:
-    """Titles of published pages containing the typed text, in `language` and in German."""
+    """Titles of public pages containing the typed text, in `language` and in German."""
     text = " ".join(text.split())[:60]
     if len(text) < 2:
         return []
     titles = (
         PageTranslation.objects.filter(
-            page__in=_published(), language__in={language, SOURCE_LANGUAGE}, title__icontains=text
+            page_id__in=page_ids_public(),
+            language__in={language, SOURCE_LANGUAGE},
+            title__icontains=text,
         )
         .exclude(state=TranslationState.MISSING)
         .annotate(

@@ -121,6 +121,10 @@ def page_update(*, actor: Any, page: Page, **data: Any) -> Page:
         object_id=page.uuid,
         fields=changed,
     )
+    if "is_published" in changed or "parent" in changed:
+        from .search import page_index_with_descendants  # the search module imports these
+
+        page_index_with_descendants(page)
     return page
 
 

@@ -191,17 +191,32 @@ def indexing_deferred() -> Iterator[None]:
     # Bulk work: vectors come from `manage.py embed --batch`, not one by one after the commit.
     _deferred.bulk = True
     try:
-        for build in pending.values():
-            document_upsert(build())
+        for (kind, object_id), build in pending.items():
+            _upsert_or_delete(kind=kind, object_id=object_id, build=build)
     finally:
         _deferred.bulk = False
 
 
-def document_upsert_soon(*, kind: str, object_id: str, build: Callable[[], Document]) -> None:
-    """Index now, or at the end of the surrounding `indexing_deferred()` block."""
+def _upsert_or_delete(*, kind: str, object_id: str, build: Callable[[], Document | None]) -> None:
+    document = build()
+    if document is None:
+        document_delete(kind=kind, object_id=object_id)
+    else:
+        document_upsert(document)
+
+
+def document_upsert_soon(
+    *, kind: str, object_id: str, build: Callable[[], Document | None]
+) -> None:
+    """Index now, or at the end of the surrounding `indexing_deferred()` block.
+
+    `build` returns None for an object that must not be found (a draft, an unpublished
+    page): its document is deleted, so that none of its words reach the public search, not
+    even as a "did you mean" correction.
+    """
     pending = getattr(_deferred, "pending", None)
     if pending is None:
-        document_upsert(build())
+        _upsert_or_delete(kind=kind, object_id=object_id, build=build)
     else:
         pending[(kind, object_id)] = build
 

@@ -312,3 +312,63 @@ def test_search_api_helps_when_nothing_is_found(client, district):
     assert followed["zero_result_help"] is None
     found = client.get("/api/v1/search", {"q": "Deutschkurs", "help": "1"}).json()
     assert found["zero_result_help"] is None
+
+
+def test_search_api_never_corrects_to_words_of_drafts_or_ended_offers(client, district):
+    from wegweiser.offers.constants import OfferStatus
+
+    draft = OfferFactory(name="Entwurf", description="Projekt Quarzelwumpe", is_published=False)
+    OfferFactory(name="Beendet", description="Projekt Zirbelmaunz", status=OfferStatus.INACTIVE)
+    OfferFactory(name="Sprachkurs", description="Deutsch lernen")
+    for typo in ("Quarzelwumpf", "Zirbelmaunt"):
+        body = client.get("/api/v1/search", {"q": typo, "help": "1"}).json()
+        assert body["did_you_mean"] is None
+        assert body["count"] == 0
+        html = client.get("/de/angebote/", {"q": typo}).content.decode()
+        assert "Quarzelwumpe" not in html and "Zirbelmaunz" not in html
+    # Published, the draft's words are found and suggested; ended, they are gone again.
+    services.offer_update(offer=draft, is_published=True)
+    assert client.get("/api/v1/search", {"q": "Quarzelwumpf"}).json()["did_you_mean"] == (
+        "Quarzelwumpe"
+    )
+    services.offer_update(offer=draft, status=OfferStatus.INACTIVE)
+    assert client.get("/api/v1/search", {"q": "Quarzelwumpf"}).json()["did_you_mean"] is None
+
+
+def test_search_api_never_lists_pages_below_unpublished_pages(client, district):
+    from wegweiser.pages.services import page_update
+    from wegweiser.pages.tests.factories import make_page
+
+    parent = make_page(title="Interner Bereich", is_published=False)
+    make_page(
+        title="Wohnberechtigung beantragen",
+        content="<p>Der Wohnberechtigungsschein Quarzelwumpe</p>",
+        parent=parent,
+    )
+    body = client.get("/api/v1/search", {"q": "Wohnberechtigungsschein", "type": "page"}).json()
+    assert body["count"] == 0 and body["results"] == []
+    assert (
+        client.get("/api/v1/search", {"q": "Quarzelwumpf", "type": "page"}).json()["did_you_mean"]
+        is None
+    )
+    assert client.get("/api/v1/suggest", {"q": "Wohnber", "type": "page"}).json() == {
+        "suggestions": []
+    }
+    # Publishing the parent shows the page in the search; unpublishing hides it again.
+    page_update(actor=None, page=parent, is_published=True)
+    body = client.get("/api/v1/search", {"q": "Wohnberechtigungsschein", "type": "page"}).json()
+    assert [r["title"] for r in body["results"]] == ["Wohnberechtigung beantragen"]
+    assert client.get("/api/v1/suggest", {"q": "Wohnber", "type": "page"}).json() == {
+        "suggestions": ["Wohnberechtigung beantragen"]
+    }
+    assert (
+        client.get("/api/v1/search", {"q": "Quarzelwumpf", "type": "page"}).json()["did_you_mean"]
+        == "Quarzelwumpe"
+    )
+    page_update(actor=None, page=parent, is_published=False)
+    assert (
+        client.get("/api/v1/search", {"q": "Quarzelwumpf", "type": "page"}).json()["did_you_mean"]
+        is None
+    )
+    html = client.get("/de/ratgeber/", {"q": "Wohnberechtigungsschein"}).content.decode()
+    assert "Wohnberechtigung beantragen" not in html
