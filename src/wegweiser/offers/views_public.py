@@ -18,7 +18,7 @@ from wegweiser.core.selectors import life_area_get, municipality_get
 from wegweiser.search import geo
 
 from . import search_help, selectors, services
-from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, Sort
+from .constants import ACCESSIBILITY_FEATURES, PAGE_SIZE, OfferStatus, Sort
 from .forms import BarrierReportForm, OfferFeedbackForm, OfferSuggestionForm
 from .handouts import offer_handout_pdf
 
@@ -166,6 +166,9 @@ class OfferDetailView(PublicViewMixin, View):
             ),
             "tile_url": settings.WEGWEISER_MAP_TILE_URL,
             "attribution": settings.WEGWEISER_MAP_ATTRIBUTION,
+            # Contact persons are published with the offer while it runs (OfferContact.Privacy);
+            # the page of an ended offer stays for old links, their names and numbers do not.
+            "contacts": [] if offer.status == OfferStatus.INACTIVE else offer.contacts.all(),
             "flyers": [a for a in offer.attachments.all() if a.kind == "flyer"],
             "photos": [a for a in offer.attachments.all() if a.kind == "photo"],
         }

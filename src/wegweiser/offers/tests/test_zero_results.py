@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from wegweiser.core.models import LifeArea
-from wegweiser.offers import search_help, selectors
+from wegweiser.offers import search_help, selectors, services
 from wegweiser.offers.constants import OfferStatus
 from wegweiser.offers.tests.factories import OfferFactory, location_in
 from wegweiser.pages.tests.factories import make_page
@@ -91,6 +91,20 @@ def test_inactive_offer_is_hidden_but_found_by_its_exact_name(client, district):
     assert detail.status_code == 200
     assert "Dieses Angebot ist beendet." in detail.content.decode()
     assert '<meta name="robots" content="noindex">' in detail.content.decode()
+
+
+def test_ended_offer_page_no_longer_shows_its_contact_persons(client, district):
+    offer = OfferFactory(name="Nähcafé am Markt", phone="02361 000000")
+    services.contact_add(
+        offer=offer, name="Erika Beispiel", phone="02361 111111", email="erika@example.org"
+    )
+    url = reverse("offers:offer-detail", kwargs={"uuid": offer.uuid})
+    assert "Erika Beispiel" in client.get(url).content.decode()
+    services.offer_update(offer=offer, status=OfferStatus.INACTIVE)
+    content = client.get(url).content.decode()
+    assert "Dieses Angebot ist beendet." in content
+    assert "Erika Beispiel" not in content
+    assert "111111" not in content and "erika@example.org" not in content
 
 
 def test_api_lists_inactive_offers_for_their_exact_name(client, district):
