@@ -77,3 +77,47 @@ def test_nginx_access_log_leaves_out_query_strings_and_referers():
         assert server_log, "a server block falls back to nginx's combined log"
         for log in server_log:
             assert log.split()[-1] in formats, log
+
+
+def _nginx_limited_paths(zone: str) -> list[re.Pattern]:
+    """The regex locations of deploy/nginx/wegweiser.conf that apply the rate limit `zone`."""
+    conf = re.sub(r"#[^\n]*", "", (ROOT / "deploy" / "nginx" / "wegweiser.conf").read_text())
+    blocks = re.findall(r'location\s+~\s+"([^"]+)"\s*\{([^}]*)\}', conf)
+    return [re.compile(pattern) for pattern, body in blocks if f"zone={zone} " in body]
+
+
+def test_nginx_rate_limits_the_public_forms_and_searches_in_every_language():
+    """Anyone can send the public forms and run the search engine; nginx answers a script that
+    floods them with 429. The locations match the URLs as Django builds them, in every
+    language the site speaks."""
+    import uuid
+
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    forms = _nginx_limited_paths("wegweiser_forms")
+    searches = _nginx_limited_paths("wegweiser_search")
+    offer = uuid.uuid4()
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            sent = [
+                reverse("offers:offer-suggest"),
+                reverse("offers:offer-feedback", kwargs={"uuid": offer}),
+            ]
+            searched = [
+                reverse(name)
+                for name in (
+                    "offers:offer-list",
+                    "offers:search-suggestions",
+                    "offers:offer-map",
+                    "pages:page-list",
+                )
+            ]
+        for path in sent:
+            assert any(p.fullmatch(path) for p in forms), path
+        for path in searched:
+            assert any(p.fullmatch(path) for p in searches), path
+    conf = (ROOT / "deploy" / "nginx" / "wegweiser.conf").read_text()
+    # Only the POSTs of the forms count: their pages themselves load freely.
+    assert re.search(r"map \$request_method \$wegweiser_form_client \{\s*POST ", conf)
+    assert "limit_req_zone $wegweiser_form_client zone=wegweiser_forms:" in conf
