@@ -13,8 +13,11 @@ from wegweiser.offers.sitemaps import OfferSitemap, StaticSitemap
 from wegweiser.privacy.urls_consent import backoffice_urlpatterns as privacy_consent_backoffice
 from wegweiser.privacy.urls_subject_rights import backoffice_urlpatterns as privacy_backoffice
 
-# A database outage anywhere in a request becomes a friendly 503 instead of a 500.
-handler500 = "wegweiser.ops.views.server_error"
+# A database outage anywhere in a request becomes a friendly 503 instead of a 500; under
+# /api/ every error Django answers itself is a problem+json body like the API's own.
+handler400 = "wegweiser.api.problems.bad_request"
+handler404 = "wegweiser.api.problems.page_not_found"
+handler500 = "wegweiser.api.problems.server_error"
 
 backoffice_patterns = (
     [

@@ -28,7 +28,7 @@ from wegweiser.search import geo, tokens
 from wegweiser.search.selectors import search_ranked
 from wegweiser.search.snippets import highlight
 
-from .problems import problem
+from .problems import ProblemApiMixin, problem
 
 TYPES = ("offer", "page")
 # A per-process cache of offer search responses, keyed by the query string and the change
@@ -69,7 +69,7 @@ def _int(value: str | None, default: int, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-class SearchApi(PublicViewMixin, View):
+class SearchApi(ProblemApiMixin, PublicViewMixin, View):
     def get(self, request):
         # The change tokens of the in-memory snapshots, read once for the whole request.
         with tokens.tokens_scope():
@@ -370,7 +370,7 @@ def _suggestion(suggestion: search_help.Suggestion, kept: dict[str, str]) -> dic
     }
 
 
-class SuggestApi(PublicViewMixin, View):
+class SuggestApi(ProblemApiMixin, PublicViewMixin, View):
     def get(self, request):
         kind = request.GET.get("type", "offer")
         language = request.GET.get("lang", settings.LANGUAGE_CODE)

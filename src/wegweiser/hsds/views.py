@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views import View
 
-from wegweiser.api.problems import problem
+from wegweiser.api.problems import ProblemApiMixin, problem
 from wegweiser.core.access import PublicViewMixin
 from wegweiser.core.constants import MunicipalityKind
 from wegweiser.core.models import Municipality
@@ -127,7 +127,7 @@ def _uuid_or_404(value: str) -> str:
         raise Http404 from error
 
 
-class HsdsView(PublicViewMixin, View):
+class HsdsView(ProblemApiMixin, PublicViewMixin, View):
     http_method_names = ["get", "head", "options"]
 
     def dispatch(self, request, *args, **kwargs):
@@ -295,14 +295,14 @@ class ServiceAtLocationListView(HsdsView):
         return json_response(request, envelope(contents, total=total, page=page, per_page=per_page))
 
 
-class OpenApiView(PublicViewMixin, View):
+class OpenApiView(ProblemApiMixin, PublicViewMixin, View):
     def get(self, request):
         from .openapi import openapi_document
 
         return json_response(request, openapi_document())
 
 
-class ExportView(PublicViewMixin, View):
+class ExportView(ProblemApiMixin, PublicViewMixin, View):
     """Downloads of all published offers; ETag over the bytes like the API."""
 
     http_method_names = ["get", "head", "options"]

@@ -372,3 +372,40 @@ def test_search_api_never_lists_pages_below_unpublished_pages(client, district):
     )
     html = client.get("/de/ratgeber/", {"q": "Wohnberechtigungsschein"}).content.decode()
     assert "Wohnberechtigung beantragen" not in html
+
+
+def _is_problem(response, status):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status and body["title"]
+    return body
+
+
+def test_errors_django_answers_itself_are_problem_json_under_api(client, district, monkeypatch):
+    from django.test import Client
+
+    from wegweiser.api.views import SearchApi
+
+    _is_problem(client.get("/api/v1/unknown"), 404)
+    _is_problem(client.get("/api/hsds/unknown"), 404)
+    # More parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS.
+    many = "&".join(f"town=t{i}" for i in range(2000))
+    _is_problem(client.get(f"/api/v1/search?{many}"), 400)
+    # A method the read-only API does not have, also without a CSRF token.
+    strict = Client(enforce_csrf_checks=True)
+    for url in ("/api/v1/search", "/api/v1/suggest", "/api/hsds/services", "/api/openapi.json"):
+        response = strict.post(url)
+        _is_problem(response, 405)
+        assert "GET" in response["Allow"] and "POST" not in response["Allow"]
+    _is_problem(strict.delete("/api/hsds/export/offers.xlsx"), 405)
+
+    def broken(self, request):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(SearchApi, "_get", broken)
+    quiet = Client(raise_request_exception=False)
+    _is_problem(quiet.get("/api/v1/search"), 500)
+    # Outside the API the site's own pages stay.
+    response = client.get("/de/gibt-es-nicht/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
