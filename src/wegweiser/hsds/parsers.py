@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 
 from .constants import MAX_IMPORT_BYTES, WEEKDAY_CODES
 
+# What a zip file (Ohana export, XLSX) may unpack to (docs/imports.md: 200 MB).
+MAX_UNPACKED_BYTES = MAX_IMPORT_BYTES * 4
+
 
 class ImportFailed(Exception):
     """The file as a whole cannot be imported (too large, unreadable, required column missing)."""
@@ -143,6 +146,20 @@ def check_size(path: Path) -> None:
             _("The file is %(size)s MB large; imports are limited to %(limit)s MB.")
             % {"size": f"{size / 1024 / 1024:.1f}", "limit": MAX_IMPORT_BYTES // 1024 // 1024}
         )
+
+
+def check_unpacked_size(path: Path, *, not_a_zip: str) -> None:
+    """Refuse a zip file (an Ohana export, and every XLSX) that unpacks to more than
+    MAX_UNPACKED_BYTES: a few megabytes can hold gigabytes of repeated text (a zip bomb), and
+    openpyxl reads an XLSX's shared strings whole. `zipfile` never unpacks a member beyond
+    the size its header declares, so the declared sizes are a bound."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFailed(not_a_zip) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFailed(_("The zip file unpacks to more than the limit."))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -272,6 +289,7 @@ def read_xlsx_table(
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     from openpyxl import load_workbook
 
+    check_unpacked_size(path, not_a_zip=_("This is not an Excel file (.xlsx)."))
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -727,7 +745,7 @@ class OhanaSource:
                     )
                 ) from error
             total = sum(i.file_size for i in self.zip.infolist())
-            if total > MAX_IMPORT_BYTES * 4:
+            if total > MAX_UNPACKED_BYTES:
                 raise ImportFailed(_("The zip file unpacks to more than the limit."))
 
     def names(self) -> set[str]:

@@ -208,6 +208,32 @@ def test_broken_json_and_xlsx_fail_clearly(tmp_path, district):
     assert "xlsx" in xlsx_report.failed
 
 
+def test_xlsx_that_unpacks_beyond_the_limit_is_refused_unread(tmp_path, district, monkeypatch):
+    """An XLSX is a zip: a small file may unpack to gigabytes (openpyxl reads the shared
+    strings whole). As for Ohana zips, the unpacked size is bounded before anything is read."""
+    import openpyxl
+    from openpyxl import Workbook
+
+    from wegweiser.hsds import parsers
+
+    workbook = Workbook()
+    workbook.active.append(["Name", "Träger"])
+    for i in range(10):
+        workbook.active.append([f"{i}" + "a" * 30_000, "Träger"])
+    path = tmp_path / "bomb.xlsx"
+    workbook.save(path)
+    assert path.stat().st_size < 20_000
+    monkeypatch.setattr(parsers, "MAX_UNPACKED_BYTES", 100_000, raising=False)
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", unread)
+    report = import_offers(actor=None, fmt="xlsx", path=path)
+    assert not report.ok and report.failed == "Die ZIP-Datei ist entpackt größer als erlaubt."
+    assert Offer.objects.count() == 0
+
+
 def test_xlsx_import(tmp_path, district):
     from openpyxl import Workbook
 
