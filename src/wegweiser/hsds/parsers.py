@@ -247,6 +247,18 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _csv_rows(reader) -> Iterator:
+    """The rows of a csv reader; a row it cannot read (a field over csv's limit of 128 kB, a
+    broken quote) makes the whole file fail with its line, like any other unusable file."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ImportFailed(
+            _("Line %(line)s cannot be read as CSV (%(reason)s).")
+            % {"line": reader.line_num, "reason": error}
+        ) from error
+
+
 def read_csv_table(
     path: Path, report: ImportReport
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -265,7 +277,7 @@ def read_csv_table(
 
     def rows():
         start = reader.line_num + 1
-        for row in reader:
+        for row in _csv_rows(reader):
             yield start, row
             start = reader.line_num + 1
 
@@ -509,6 +521,12 @@ def read_json(path: Path, report: ImportReport):
         raise ImportFailed(
             _("The file is not valid JSON (line %(line)s: %(reason)s).")
             % {"line": error.lineno, "reason": error.msg}
+        ) from error
+    except RecursionError as error:
+        # Arrays or objects nested thousands deep: no HSDS record is, and the parser gives up.
+        raise ImportFailed(
+            _("The file is not valid JSON (line %(line)s: %(reason)s).")
+            % {"line": 1, "reason": "nested too deeply"}
         ) from error
 
 
@@ -769,7 +787,7 @@ def _csv_dicts(data: bytes | None, report: ImportReport) -> Iterator[tuple[int, 
     report.encoding = report.encoding or encoding
     reader = csv.DictReader(io.StringIO(text))
     start = 2
-    for row in reader:
+    for row in _csv_rows(reader):
         yield start, row
         start = reader.line_num + 1
 
@@ -803,7 +821,7 @@ def records_from_ohana(path: Path, report: ImportReport) -> Iterator[dict]:
     if raw := source.read("service_categories.json"):
         try:
             service_categories = json.loads(decode(raw)[0])
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             report.warn(_("service_categories.json is not valid JSON; categories left out."))
     for line, row in _csv_dicts(source.read("services.csv"), report):
         report.rows += 1

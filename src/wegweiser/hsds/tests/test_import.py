@@ -234,6 +234,24 @@ def test_xlsx_that_unpacks_beyond_the_limit_is_refused_unread(tmp_path, district
     assert Offer.objects.count() == 0
 
 
+def test_hostile_json_and_csv_fail_clearly_instead_of_crashing(tmp_path, district):
+    """Files from other directories are not to be trusted: JSON nested thousands deep and a
+    CSV field beyond csv's limit end in a report that says why, like any unusable file (the
+    back-office check would otherwise answer 500)."""
+    from wegweiser.hsds.parsers import ImportFailed, table_preview
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    report = import_offers(actor=None, fmt="hsds", path=deep)
+    assert not report.ok and "JSON" in report.failed
+    huge = write(tmp_path, "huge.csv", 'Name;Träger\n"' + "a" * 200_000 + '";Verein\n')
+    report = import_offers(actor=None, fmt="csv", path=huge)
+    assert not report.ok and report.failed.startswith("Zeile 2 lässt sich nicht als CSV lesen")
+    with pytest.raises(ImportFailed):
+        table_preview(huge, "csv", 5)
+    assert Offer.objects.count() == 0
+
+
 def test_xlsx_import(tmp_path, district):
     from openpyxl import Workbook
 
