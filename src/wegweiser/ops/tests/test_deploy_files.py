@@ -103,6 +103,7 @@ def test_nginx_rate_limits_the_public_forms_and_searches_in_every_language():
             sent = [
                 reverse("offers:offer-suggest"),
                 reverse("offers:offer-feedback", kwargs={"uuid": offer}),
+                reverse("offers:barrier-report"),
             ]
             searched = [
                 reverse(name)
