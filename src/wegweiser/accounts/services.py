@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wegweiser.core.mail import render_subject
 from wegweiser.privacy.services import audit_log
 
 from .constants import (
@@ -270,7 +271,7 @@ def _send_invitation_mail(invitation: Invitation, token: str, base_url: str) -> 
             "site_name": settings.WEGWEISER_SITE_NAME,
             "role": Role(invitation.role).label,
         }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        subject = render_subject("accounts/email/invitation_subject.txt", context)
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
 

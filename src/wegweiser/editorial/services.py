@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from wegweiser.accounts.constants import Role
 from wegweiser.accounts.models import Organisation, User
+from wegweiser.core.mail import render_subject
 from wegweiser.core.models import LifeArea, TargetGroup
 from wegweiser.offers import services as offer_services
 from wegweiser.offers.constants import OfferStatus
@@ -135,7 +136,7 @@ def _send_returned_mail(revision_pk: int, base_url: str) -> None:
                 "url": base_url
                 + reverse("backoffice:editorial-offer-edit", kwargs={"uuid": revision.offer.uuid}),
             }
-            subject = render_to_string("editorial/email/returned_subject.txt", context).strip()
+            subject = render_subject("editorial/email/returned_subject.txt", context)
             body = render_to_string("editorial/email/returned.txt", context)
         send_mail(subject, body, None, [user.email])
 
@@ -377,7 +378,7 @@ def _send_stale_mail(user: User, offers: list[Offer], base_url: str) -> None:
                 for offer in offers
             ],
         }
-        subject = render_to_string("editorial/email/stale_subject.txt", context).strip()
+        subject = render_subject("editorial/email/stale_subject.txt", context)
         body = render_to_string("editorial/email/stale.txt", context)
     send_mail(subject, body, None, [user.email])
 

@@ -9,6 +9,7 @@ from wegweiser.editorial.constants import ERROR_RETURN_COMMENT, RevisionState
 from wegweiser.editorial.models import OfferVersion
 from wegweiser.editorial.snapshots import offer_snapshot, snapshot_diff
 from wegweiser.offers.constants import TranslationState
+from wegweiser.offers.models import Offer
 from wegweiser.privacy.models import AuditEvent
 
 from .conftest import blank_snapshot, changed
@@ -72,6 +73,20 @@ def test_return_needs_comment_and_mails_provider_in_their_language(
     assert message.to == [bob.email]
     assert "Please check your changes" in message.subject
     assert "Bitte Zeiten ergänzen." in message.body
+
+
+def test_a_line_break_in_the_offer_name_does_not_break_the_mail(
+    submitted, ki, bob, django_capture_on_commit_callbacks
+):
+    # An import can bring a name with a line break; Django refuses such a subject
+    # (BadHeaderError), which would fail after the return was saved.
+    Offer.objects.filter(pk=submitted.offer_id).update(name="Sprachcafé\nInternational")
+    submitted.offer.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_return(actor=ki, revision=submitted, comment="Bitte Zeiten ergänzen.")
+    [message] = mail.outbox
+    assert "Sprachcafé International" in message.subject
+    assert "\n" not in message.subject
 
 
 def test_returned_revision_can_be_edited_and_resubmitted(submitted, ki, bob):
