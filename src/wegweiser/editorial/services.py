@@ -447,15 +447,26 @@ def offer_good_practice_set(
     return offer
 
 
-def _public_item_set_status(
-    *, actor: User | None, item, status: str, action: str, object_type: str
+# What each kind of public submission is called in the audit log: (action, object type).
+_SUBMISSION_AUDIT = {
+    OfferFeedback: ("offers.feedback.handled", "offers.feedback"),
+    OfferSuggestion: ("offers.suggestion.handled", "offers.suggestion"),
+    BarrierReport: ("offers.barrier_report.handled", "offers.barrierreport"),
+}
+
+
+@transaction.atomic
+def submission_set_status(
+    *, actor: User | None, item: OfferFeedback | OfferSuggestion | BarrierReport, status: str
 ) -> None:
+    """Mark a reported mistake, a suggested offer or a reported barrier as done or rejected."""
     _require(actor, "editorial.curate")
     if status not in FeedbackStatus.values:
         raise ValidationError({"status": ERROR_TRANSITION})
     item.status = status
     item.full_clean()
     item.save(update_fields=["status"])
+    action, object_type = _SUBMISSION_AUDIT[type(item)]
     audit_log(
         action=action,
         actor=actor,
@@ -463,42 +474,6 @@ def _public_item_set_status(
         object_id=item.uuid,
         fields=["status"],
         reason=status,
-    )
-
-
-@transaction.atomic
-def feedback_set_status(*, actor: User | None, feedback: OfferFeedback, status: str) -> None:
-    """Mark a "report a mistake" as done or rejected."""
-    _public_item_set_status(
-        actor=actor,
-        item=feedback,
-        status=status,
-        action="offers.feedback.handled",
-        object_type="offers.feedback",
-    )
-
-
-@transaction.atomic
-def suggestion_set_status(*, actor: User | None, suggestion: OfferSuggestion, status: str) -> None:
-    """Mark a suggested offer as done (taken over) or rejected."""
-    _public_item_set_status(
-        actor=actor,
-        item=suggestion,
-        status=status,
-        action="offers.suggestion.handled",
-        object_type="offers.suggestion",
-    )
-
-
-@transaction.atomic
-def barrier_report_set_status(*, actor: User | None, report: BarrierReport, status: str) -> None:
-    """Mark a reported barrier as done (removed or answered) or rejected."""
-    _public_item_set_status(
-        actor=actor,
-        item=report,
-        status=status,
-        action="offers.barrier_report.handled",
-        object_type="offers.barrierreport",
     )
 
 

@@ -212,8 +212,8 @@ class OfferCreateView(OfferFormMixin, PermissionRequiredMixin, View):
         if suggestion_uuid and request.user.has_perm("editorial.curate"):
             try:
                 suggestion = selectors.suggestion_get(uuid=suggestion_uuid)
-                services.suggestion_set_status(
-                    actor=request.user, suggestion=suggestion, status=FeedbackStatus.DONE
+                services.submission_set_status(
+                    actor=request.user, item=suggestion, status=FeedbackStatus.DONE
                 )
             except (Http404, ValidationError):
                 pass
@@ -773,15 +773,13 @@ class _PublicQueueStatusView(PermissionRequiredMixin, View):
     def item_get(*, uuid):
         raise NotImplementedError
 
-    @staticmethod
-    def status_set(*, actor, item, status: str) -> None:
-        raise NotImplementedError
-
     def post(self, request, uuid):
         item = self.item_get(uuid=uuid)
         form = StatusForm(request.POST)
         if form.is_valid():
-            self.status_set(actor=request.user, item=item, status=form.cleaned_data["status"])
+            services.submission_set_status(
+                actor=request.user, item=item, status=form.cleaned_data["status"]
+            )
             messages.success(request, _("Changes saved."))
         else:
             messages.error(request, _("Please choose a valid status."))
@@ -797,10 +795,6 @@ class FeedbackStatusView(_PublicQueueStatusView):
     queue_url = "backoffice:editorial-feedback-queue"
     item_get = staticmethod(selectors.feedback_get)
 
-    @staticmethod
-    def status_set(*, actor, item, status: str) -> None:
-        services.feedback_set_status(actor=actor, feedback=item, status=status)
-
 
 class SuggestionQueueView(_PublicQueueView):
     template_name = "editorial/suggestion_queue.html"
@@ -811,10 +805,6 @@ class SuggestionStatusView(_PublicQueueStatusView):
     queue_url = "backoffice:editorial-suggestion-queue"
     item_get = staticmethod(selectors.suggestion_get)
 
-    @staticmethod
-    def status_set(*, actor, item, status: str) -> None:
-        services.suggestion_set_status(actor=actor, suggestion=item, status=status)
-
 
 class BarrierReportQueueView(_PublicQueueView):
     template_name = "editorial/barrier_queue.html"
@@ -824,10 +814,6 @@ class BarrierReportQueueView(_PublicQueueView):
 class BarrierReportStatusView(_PublicQueueStatusView):
     queue_url = "backoffice:editorial-barrier-queue"
     item_get = staticmethod(selectors.barrier_report_get)
-
-    @staticmethod
-    def status_set(*, actor, item, status: str) -> None:
-        services.barrier_report_set_status(actor=actor, report=item, status=status)
 
 
 class ZeroResultLogView(PermissionRequiredMixin, View):

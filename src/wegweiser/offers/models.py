@@ -308,14 +308,10 @@ class FeedbackStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class OfferFeedback(models.Model):
-    """ "Report a mistake" on a public offer page, for the editors' queue."""
+class PublicSubmission(models.Model):
+    """What the public sends the editors (a mistake, an offer, a barrier): one queue each."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="feedback")
-    message = models.TextField(_("what is wrong?"), max_length=2000)
-    # Optional, only so that the editors can ask back; deleted with the report.
-    contact_email = models.EmailField(_("e-mail address for questions (optional)"), blank=True)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
@@ -323,7 +319,19 @@ class OfferFeedback(models.Model):
     created_at = models.DateTimeField(_("received"), default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+
+class OfferFeedback(PublicSubmission):
+    """ "Report a mistake" on a public offer page, for the editors' queue."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="feedback")
+    message = models.TextField(_("what is wrong?"), max_length=2000)
+    # Optional, only so that the editors can ask back; deleted with the report.
+    contact_email = models.EmailField(_("e-mail address for questions (optional)"), blank=True)
+
+    class Meta(PublicSubmission.Meta):
         verbose_name = _("reported mistake")
         verbose_name_plural = _("reported mistakes")
 
@@ -339,10 +347,9 @@ class OfferFeedback(models.Model):
         return f"{self.offer_id}: {self.message[:40]}"
 
 
-class BarrierReport(models.Model):
+class BarrierReport(PublicSubmission):
     """ "Report a barrier" from the accessibility statement (BITV feedback), for the editors' queue."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     location = models.CharField(
         _("where is the barrier? (page address or description, optional)"),
         max_length=500,
@@ -351,14 +358,8 @@ class BarrierReport(models.Model):
     message = models.TextField(_("what is the barrier?"), max_length=2000)
     # Optional, only so that the editors can answer, as the law asks; deleted with the report.
     contact_email = models.EmailField(_("e-mail address for the answer (optional)"), blank=True)
-    language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(
-        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
-    )
-    created_at = models.DateTimeField(_("received"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(PublicSubmission.Meta):
         verbose_name = _("reported barrier")
         verbose_name_plural = _("reported barriers")
 
@@ -374,10 +375,9 @@ class BarrierReport(models.Model):
         return self.message[:40]
 
 
-class OfferSuggestion(models.Model):
+class OfferSuggestion(PublicSubmission):
     """ "Suggest an offer" from a provider without an account, for the editors' queue."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name of the offer"), max_length=200)
     provider_name = models.CharField(_("provider"), max_length=200)
     town = models.ForeignKey(
@@ -391,14 +391,8 @@ class OfferSuggestion(models.Model):
     website = models.URLField(_("website"), blank=True)
     contact_name = models.CharField(_("your name"), max_length=200)
     contact_email = models.EmailField(_("your e-mail address"))
-    language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(
-        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
-    )
-    created_at = models.DateTimeField(_("received"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(PublicSubmission.Meta):
         verbose_name = _("suggested offer")
         verbose_name_plural = _("suggested offers")
 

@@ -198,6 +198,18 @@ def zero_result_search_log(
     )
 
 
+def _submission_store(submission, *, action: str, object_type: str, object_id, fields: list[str]):
+    """Validate and store what the public sent; the audit names the fields, never the values."""
+    submission.full_clean()
+    submission.save()
+    audit_log(action=action, object_type=object_type, object_id=object_id, fields=fields)
+    return submission
+
+
+def _message_fields(contact_email: str) -> list[str]:
+    return ["message", *(["contact_email"] if contact_email else [])]
+
+
 @transaction.atomic
 def offer_feedback_create(
     *, offer: Offer, message: str, contact_email: str, language: str
@@ -206,15 +218,13 @@ def offer_feedback_create(
     feedback = OfferFeedback(
         offer=offer, message=message, contact_email=contact_email, language=language[:10]
     )
-    feedback.full_clean()
-    feedback.save()
-    audit_log(
+    return _submission_store(
+        feedback,
         action="offers.feedback.created",
         object_type="offers.offer",
         object_id=offer.uuid,
-        fields=["message", *(["contact_email"] if contact_email else [])],
+        fields=_message_fields(contact_email),
     )
-    return feedback
 
 
 @transaction.atomic
@@ -225,30 +235,26 @@ def barrier_report_create(
     report = BarrierReport(
         location=location, message=message, contact_email=contact_email, language=language[:10]
     )
-    report.full_clean()
-    report.save()
-    audit_log(
+    return _submission_store(
+        report,
         action="offers.barrier_report.created",
         object_type="offers.barrierreport",
         object_id=report.uuid,
-        fields=["message", *(["contact_email"] if contact_email else [])],
+        fields=_message_fields(contact_email),
     )
-    return report
 
 
 @transaction.atomic
 def offer_suggestion_create(*, language: str, **data: Any) -> OfferSuggestion:
     """Store an offer suggested by a provider without an account."""
     suggestion = OfferSuggestion(language=language[:10], **data)
-    suggestion.full_clean()
-    suggestion.save()
-    audit_log(
+    return _submission_store(
+        suggestion,
         action="offers.suggestion.created",
         object_type="offers.suggestion",
         object_id=suggestion.uuid,
         fields=list(data),
     )
-    return suggestion
 
 
 def _check_attachment(*, kind: str, file, alt_text: str) -> None:
