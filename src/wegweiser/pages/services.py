@@ -322,6 +322,8 @@ def _read_records(path: str | Path) -> list[Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValidationError(f"{path}: {error}") from error
+    except RecursionError as error:
+        raise ValidationError(f"{path}: the JSON is nested too deeply") from error
     if not isinstance(data, list):
         raise ValidationError(f"{path}: expected a list of pages")
     return data

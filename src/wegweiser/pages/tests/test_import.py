@@ -128,6 +128,15 @@ def test_unreadable_file_raises(tmp_path):
         integreat_import(paths=[_write(tmp_path, "object.json", {"id": 1})])
 
 
+def test_a_file_nested_too_deeply_is_refused_with_a_reason(tmp_path):
+    # json.loads recurses: 100,000 nested lists would end the command with a RecursionError.
+    hostile = tmp_path / "deep.json"
+    hostile.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ValidationError, match="nested too deeply"):
+        integreat_import(paths=[hostile])
+    assert not Page.objects.exists()
+
+
 def test_import_command_prints_the_report(tmp_path, capsys):
     call_command("import_integreat", str(GERMAN), str(ENGLISH))
     assert "23 created, 0 updated, 0 unchanged, 0 rejected" in capsys.readouterr().out
