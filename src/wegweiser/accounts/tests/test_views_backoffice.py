@@ -193,20 +193,27 @@ def _invitation_path(actor, email, organisation, role, capture) -> str:
     return link[link.index("/accounts/") :].strip()
 
 
-def test_invitation_to_existing_account_does_not_sign_in_without_its_password(
-    make_member, org_a, org_b, client, django_capture_on_commit_callbacks
-):
-    """Whoever holds the link to an existing account's invitation must not become that account:
-    a new password in the form is no proof, and the account keeps its own password."""
+@pytest.fixture
+def existing_invitation(make_member, org_a, org_b, django_capture_on_commit_callbacks):
+    """An account in organisation A, and the link of its invitation into organisation B."""
     existing = make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
     admin = make_member(Role.ADMIN, org_b)
     path = _invitation_path(
         admin,
-        "existing@example.org",
+        existing.email,
         org_b,
         Role.PROVIDER_EDITOR,
         django_capture_on_commit_callbacks,
     )
+    return existing, path
+
+
+def test_invitation_to_existing_account_does_not_sign_in_without_its_password(
+    existing_invitation, org_b, client
+):
+    """Whoever holds the link to an existing account's invitation must not become that account:
+    a new password in the form is no proof, and the account keeps its own password."""
+    existing, path = existing_invitation
     page = client.get(path)
     assert page.status_code == 200
     assert 'name="password1"' not in page.content.decode()
@@ -230,17 +237,9 @@ def test_invitation_to_existing_account_does_not_sign_in_without_its_password(
 
 
 def test_invitation_to_existing_account_is_accepted_with_its_password(
-    make_member, org_a, org_b, client, django_capture_on_commit_callbacks
+    existing_invitation, org_b, client
 ):
-    existing = make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
-    admin = make_member(Role.ADMIN, org_b)
-    path = _invitation_path(
-        admin,
-        "existing@example.org",
-        org_b,
-        Role.PROVIDER_EDITOR,
-        django_capture_on_commit_callbacks,
-    )
+    existing, path = existing_invitation
     response = client.post(path, {"password": TEST_PASSWORD})
     assert response.status_code == 302
     assert Membership.objects.filter(
@@ -252,18 +251,10 @@ def test_invitation_to_existing_account_is_accepted_with_its_password(
 
 
 def test_invitation_to_existing_account_password_guessing_is_locked_out(
-    make_member, org_a, org_b, client, django_capture_on_commit_callbacks
+    existing_invitation, org_b, client
 ):
     """The invitation page checks the password like the login page, with its lockout."""
-    existing = make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
-    admin = make_member(Role.ADMIN, org_b)
-    path = _invitation_path(
-        admin,
-        "existing@example.org",
-        org_b,
-        Role.PROVIDER_EDITOR,
-        django_capture_on_commit_callbacks,
-    )
+    existing, path = existing_invitation
     for attempt in range(5):
         assert client.post(path, {"password": f"guess-{attempt}"}).status_code in (400, 429)
     assert client.post(path, {"password": TEST_PASSWORD}).status_code == 429
@@ -271,22 +262,14 @@ def test_invitation_to_existing_account_password_guessing_is_locked_out(
 
 
 def test_invitation_accept_service_refuses_existing_account_without_authentication(
-    make_member, org_a, org_b, django_capture_on_commit_callbacks
+    existing_invitation, make_member, org_b
 ):
     from django.core.exceptions import PermissionDenied
 
     from wegweiser.accounts.services import invitation_accept
 
-    make_member(Role.PROVIDER_EDITOR, org_a, email="existing@example.org")
+    _existing, path = existing_invitation
     other = make_member(Role.PROVIDER_EDITOR, org_b)
-    admin = make_member(Role.ADMIN, org_b)
-    path = _invitation_path(
-        admin,
-        "existing@example.org",
-        org_b,
-        Role.PROVIDER_EDITOR,
-        django_capture_on_commit_callbacks,
-    )
     token = path.rstrip("/").rsplit("/", 1)[-1]
     for authenticated_user in (None, other):
         with pytest.raises(PermissionDenied):
