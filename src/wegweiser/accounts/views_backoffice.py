@@ -96,19 +96,14 @@ class OrganisationUpdateView(PermissionRequiredMixin, View):
         organisation = selectors.organisation_get_for_user(request=request, uuid=uuid)
         # The form validates a copy; the service applies the change.
         form = OrganisationForm(request.POST, request.FILES, instance=copy.copy(organisation))
-        if not form.is_valid():
-            return render(
-                request,
-                self.template_name,
-                {"form": form, "organisation": organisation},
-                status=400,
-            )
-        try:
-            services.organisation_update(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages[0])
+        if form.is_valid():
+            try:
+                services.organisation_update(
+                    actor=request.user, organisation=organisation, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+        if form.errors:
             return render(
                 request,
                 self.template_name,
