@@ -6,7 +6,9 @@ The public pages use the same selectors, so results agree with what a visitor se
 import os
 import threading
 import time
+import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -57,6 +59,30 @@ _responses_lock = threading.Lock()
 _clock = time.monotonic
 MAX_LIMIT = 50
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def _positions(ranking: list[int], pks: list[int]) -> dict[int, int]:
+    """The positions of `pks` in `ranking` (up to MAX_RESULTS ids), read only as far as the
+    last of them (a first page's offers are usually among the first positions)."""
+    wanted, found = set(pks), {}
+    for position, pk in enumerate(ranking):
+        if pk in wanted:
+            found[pk] = position
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+_URL_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _url_maker(name: str) -> Callable[[uuid.UUID], str]:
+    """`reverse(name, kwargs={"uuid": …})` for the active language, resolved once for a
+    whole result list (a reverse per result took 0.05 ms)."""
+    prefix, _placeholder, suffix = reverse(name, kwargs={"uuid": _URL_PLACEHOLDER}).partition(
+        str(_URL_PLACEHOLDER)
+    )
+    return lambda value: f"{prefix}{value}{suffix}"
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int | None:
@@ -221,9 +247,11 @@ class SearchApi(ProblemApiMixin, PublicViewMixin, View):
             page = paginator.page(page_number)
         except EmptyPage:
             page = None
-        ranking = {pk: position for position, pk in enumerate(filters.ranking or [])}
+        shown = page.object_list if page else []
+        ranking = _positions(filters.ranking or [], [offer.pk for offer in shown])
+        offer_url = _url_maker("offers:offer-detail")
         results = []
-        for offer in page.object_list if page else []:
+        for offer in shown:
             texts = offer_selectors.offer_display_texts(offer, language)
             position = ranking.get(offer.pk)
             results.append(
@@ -234,7 +262,7 @@ class SearchApi(ProblemApiMixin, PublicViewMixin, View):
                     "title": texts["name"],
                     "snippet": offer_selectors.offer_snippet(texts, query, filters.terms),
                     "score": round(1 / (1 + position), 4) if position is not None else None,
-                    "url": reverse("offers:offer-detail", kwargs={"uuid": offer.uuid}),
+                    "url": offer_url(offer.uuid),
                 }
             )
             if place is not None:
@@ -319,6 +347,7 @@ class SearchApi(ProblemApiMixin, PublicViewMixin, View):
         scores = dict(result.ranked) if result else {}
         pages = page_selectors.page_list_public_by_ids(ids=ids, language=language)
         start = (page_number - 1) * limit
+        page_url = _url_maker("pages:page-detail")
         results = []
         for page in pages[start : start + limit]:
             shown = page.display.translation
@@ -334,7 +363,7 @@ class SearchApi(ProblemApiMixin, PublicViewMixin, View):
                         result.terms if result else frozenset(),
                     ),
                     "score": round(scores.get(str(page.pk), 0.0), 4),
-                    "url": reverse("pages:page-detail", kwargs={"uuid": page.uuid}),
+                    "url": page_url(page.uuid),
                 }
             )
         return {

@@ -16,8 +16,7 @@ def highlight(text: str, query: str, terms: frozenset[str] = frozenset()) -> str
     """`terms`: index terms the search expanded the query to (`SearchResult.terms`), marked
     too where a text word has one of them as its stem."""
     text = " ".join((text or "").split())
-    wanted = frozenset(term(w) for w in tokens(query[:1000]) if len(w) > 2)
-    wanted = (wanted - STOPWORDS) or wanted
+    wanted = _wanted(query[:1000])
     if not text or not (wanted or terms):
         return escape(text[:WINDOW])
     # Scan only until the window after the first hit is full (long pages, many words).
@@ -51,6 +50,14 @@ def highlight(text: str, query: str, terms: frozenset[str] = frozenset()) -> str
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
     return prefix + "".join(out) + suffix
+
+
+@lru_cache(maxsize=1_000)
+def _wanted(query: str) -> frozenset[str]:
+    """The query's words as index terms, stopwords aside (once per query: a result list
+    highlights ten texts)."""
+    wanted = frozenset(term(w) for w in tokens(query) if len(w) > 2)
+    return (wanted - STOPWORDS) or wanted
 
 
 @lru_cache(maxsize=5_000)
