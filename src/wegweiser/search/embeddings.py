@@ -846,11 +846,19 @@ def _with_title(best: Any, title: Any, has_title: Any) -> Any:
     )
 
 
-def _top_documents(ids: list[str], combined: Any, limit: int) -> list[tuple[str, float]]:
+def _top_documents(
+    ids: list[str], combined: Any, limit: int, documents: Any = None
+) -> list[tuple[str, float]]:
+    """The best `limit` of `combined`; `documents`: the document position of each value
+    (every document in order without it). Only the chosen documents' ids are looked up."""
     top = min(limit, len(combined))
     order = np.argpartition(-combined, top - 1)[:top]
     order = order[np.argsort(-combined[order], kind="stable")]
-    return [(ids[i], float(combined[i])) for i in order.tolist()]
+    rows = order if documents is None else documents[order]
+    return [
+        (ids[i], float(value))
+        for i, value in zip(rows.tolist(), combined[order].tolist(), strict=True)
+    ]
 
 
 def semantic_ranking(
@@ -935,8 +943,9 @@ def _best_documents(
         best = np.full(len(candidates), -2.0, dtype=np.float32)
         np.maximum.at(best, slots[probed], scores[probed] + latent[: probed.size])
         title[has_title] += latent[probed.size :]
-    ids = [index.object_ids[i] for i in candidates.tolist()]
-    return _top_documents(ids, _with_title(best, title, has_title), limit)
+    return _top_documents(
+        index.object_ids, _with_title(best, title, has_title), limit, documents=candidates
+    )
 
 
 def _stored_latent(passage_ids: Any, query_terms: Any) -> Any:
