@@ -117,6 +117,11 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipality_list()
+        self.fields["is_active"].help_text = _(
+            "Deactivating takes away every role in the organisation and takes its offers off "
+            "the public site. Reactivating does not publish them again: check and publish them "
+            "in the editorial office."
+        )
 
 
 class InvitationForm(forms.Form):

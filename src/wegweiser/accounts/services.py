@@ -30,6 +30,7 @@ from .constants import (
     Role,
 )
 from .models import Invitation, Membership, Organisation, User
+from .signals import organisation_deactivated
 
 ORGANISATION_FIELDS = [
     "name",
@@ -112,6 +113,9 @@ def organisation_update(
             object_id=organisation.uuid,
             fields=changed,
         )
+    if "is_active" in changed and not organisation.is_active:
+        # Its offers leave the public site in the same transaction (offers app).
+        organisation_deactivated.send(sender=Organisation, actor=actor, organisation=organisation)
     return organisation
 
 

@@ -11,6 +11,8 @@ class OffersConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the rules)
         from .facets import connect_signals
         from .search import register
+        from .services import connect_signals as connect_service_signals
 
         register()
         connect_signals()
+        connect_service_signals()

@@ -64,3 +64,7 @@ ATTACHMENT_TYPES = {
 ERROR_ATTACHMENT_TYPE = _("Please upload a PDF (flyers) or a JPEG, PNG or WebP image.")
 ERROR_ATTACHMENT_SIZE = _("The file is larger than 10 MB.")
 ERROR_PHOTO_ALT = _("Please describe the photo for people who cannot see it.")
+ERROR_ORGANISATION_INACTIVE = _(
+    "The organisation of this offer is deactivated. Reactivate the organisation before "
+    "publishing its offers."
+)

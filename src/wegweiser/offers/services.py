@@ -4,12 +4,14 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from wegweiser.accounts.signals import organisation_deactivated
 from wegweiser.privacy.services import audit_log
 
-from .constants import TRANSLATABLE_FIELDS, TranslationState
+from .constants import ERROR_ORGANISATION_INACTIVE, TRANSLATABLE_FIELDS, TranslationState
 from .models import (
     BarrierReport,
     Location,
@@ -66,10 +68,18 @@ def _set_m2m(offer: Offer, data: dict[str, Any]) -> None:
             getattr(offer, field).set(data[field])
 
 
+def _check_publishable(offer: Offer) -> None:
+    """A published offer needs an active organisation: deactivating one unpublishes its
+    offers (`organisation_offers_unpublish`), and nothing publishes them while it stays so."""
+    if offer.is_published and offer.organisation_id and not offer.organisation.is_active:
+        raise ValidationError({"is_published": ERROR_ORGANISATION_INACTIVE})
+
+
 @transaction.atomic
 def offer_create(*, actor=None, locations: Iterable[Location] = (), **data: Any) -> Offer:
     """Create an offer with its vocabulary links and locations."""
     offer = Offer(**{k: v for k, v in data.items() if k in OFFER_FIELDS})
+    _check_publishable(offer)
     offer.full_clean()
     offer.save()
     _set_m2m(offer, data)
@@ -93,6 +103,8 @@ def offer_update(*, actor=None, offer: Offer, **data: Any) -> Offer:
     changed = [f for f in OFFER_FIELDS if f in data and getattr(offer, f) != data[f]]
     for field in changed:
         setattr(offer, field, data[field])
+    if "is_published" in changed:
+        _check_publishable(offer)
     if changed:
         offer.full_clean()
         offer.save(update_fields=[*changed, "updated_at"])
@@ -111,6 +123,29 @@ def offer_update(*, actor=None, offer: Offer, **data: Any) -> Offer:
     )
     offer_index(offer)
     return offer
+
+
+@transaction.atomic
+def organisation_offers_unpublish(*, actor=None, organisation) -> int:
+    """Take every published offer of a deactivated organisation off the public site (search
+    index, lists, map, open data). Each is audited like any other change. Reactivating the
+    organisation does not publish them again: the editors check and publish them."""
+    offers = Offer.objects.filter(organisation=organisation, is_published=True)
+    count = 0
+    for offer in offers.select_related("organisation"):
+        offer_update(actor=actor, offer=offer, is_published=False)
+        count += 1
+    return count
+
+
+def _organisation_deactivated(sender, *, actor, organisation, **kwargs) -> None:
+    organisation_offers_unpublish(actor=actor, organisation=organisation)
+
+
+def connect_signals() -> None:
+    organisation_deactivated.connect(
+        _organisation_deactivated, dispatch_uid="offers-organisation-deactivated"
+    )
 
 
 @transaction.atomic
@@ -259,8 +294,6 @@ def offer_suggestion_create(*, language: str, **data: Any) -> OfferSuggestion:
 
 def _check_attachment(*, kind: str, file, alt_text: str) -> None:
     """Accept only the types a browser shows safely, checked by content, not by name."""
-    from django.core.exceptions import ValidationError
-
     from .constants import (
         ATTACHMENT_MAX_BYTES,
         ATTACHMENT_TYPES,
