@@ -97,11 +97,7 @@ def _int(value: str | None, default: int, low: int, high: int) -> int | None:
 
 class SearchApi(ProblemApiMixin, PublicViewMixin, View):
     def get(self, request):
-        # The change tokens of the in-memory snapshots, read once for the whole request.
-        with tokens.tokens_scope():
-            return self._get(request)
-
-    def _get(self, request):
+        # The change tokens of the snapshots are read once per request (TokensScopeMiddleware).
         params = request.GET
         kind = params.get("type", "offer")
         language = params.get("lang", settings.LANGUAGE_CODE)

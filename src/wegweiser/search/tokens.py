@@ -32,7 +32,7 @@ OFFERS = "offers"
 SYNONYMS = "synonyms"
 ALL = (LEXICAL, VECTORS, OFFERS, SYNONYMS)
 
-_scope: ContextVar[dict | None] = ContextVar("search_tokens", default=None)
+_scope: ContextVar["_Scope | None"] = ContextVar("search_tokens", default=None)
 # The keys of the caches that answered with an older value in the current scope.
 _stale: ContextVar[list | None] = ContextVar("search_stale", default=None)
 
@@ -167,14 +167,30 @@ def join_all() -> None:
         cache.join()
 
 
+class _Scope(dict):
+    """The tokens of one scope, read in one query when the first of them is needed (a request
+    that never searches reads none)."""
+
+    loaded = False
+
+    def load(self) -> "_Scope":
+        if not self.loaded:
+            read = tokens_read(*ALL)
+            read.update(self)  # bumped in this scope before the first read
+            self.update(read)
+            self.loaded = True
+        return self
+
+
 @contextmanager
 def tokens_scope() -> Iterator[None]:
-    """Read all tokens in ONE query for the block (a search request) instead of one query per
-    cache; writes inside the block update the values read."""
+    """Read all tokens in ONE query for the block (a request: `TokensScopeMiddleware`)
+    instead of one query per cache, the first time one is needed; writes inside the block
+    update the values read."""
     if _scope.get() is not None:
         yield
         return
-    reset = _scope.set(tokens_read(*ALL))
+    reset = _scope.set(_Scope())
     reset_stale = _stale.set([])
     try:
         yield
@@ -191,8 +207,8 @@ def served_stale() -> bool:
 
 def token_read(name: str) -> int | None:
     scoped = _scope.get()
-    if scoped is not None and name in scoped:
-        return scoped[name]
+    if scoped is not None and name in ALL:
+        return scoped.load()[name]
     return tokens_read(name)[name]
 
 

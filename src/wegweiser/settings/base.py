@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "wegweiser.ops.middleware.DatabaseUnavailableMiddleware",
     "wegweiser.ops.middleware.StorageFullMiddleware",
     "wegweiser.ops.middleware.NullCharacterMiddleware",
+    "wegweiser.search.middleware.TokensScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "wegweiser.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

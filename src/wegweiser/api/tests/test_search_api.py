@@ -403,7 +403,7 @@ def test_errors_django_answers_itself_are_problem_json_under_api(client, distric
     def broken(self, request):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(SearchApi, "_get", broken)
+    monkeypatch.setattr(SearchApi, "get", broken)
     quiet = Client(raise_request_exception=False)
     _is_problem(quiet.get("/api/v1/search"), 500)
     # Outside the API the site's own pages stay.

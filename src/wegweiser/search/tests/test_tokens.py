@@ -90,3 +90,33 @@ def test_a_build_first_fixes_the_mmap_threshold(monkeypatch):
     monkeypatch.undo()
     if platform.libc_ver()[0] == "glibc":
         assert tokens.keep_mmap_threshold() is True
+
+
+def _token_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if "search_searchgeneration" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_tokens_once_and_only_when_it_searches(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/de/angebote/", {"q": "Deutschkurs", "town": "herten"})  # builds the caches
+    with CaptureQueriesContext(connection) as search:
+        assert client.get("/de/angebote/", {"q": "Deutschkurs"}).status_code == 200
+    # Before the middleware, one query per cache consulted (about 35 on this page).
+    assert len(_token_queries(search.captured_queries)) == 1
+    with CaptureQueriesContext(connection) as legal:
+        assert client.get("/de/impressum/").status_code == 200
+    assert _token_queries(legal.captured_queries) == []
+
+
+@pytest.mark.django_db
+def test_a_token_bumped_in_a_scope_before_the_first_read_is_kept():
+    with tokens.tokens_scope():
+        tokens.token_bump(tokens.SYNONYMS)
+        bumped = tokens.token_read(tokens.SYNONYMS)
+        assert bumped == tokens.tokens_read(tokens.SYNONYMS)[tokens.SYNONYMS]
+        tokens.token_bump(tokens.LEXICAL)
+        assert tokens.token_read(tokens.LEXICAL) == tokens.tokens_read(tokens.LEXICAL)["lexical"]
+        assert tokens.token_read(tokens.SYNONYMS) == bumped
