@@ -103,7 +103,7 @@ def offer_update(*, actor=None, offer: Offer, **data: Any) -> Offer:
     changed = [f for f in OFFER_FIELDS if f in data and getattr(offer, f) != data[f]]
     for field in changed:
         setattr(offer, field, data[field])
-    if "is_published" in changed:
+    if "is_published" in changed or "organisation" in changed:  # also moved to another one
         _check_publishable(offer)
     if changed:
         offer.full_clean()
@@ -130,12 +130,10 @@ def organisation_offers_unpublish(*, actor=None, organisation) -> int:
     """Take every published offer of a deactivated organisation off the public site (search
     index, lists, map, open data). Each is audited like any other change. Reactivating the
     organisation does not publish them again: the editors check and publish them."""
-    offers = Offer.objects.filter(organisation=organisation, is_published=True)
-    count = 0
-    for offer in offers.select_related("organisation"):
+    offers = list(Offer.objects.filter(organisation=organisation, is_published=True))
+    for offer in offers:
         offer_update(actor=actor, offer=offer, is_published=False)
-        count += 1
-    return count
+    return len(offers)
 
 
 def _organisation_deactivated(sender, *, actor, organisation, **kwargs) -> None:

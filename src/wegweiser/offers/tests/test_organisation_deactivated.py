@@ -78,3 +78,18 @@ def test_reactivating_does_not_publish_again_and_publishing_needs_an_active_orga
     services.offer_update(offer=offer, is_published=True)
     offer.refresh_from_db()
     assert offer.is_published
+
+
+def test_a_published_offer_is_not_moved_to_a_deactivated_organisation(alice):
+    closed = OrganisationFactory()
+    organisation_update(actor=None, organisation=closed, is_active=False)
+    offer = OfferFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.offer_update(offer=offer, organisation=closed)
+    assert "is_published" in refused.value.message_dict
+    offer.refresh_from_db()
+    assert offer.is_published and offer.organisation_id != closed.pk
+    # Moved as a draft, it is accepted.
+    services.offer_update(offer=offer, organisation=closed, is_published=False)
+    offer.refresh_from_db()
+    assert offer.organisation_id == closed.pk and not offer.is_published
