@@ -9,10 +9,12 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401 - registers the rules
+        from wegweiser.privacy.consent import register_subjects_held, register_withdrawal_handler
+
+        from .selectors import person_ids_for_user
         from .services import consent_withdrawn_handler
 
-        try:
-            from wegweiser.privacy.consent import register_withdrawal_handler
-        except ImportError:  # the consent API has not landed in this checkout yet
-            return
         register_withdrawal_handler(consent_withdrawn_handler)
+        # A recipient organisation's user reads the consents of the people whose case they
+        # may open (privacy.selectors.consent_list_for_user).
+        register_subjects_held(person_ids_for_user)

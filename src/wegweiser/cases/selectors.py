@@ -87,6 +87,11 @@ def case_queryset_for_user(*, user: Any) -> QuerySet[Case]:
     return Case.objects.filter(case_scope_q(user))
 
 
+def person_ids_for_user(user: Any) -> QuerySet[Case]:
+    """The ids of the people with a case the user may open (for the consents they may read)."""
+    return case_queryset_for_user(user=user).values("person_id")
+
+
 def case_list_for_user(*, user: Any, status: str = "", query: str = "") -> QuerySet[Case]:
     """ "My cases": filter by status, search by the person's name."""
     qs = (

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from wegweiser.accounts.constants import Role
 from wegweiser.accounts.models import Organisation
 
+from .consent import subjects_held_functions
 from .constants import CONSENT_ROLES
 from .models import AuditEvent
 from .models_consent import Consent, ConsentEvent, ConsentNotice
@@ -142,24 +143,27 @@ def consents_for_subject(subject_id: Any) -> QuerySet[Consent]:
 def consent_list_for_user(*, user: Any) -> QuerySet[Consent]:
     """Consents the user may see.
 
-    Deliberately simple rule: a user with a consent role (registration clerk, KIM coordinator,
-    case manager) sees a consent when one of the organisations they hold such a role in recorded
-    it, or is a recipient the notice names (by name or by kind). Everyone else sees none.
+    A user with a consent role (registration clerk, KIM coordinator, case manager) sees a
+    consent when one of the organisations they hold such a role in recorded it, or when it is
+    a recipient the notice names (by name or by kind) and the user holds the person: the
+    functions registered with `consent.register_subjects_held` (the cases app: a case the
+    user may open) say whom. Everyone else sees none (ADR 0006, addendum of 2026-12-05).
     """
     if not getattr(user, "is_authenticated", False) or not user.has_perm("privacy.view_consent"):
         return Consent.objects.none()
     memberships = [m for m in user.active_memberships if m.role in CONSENT_ROLES]
     org_ids = {m.organisation_id for m in memberships}
     kinds = {m.organisation.kind for m in memberships}
-    scope = Q(recorded_by_organisation_id__in=org_ids) | Q(
-        notice__recipient_organisations__in=org_ids
-    )
     kind_notices = [
         pk
         for pk, notice_kinds in ConsentNotice.objects.values_list("pk", "recipient_kinds")
         if kinds & set(notice_kinds or [])
     ]
-    scope |= Q(notice_id__in=kind_notices)
+    recipient = Q(notice__recipient_organisations__in=org_ids) | Q(notice_id__in=kind_notices)
+    held = Q(pk__in=[])
+    for subjects_held in subjects_held_functions():
+        held |= Q(subject_id__in=subjects_held(user))
+    scope = Q(recorded_by_organisation_id__in=org_ids) | (recipient & held)
     visible = Consent.objects.filter(scope).values("pk")
     return _consents().filter(pk__in=visible)
 

@@ -165,6 +165,35 @@ def test_case_page_shows_consent_and_links_its_detail(
     assert client.get(consent_url).status_code == 200
 
 
+def test_a_recipient_by_kind_reads_only_the_consents_of_its_own_cases(
+    login, make_member, clerk, office, town, welfare
+):
+    from django.urls import reverse
+
+    from wegweiser.privacy.models import AuditEvent
+
+    # The notice names every welfare association; the person's case is at `welfare`.
+    CaseManagementSettingFactory(organisation=welfare)
+    case = services.intake_assign(
+        actor=None, intake=_record(clerk, office, town, make_notice()), organisation=welfare
+    )
+    consent = consent_for_subject(case.person_id)
+    url = reverse("backoffice:privacy-consent-detail", args=[consent.pk])
+    other = OrganisationFactory(kind=OrganisationKind.WELFARE_ASSOCIATION)
+    stranger = make_member(Role.CASE_MANAGER, other)
+    assert login(stranger).get(url).status_code == 404
+    assert AuditEvent.objects.filter(
+        action="privacy.access.denied", actor=stranger, object_id=str(consent.pk)
+    ).exists()
+    # A colleague at `welfare` to whom the case is not assigned cannot open it either.
+    colleague, manager = (make_member(Role.CASE_MANAGER, welfare) for _ in range(2))
+    services.case_take_over(actor=manager, case=case)
+    assert login(colleague).get(url).status_code == 404
+    assert login(manager).get(url).status_code == 200
+    # The registration office that recorded it keeps reading it.
+    assert login(clerk).get(url).status_code == 200
+
+
 def test_referral_closed_loop_through_the_provider_inbox(
     login, make_member, clerk, office, town, welfare
 ):

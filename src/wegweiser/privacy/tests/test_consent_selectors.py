@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wegweiser.accounts.constants import OrganisationKind, Role
 from wegweiser.accounts.tests.factories import OrganisationFactory
+from wegweiser.privacy.consent import register_subjects_held, unregister_subjects_held
 from wegweiser.privacy.models import AuditEvent
 from wegweiser.privacy.selectors import (
     access_log_for_object,
@@ -24,22 +25,34 @@ pytestmark = pytest.mark.django_db
 def world(make_member):
     town = OrganisationFactory(name="Stadt A", kind=OrganisationKind.TOWN)
     welfare = OrganisationFactory(name="Caritas A", kind=OrganisationKind.WELFARE_ASSOCIATION)
+    other_welfare = OrganisationFactory(name="AWO D", kind=OrganisationKind.WELFARE_ASSOCIATION)
     named = OrganisationFactory(name="Diakonie B", kind=OrganisationKind.OTHER)
     club = OrganisationFactory(name="Verein C", kind=OrganisationKind.CLUB)
     notice = make_notice(recipient_organisations=[named])
     clerk = make_member(Role.REGISTRATION_CLERK, town)
     consent = make_consent(notice=notice, actor=clerk)
-    return {
+    people = {
         "consent": consent,
-        # alice recorded it, bob is covered by kind, dora by name, charlie is not covered,
-        # erin has a covered organisation but no consent role.
+        # alice recorded it; bob is a recipient by kind and dora by name, and both hold the
+        # person; frank (by kind) and gina (by name) are recipients who do not; charlie is
+        # no recipient; erin has a recipient organisation but no consent role.
         "alice": clerk,
         "bob": make_member(Role.CASE_MANAGER, welfare),
         "dora": make_member(Role.CASE_MANAGER, named),
+        "frank": make_member(Role.CASE_MANAGER, other_welfare),
+        "gina": make_member(Role.CASE_MANAGER, named),
         "charlie": make_member(Role.CASE_MANAGER, club),
         "erin": make_member(Role.PROVIDER_EDITOR, welfare),
         "admin": make_member(Role.ADMIN, town),
     }
+    holders = {people["bob"].pk, people["dora"].pk, people["charlie"].pk, people["erin"].pk}
+
+    def held(user):  # in place of the cases app's rule: whose case the user may open
+        return [consent.subject_id] if user.pk in holders else []
+
+    register_subjects_held(held)
+    yield people
+    unregister_subjects_held(held)
 
 
 def _request(user):
@@ -54,6 +67,8 @@ def _request(user):
         ("alice", True),
         ("bob", True),
         ("dora", True),
+        ("frank", False),
+        ("gina", False),
         ("charlie", False),
         ("erin", False),
         ("admin", False),
