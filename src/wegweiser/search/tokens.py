@@ -58,7 +58,7 @@ def background_build_seconds() -> float | None:
 class _Entry(Generic[T]):
     token: Any
     value: T
-    seconds: float  # how long its build took
+    seconds: float  # how long the slowest build of its key took
     failed: bool = False  # its successor failed in the background: the next one waits
 
 
@@ -69,9 +69,9 @@ class TokenCache(Generic[T]):
     (or None), for builds that patch rather than start over. One build at a time; after it
     the heap the build fetched is handed back (release_memory, keep_mmap_threshold).
 
-    A build that took `background_build_seconds()` or longer (100,000 offers: 2-5 s) is not
-    waited for again: after the next change the previous value keeps answering while a
-    thread builds the new one (outside any transaction; a search inside one, which may have
+    Once a key's build took `background_build_seconds()` or longer (100,000 offers: 2-5 s),
+    its builds are not waited for again: after each change the previous value keeps
+    answering while a thread builds the new one (outside any transaction; a search inside one, which may have
     written, still builds and waits). Small installations build in milliseconds and always
     see every write in the next search; large ones see it a few seconds later instead of
     every worker stalling on it.
@@ -108,7 +108,13 @@ class TokenCache(Generic[T]):
         keep_mmap_threshold()
         started = time.monotonic()
         value = self._build(token, key, cached.value if cached is not None else None)
-        self._values[key] = _Entry(token, value, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        if cached is not None:
+            # The slowest build decides, not the last: a quick delta build after a slow full
+            # one made the next change wait in the request again (100,000 offers: the first
+            # search after a save took 48 ms or 3.3 s, depending on the build before).
+            seconds = max(seconds, cached.seconds)
+        self._values[key] = _Entry(token, value, seconds)
         release_memory()
         return value
 

@@ -1,6 +1,7 @@
 """TokenCache: a value per change token; slow builds are redone in the background."""
 
 import threading
+import time
 
 import pytest
 
@@ -15,9 +16,11 @@ class Builds:
         self.release = threading.Event()
         self.release.set()
         self.fail = False
+        self.seconds = []  # how long the next builds take
 
     def __call__(self, token, key, previous):
         self.calls.append((token, previous))
+        time.sleep(self.seconds.pop(0) if self.seconds else 0)
         self.release.wait(10)
         if self.fail:
             raise RuntimeError("the database went away")
@@ -50,6 +53,24 @@ def test_after_a_slow_build_the_old_value_answers_while_the_new_one_is_built(slo
     cache.join()
     assert cache.get(2) == "value of 2"
     assert builds.calls == [(1, None), (2, "value of 1")]
+
+
+def test_once_a_build_was_slow_a_quick_one_does_not_make_the_next_wait(settings):
+    # A full build is slow, the delta builds after it are quick: every later change is still
+    # built in the background, not in the request after one quick build.
+    settings.SEARCH_BACKGROUND_BUILD_SECONDS = 0.05
+    builds = Builds()
+    builds.seconds = [0.1, 0.0]
+    cache = tokens.TokenCache(builds)
+    cache.get(1)
+    assert cache.get(2) == "value of 1"  # the first build was slow
+    cache.join()
+    assert cache.get(2) == "value of 2"  # built quickly, in the background
+    builds.release.clear()
+    assert cache.get(3) == "value of 2"  # answered at once, though the last build was quick
+    builds.release.set()
+    cache.join()
+    assert cache.get(3) == "value of 3"
 
 
 def test_a_failed_background_build_is_redone_in_the_next_request(slow, caplog):
