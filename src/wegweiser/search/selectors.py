@@ -53,6 +53,10 @@ SPLIT_HEAD_CONFIDENCE = 0.3
 COMPOUNDS = 50  # longer terms per query word, for each of suffix and prefix
 # ... per synonym of a word only the list knows (a group has up to ten German words).
 SYNONYM_COMPOUNDS = 10
+# A word of another language shorter than this is corrected only to a word of the synonym
+# list, not to a word of the (German) texts: Turkish "araba" (car) is no typo of "arab"
+# (Arabic), which 329 demo offers hold.
+OTHER_LANGUAGE_TYPO_LETTERS = 6
 STOPWORDS = {
     term(w)
     for w in [
@@ -669,7 +673,12 @@ def _expand(
     # ("Kinderarzt": "Kind" + "Arzt"). A synonym is neither: the list's "Rechtsberatung" for
     # "lawyer" is not "Beratung".
     if not known and len(word_term) >= 4 and not synonym_of and not _found(expansion, snap):
-        typos = [] if expansion else _typos(word_term, snap, kind)
+        if expansion:
+            typos = []
+        elif german or word_length >= OTHER_LANGUAGE_TYPO_LETTERS:
+            typos = _typos(word_term, snap, kind)
+        else:
+            typos = [(t, shown) for _d, t, shown in _synonym_typos(word_term, 1)][:5]
         if not typos and not expansion and len(word_term) >= 8 and surface:
             # A typo in the last letters can hide a suffix from the stemmer: "Kinderbetreuunf"
             # keeps its ending, while "Kinderbetreuung" is indexed as "kinderbetreu". Without

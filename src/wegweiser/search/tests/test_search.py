@@ -211,6 +211,26 @@ def test_a_typo_is_corrected_to_a_word_of_the_documents_searched(index, engine):
 
 
 @pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_a_short_word_of_another_language_is_no_typo_of_a_german_word(index, engine):
+    # Turkish "araba" (car) is one letter from "arab" ("Arabisch"); read as German it is a
+    # typo of it, read as Turkish it is a word of its own that no text holds.
+    document_upsert(
+        Document(kind="offer", object_id="9", title="Beratung auf Arabisch", texts=["Termine."])
+    )
+    german = lexical_ranked(kind="offer", query="araba", engine=engine)
+    assert [object_id for object_id, _score in german.ranked] == ["9"]
+    assert lexical_ranked(kind="offer", query="araba", engine=engine, german=False).ranked == []
+    # A typo of a word the synonym list has in that language is still corrected ("okul",
+    # school), and so is a longer word of the texts ("Arabischh").
+    assert lexical_ranked(kind="offer", query="okull", engine=engine, german=False).terms >= {
+        "okul",
+        "schul",
+    }
+    longer = lexical_ranked(kind="offer", query="Arabischh", engine=engine, german=False)
+    assert [object_id for object_id, _score in longer.ranked] == ["9"]
+
+
+@pytest.mark.parametrize("engine", ["memory", "sql"])
 def test_a_word_is_weighed_by_how_common_it_is_among_the_documents_searched(engine):
     # "Beratung" is in every offer but rare among the pages: in the pages' search it is a
     # rare word, and the page that says it most comes first, with a positive score.

@@ -192,9 +192,11 @@ def test_matrix_is_cached_between_queries(embedded):
 def test_full_text_only_without_the_model(embedded, monkeypatch):
     monkeypatch.setattr(embeddings, "np", None)
     assert ids("Deutschkurs")[0] == "1"
-    assert ids("Where can I learn German?") == [
-        o for o, _s in lexical_ranked(kind="offer", query="Where can I learn German?").ranked
-    ]
+    # An English question: its words are matched as words of another language.
+    question = "I am looking for a Deutschkurs near me"
+    assert embeddings.query_language(question) == "en"
+    full_text = lexical_ranked(kind="offer", query=question, german=False).ranked
+    assert ids(question) == [o for o, _s in full_text] == ["1"]
 
 
 @pytest.mark.parametrize(
