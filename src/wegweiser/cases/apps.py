@@ -8,9 +8,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("KIM case management")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 - registers the rules
         from wegweiser.privacy.consent import register_subjects_held, register_withdrawal_handler
 
+        from . import permissions  # noqa: F401 - registers the rules
         from .selectors import person_ids_for_user
         from .services import consent_withdrawn_handler
 
