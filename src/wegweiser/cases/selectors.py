@@ -87,7 +87,7 @@ def case_queryset_for_user(*, user: Any) -> QuerySet[Case]:
     return Case.objects.filter(case_scope_q(user))
 
 
-def person_ids_for_user(user: Any) -> QuerySet[Case]:
+def person_ids_for_user(user: Any) -> QuerySet:
     """The ids of the people with a case the user may open (for the consents they may read)."""
     return case_queryset_for_user(user=user).values("person_id")
 

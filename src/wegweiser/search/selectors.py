@@ -414,14 +414,19 @@ def _typo_terms(word_term: str, limit: int, kind: str = "") -> list[tuple[str, s
     return [(t, displays[t] or t) for t in best]
 
 
-def _typos(word_term: str, snap: LexicalSnapshot | None, kind: str = "") -> list[tuple[str, str]]:
+def _typos(
+    word_term: str, snap: LexicalSnapshot | None, kind: str = "", *, texts: bool = True
+) -> list[tuple[str, str]]:
     """Index terms within one edit (two from eight letters) of a word, best first; with `kind`
     only the terms of that kind's documents.
 
     The synonym list's words count as known words too, though no text may use them: a word
     of the list that is closer than every index term comes first ("Kindergarden" →
-    "Kindergarten", a synonym of "Kita", rather than "Kindergeld")."""
+    "Kindergarten", a synonym of "Kita", rather than "Kindergeld"). `texts` False: the
+    synonym list's words only (OTHER_LANGUAGE_TYPO_LETTERS)."""
     limit = 1 if len(word_term) < 8 else 2
+    if not texts:
+        return [(t, display) for _d, t, display in _synonym_typos(word_term, limit)][:5]
     if snap is None:
         found = _typo_terms(word_term, limit, kind)
     else:
@@ -673,12 +678,8 @@ def _expand(
     # ("Kinderarzt": "Kind" + "Arzt"). A synonym is neither: the list's "Rechtsberatung" for
     # "lawyer" is not "Beratung".
     if not known and len(word_term) >= 4 and not synonym_of and not _found(expansion, snap):
-        if expansion:
-            typos = []
-        elif german or word_length >= OTHER_LANGUAGE_TYPO_LETTERS:
-            typos = _typos(word_term, snap, kind)
-        else:
-            typos = [(t, shown) for _d, t, shown in _synonym_typos(word_term, 1)][:5]
+        texts = german or word_length >= OTHER_LANGUAGE_TYPO_LETTERS
+        typos = [] if expansion else _typos(word_term, snap, kind, texts=texts)
         if not typos and not expansion and len(word_term) >= 8 and surface:
             # A typo in the last letters can hide a suffix from the stemmer: "Kinderbetreuunf"
             # keeps its ending, while "Kinderbetreuung" is indexed as "kinderbetreu". Without
