@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+import numpy as np
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F
@@ -61,16 +62,12 @@ MAX_LIMIT = 50
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-def _positions(ranking: list[int], pks: list[int]) -> dict[int, int]:
-    """The positions of `pks` in `ranking` (up to MAX_RESULTS ids), read only as far as the
-    last of them (a first page's offers are usually among the first positions)."""
-    wanted, found = set(pks), {}
-    for position, pk in enumerate(ranking):
-        if pk in wanted:
-            found[pk] = position
-            if len(found) == len(wanted):
-                break
-    return found
+def _positions(ranking: "np.ndarray | None", pks: list[int]) -> dict[int, int]:
+    """The positions of `pks` in `ranking` (up to MAX_RESULTS offer ids)."""
+    if ranking is None or not pks:
+        return {}
+    found = np.flatnonzero(np.isin(ranking, pks))
+    return {int(pk): int(position) for pk, position in zip(ranking[found], found, strict=True)}
 
 
 _URL_PLACEHOLDER = uuid.UUID(int=0)
@@ -244,7 +241,7 @@ class SearchApi(ProblemApiMixin, PublicViewMixin, View):
         except EmptyPage:
             page = None
         shown = page.object_list if page else []
-        ranking = _positions(filters.ranking or [], [offer.pk for offer in shown])
+        ranking = _positions(filters.ranking, [offer.pk for offer in shown])
         offer_url = _url_maker("offers:offer-detail")
         results = []
         for offer in shown:

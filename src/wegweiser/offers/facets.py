@@ -92,7 +92,7 @@ class OfferArrays:
     def mask_of(self, ids) -> np.ndarray:
         """Offer pks → a mask over the snapshot (unknown pks are ignored)."""
         mask = np.zeros(self.size, dtype=bool)
-        ids = np.asarray(list(ids), dtype=np.int64)
+        ids = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
         if ids.size and self.size:
             where = np.minimum(np.searchsorted(self.pks, ids), self.size - 1)
             mask[where[self.pks[where] == ids]] = True
@@ -376,12 +376,12 @@ def _open_now_q(now: datetime):
 
 
 def filter_masks(
-    arrays: OfferArrays, filters, ranking: list[int] | None, now: datetime | None
+    arrays: OfferArrays, filters, ranking: np.ndarray | None, now: datetime | None
 ) -> dict[str, np.ndarray]:
     """One mask per active filter, keyed by the facet name that skips it."""
     masks: dict[str, np.ndarray] = {}
     if filters.q:
-        masks["q"] = arrays.mask_of(ranking or [])
+        masks["q"] = arrays.mask_of(ranking if ranking is not None else [])
     if filters.life_areas:
         masks["life_area"] = _any_of(arrays, "life_area", filters.life_areas)
     if filters.towns:

@@ -63,7 +63,7 @@ class OfferFilters:
     position: bool = False
     radius_km: float | None = None
     # Filled by the search engine on first use.
-    ranking: list[int] | None = None
+    ranking: np.ndarray | None = None  # offer pks, best first
     did_you_mean: str = ""
     terms: frozenset[str] = frozenset()  # what the words stood for, marked in snippets
     # No offer holds the words (German): the results are the closest by meaning.
@@ -91,7 +91,7 @@ class OfferFilters:
             "unknown_place",
             "position",
         }
-        return {k: v for k, v in self.__dict__.items() if v and k not in skip}
+        return {k: v for k, v in self.__dict__.items() if k not in skip and v}
 
 
 def _keep(values: list[str], allowed: set[str], name: str, ignored: list[str]) -> list[str]:
@@ -159,11 +159,11 @@ def _published() -> QuerySet[Offer]:
     return Offer.objects.filter(is_published=True).exclude(status=OfferStatus.INACTIVE)
 
 
-def _ranking(filters: OfferFilters) -> list[int]:
+def _ranking(filters: OfferFilters) -> np.ndarray:
     """Offer pks matching the words, best first; computed once per filters object."""
     if filters.ranking is None:
         result = search_ranked(kind="offer", query=filters.q)
-        filters.ranking = [int(object_id) for object_id, _score in result.ranked]
+        filters.ranking = result.ranked.pks()
         filters.did_you_mean = result.did_you_mean
         filters.terms = result.terms
         filters.by_meaning = result.by_meaning
@@ -171,12 +171,12 @@ def _ranking(filters: OfferFilters) -> list[int]:
         if place is not None and filters.point is None:
             # The words found nothing in the town they name: the nearest first, then as
             # ranked (a stable sort); offers without a place last.
+            ranking = filters.ranking.tolist()
             distances = facets.nearest_distances(
-                facets.offer_arrays(), filters.ranking, (place.latitude, place.longitude)
+                facets.offer_arrays(), ranking, (place.latitude, place.longitude)
             )
-            filters.ranking.sort(
-                key=lambda pk: (distances.get(pk) is None, distances.get(pk) or 0.0)
-            )
+            ranking.sort(key=lambda pk: (distances.get(pk) is None, distances.get(pk) or 0.0))
+            filters.ranking = np.asarray(ranking, dtype=np.int64)
             filters.nearest_to = place.label
     return filters.ranking
 
@@ -450,7 +450,7 @@ def offer_search_public(
         if not filters.q:  # the list order: good practice first, then by name
             listed = arrays.list_order[matching[arrays.list_order]]
             return RankedOffers(arrays.pks[listed], [], language, distances, texts_only)
-        ranking = np.asarray(_ranking(filters), dtype=np.int64)
+        ranking = _ranking(filters)
         if not arrays.size or not ranking.size:
             return RankedOffers([], [], language, texts_only=texts_only)
         positions = np.minimum(np.searchsorted(arrays.pks, ranking), arrays.size - 1)

@@ -7,13 +7,12 @@ match every word; when none does, the best partial matches are returned (natural
 Scores are BM25 over term weights (title terms weigh more).
 """
 
-import bisect
 import json
 import math
 import time
 from dataclasses import dataclass, field
-from operator import itemgetter
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, Sum
@@ -24,6 +23,7 @@ from . import embeddings
 from . import snapshot as _snapshot
 from . import tokens as _tokens
 from .models import SearchDocument, SearchPosting, SearchTerm, SynonymGroup
+from .ranked import Ranked, id_array, positions_in, same_kind
 from .registry import ATTRIBUTE_PROVIDERS, NAME_PROVIDERS
 from .snapshot import TYPO_CACHE, LexicalSnapshot
 from .text import (
@@ -214,7 +214,7 @@ def stats_forget() -> None:
 
 @dataclass
 class SearchResult:
-    ranked: list[tuple[str, float]] = field(default_factory=list)
+    ranked: Ranked = field(default_factory=Ranked)
     did_you_mean: str = ""
     all_words_matched: bool = True
     # A question in natural language (ranked by BM25 over all words, not "every word").
@@ -222,7 +222,7 @@ class SearchResult:
     # Meaningful words of the query (stop words left out).
     words: int = 0
     # Every document with any of the words, by score (what the fusion weighs in).
-    any_words: list[tuple[str, float]] = field(default_factory=list)
+    any_words: Ranked = field(default_factory=Ranked)
     # Only meaningful words ("Deutschkurs Herten"), no question words or "?": a search by
     # keywords rather than a question in natural language.
     keywords: bool = False
@@ -724,7 +724,7 @@ def _bm25_rows(
     limit: int,
     coverage_first: bool,
     phrases: list[tuple[tuple[int, ...], int, tuple[float, ...]]] = (),
-) -> tuple[list[str], list[float], list[int]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """BM25 in SQL: per document the best expansion of each word, summed over the words.
     The object ids, their scores and how many words each has (as `LexicalSnapshot.bm25`).
 
@@ -770,9 +770,9 @@ def _bm25_rows(
         cursor.execute(sql, [kind, limit])
         rows = cursor.fetchall()
     return (
-        [row[0] for row in rows],
-        [float(row[1]) for row in rows],
-        [int(row[2]) for row in rows],
+        id_array(row[0] for row in rows),
+        np.array([float(row[1]) for row in rows], dtype=np.float64),
+        np.array([int(row[2]) for row in rows], dtype=np.int64),
     )
 
 
@@ -940,7 +940,7 @@ def lexical_ranked(
             if term_id is not None:
                 factors.append((int(term_id), word_number, factor(term_id, confidence)))
     if not factors and not phrases:
-        ranked, any_words, complete = [], [], False
+        ranked, any_words, complete = Ranked(), Ranked(), False
     else:
         if snap is not None:
             rows = snap.bm25(
@@ -959,18 +959,12 @@ def lexical_ranked(
                 kind, factors, average, limit=limit, coverage_first=require_all, phrases=phrases
             )
         object_ids, scores, covered = rows
-        complete = bool(covered) and covered[0] == len(expansions)
-        pairs = list(zip(object_ids, scores, strict=True))
-        # Without coverage_first the rows are already by score (then object id); with it, two
-        # C-level sorts (stable) order them so, instead of a key per item.
-        if require_all:
-            any_words = sorted(pairs, key=itemgetter(0))
-            any_words.sort(key=itemgetter(1), reverse=True)
-        else:
-            any_words = pairs
+        complete = bool(covered.size) and int(covered[0]) == len(expansions)
+        ranked = Ranked(object_ids, scores)
+        # Without coverage_first the rows are already by score (then object id).
+        any_words = ranked.sorted() if require_all else ranked
         if require_all and complete:  # the documents with every word come first
-            pairs = pairs[: covered.count(len(expansions))]
-        ranked = pairs
+            ranked = ranked[: int(np.count_nonzero(covered == len(expansions)))]
     did_you_mean = ""
     if corrections != typed:
         did_you_mean = " ".join(corrections)
@@ -1033,49 +1027,44 @@ SEMANTIC_MARGIN_BY_MEANING = 0.01
 
 
 def fuse(
-    lexical: list[tuple[str, float]],
-    semantic: list[tuple[str, float]],
+    lexical: "Ranked | list[tuple[str, float]]",
+    semantic: "Ranked | list[tuple[str, float]]",
     *,
     lexical_share: float = LEXICAL_SHARE,
     floor: float = SEMANTIC_FLOOR,
     margin: float = SEMANTIC_MARGIN,
-) -> list[tuple[str, float]]:
+) -> Ranked:
     """Combine the two rankings by score: similarity + share × relative full-text score.
 
     A document found only by the model must be close to the query in absolute terms (`floor`)
     and compared with the best passage (`margin`): on a small index every document is
     "nearest" to something. A document found only by its words takes the similarity of the
-    last semantic candidate (it is at most that close, or it would be a candidate).
-
-    `lexical` comes by score, ties by object id (as `lexical_ranked` returns it): the
-    documents found only by their words keep that order, and the few semantic candidates are
-    put in their places (by score, ties by object id) – no sort of a thousand documents.
+    last semantic candidate (it is at most that close, or it would be a candidate). The
+    result is by score, ties by object id.
     """
-    lexical_scores = dict(lexical)
-    threshold = max(floor, (semantic[0][1] - margin) if semantic else 0.0)
-    close = {
-        object_id: similarity
-        for object_id, similarity in semantic
-        if similarity >= threshold or object_id in lexical_scores
-    }
-    imputed = semantic[-1][1] if semantic else 0.0
-    best = max(map(itemgetter(1), lexical), default=0.0)
-    fused = [
-        (object_id, imputed + lexical_share * (score / best if best > 0 else 0.0))
-        for object_id, score in lexical
-        if object_id not in close
-    ]
-    for object_id, similarity in close.items():
-        score = lexical_scores.get(object_id)
-        if score is not None:
-            similarity += lexical_share * (score / best if best > 0 else 0.0)
-        item = (object_id, similarity)
-        fused.insert(bisect.bisect_left(fused, _fused_order(item), key=_fused_order), item)
-    return fused
-
-
-def _fused_order(item: tuple[str, float]) -> tuple[float, str]:
-    return -item[1], item[0]
+    lexical, semantic = Ranked.of(lexical), Ranked.of(semantic)
+    best = float(lexical.scores.max()) if len(lexical) else 0.0
+    relative = lexical.scores / best if best > 0 else np.zeros(len(lexical))
+    similarities = semantic.scores
+    threshold = max(floor, float(similarities[0]) - margin) if len(semantic) else 0.0
+    imputed = float(similarities[-1]) if len(semantic) else 0.0
+    lexical_ids, semantic_ids = same_kind(lexical.ids, semantic.ids)
+    at = positions_in(lexical_ids, semantic_ids)
+    close = (similarities >= threshold) | (at >= 0)
+    only_words = np.ones(len(lexical), dtype=bool)
+    only_words[at[at >= 0]] = False
+    # Position -1 (not found by its words) reads the appended 0.
+    words_of_close = np.append(relative, 0.0)[at[close]]
+    fused = Ranked(
+        np.concatenate([lexical_ids[only_words], semantic_ids[close]]),
+        np.concatenate(
+            [
+                imputed + lexical_share * relative[only_words],
+                similarities[close] + lexical_share * words_of_close,
+            ]
+        ),
+    )
+    return fused.sorted()
 
 
 # Words German and English share ("in", "am"): no evidence of either language.
@@ -1134,30 +1123,33 @@ def search_ranked(
     result.place_words = place_words = place_words if german_keywords else ""
     if not semantic or not query.strip() or not embeddings.has_vectors(kind):
         return result
-    similar = embeddings.semantic_ranking(
-        kind=kind,
-        query=query,
-        limit=SEMANTIC_CANDIDATES,
-        latent_terms=language != settings.LANGUAGE_CODE,
-    )
-    if not similar:
-        return result
     lexical = result.any_words
     by_meaning = language == settings.LANGUAGE_CODE and not lexical
     share = LEXICAL_SHARE if language == "de" else LEXICAL_SHARE_OTHER
     listed = other and result.listed
+    latent_terms = language != settings.LANGUAGE_CODE
     if (result.all_words_matched or place_words) and (german_keywords or listed):
         # German keywords with exact matches ("Deutschkurs Herten"): those are the results;
-        # the model only helps to order them. A short question ("Was kostet ein
-        # Integrationskurs?") is not restricted to its words. So are words of another
-        # language that the synonym list gives a meaning ("طبيب" in "Arzt, Ärztin ...,
-        # طبيب"): the model alone reads single words of other languages poorly ("doktor"
-        # found "Digitalsprechstunde" first).
+        # the model only orders them (each scored exactly: no search over every document). A
+        # short question ("Was kostet ein Integrationskurs?") is not restricted to its words.
+        # So are words of another language that the synonym list gives a meaning ("طبيب" in
+        # "Arzt, Ärztin ..., طبيب"): the model alone reads single words of other languages
+        # poorly ("doktor" found "Digitalsprechstunde" first).
         lexical = result.ranked
-        matched = {object_id for object_id, _score in lexical}
-        similar = [(o, sim) for o, sim in similar if o in matched]
+        similar = embeddings.similarities_of(
+            kind=kind,
+            query=query,
+            object_ids=lexical.ids,
+            latent_terms=latent_terms,
+        )
         if listed:
             share = LEXICAL_SHARE_LISTED
+    else:
+        similar = embeddings.semantic_ranking(
+            kind=kind, query=query, limit=SEMANTIC_CANDIDATES, latent_terms=latent_terms
+        )
+    if not similar:
+        return result
     if by_meaning:
         margin = SEMANTIC_MARGIN_BY_MEANING
     else:
@@ -1202,9 +1194,8 @@ def _narrow_by_names(kind: str, query: str, result: SearchResult, limit: int) ->
         return ""
     # The other words as they would find alone: together where they are found together.
     found = holding.ranked if holding.all_words_matched else holding.any_words
-    keep = {object_id for object_id, _score in found}
-    result.any_words = [pair for pair in result.any_words if pair[0] in keep]
-    result.ranked = [pair for pair in result.ranked if pair[0] in keep]
+    result.any_words = result.any_words.where(np.isin(result.any_words.ids, found.ids))
+    result.ranked = result.ranked.where(np.isin(result.ranked.ids, found.ids))
     return " ".join(named) if holding.all_words_matched else ""
 
 

@@ -19,18 +19,20 @@ from django.utils import timezone
 
 from . import tokens
 from .models import SearchTerm
+from .ranked import id_array
 from .text import edit_distance, typo_order, typo_start_keys
 
 CHUNK = 200_000
 # Postings whose saturated term frequency a kind keeps (8 bytes each: 8 MB at most).
 SATURATION_CACHE = 1_000_000
 TYPO_CACHE = 10_000
+_NO_ROWS = (id_array([]), np.zeros(0), np.zeros(0, dtype=np.int16))
 
 
 @dataclass
 class KindIndex:
     db_ids: np.ndarray  # SearchDocument pk per document
-    object_ids: list[str]
+    object_ids: np.ndarray  # text array (search/ranked.py)
     lengths: np.ndarray  # float64 per document
     order_rank: np.ndarray  # position of each document when sorted by object id (as text)
     indptr: np.ndarray  # CSR over the vocabulary (sorted terms)
@@ -193,13 +195,13 @@ class LexicalSnapshot:
         k1: float,
         b: float,
         phrases: list[tuple[tuple[int, ...], int, tuple[float, ...]]] = (),
-    ) -> tuple[list[str], list[float], list[int]]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Like the SQL ranking: per document the best expansion of each word, summed. An
         expansion is a term, or a phrase: terms a document must all contain, scored by the
-        mean of theirs. The object ids, their scores and how many words each has."""
+        mean of theirs. The object ids, their scores and how many words each has (arrays)."""
         index = self.kinds.get(kind)
         if index is None or not (factors or phrases):
-            return [], [], []
+            return _NO_ROWS
         n = len(index.object_ids)
         score = np.zeros(n)
         covered = np.zeros(n, dtype=np.int16)
@@ -247,10 +249,9 @@ class LexicalSnapshot:
             if need <= 0:
                 break
         if not chosen:
-            return [], [], []
+            return _NO_ROWS
         top = np.concatenate(chosen)
-        object_ids = index.object_ids
-        return [object_ids[i] for i in top.tolist()], score[top].tolist(), covered[top].tolist()
+        return index.object_ids[top], score[top], covered[top]
 
     @staticmethod
     def _phrase(index: KindIndex, term_indices, weights, k1: float, b: float, average: float):
@@ -535,7 +536,7 @@ def build(token: int | None, previous: LexicalSnapshot | None = None) -> Lexical
         )
         snap.kinds[kind] = KindIndex(
             db_ids=db_ids,
-            object_ids=object_ids,
+            object_ids=id_array(object_ids),
             lengths=np.array([documents[i][3] for i in members.tolist()], dtype=np.float64),
             order_rank=order_rank,
             indptr=indptr,

@@ -88,7 +88,7 @@ def test_document_score_is_best_passage_plus_a_share_of_the_title(embedded):
         assert combined[n] == pytest.approx(expected, abs=1e-5), object_id
     ranked = embeddings.semantic_ranking(kind="offer", query="Kinderbetreuung in der Kita")
     assert [o for o, _s in ranked] == [
-        matrix.ids[i] for i in sorted(range(len(combined)), key=lambda i: -combined[i])
+        str(matrix.ids[i]) for i in sorted(range(len(combined)), key=lambda i: -combined[i])
     ]
 
 
@@ -97,7 +97,7 @@ def test_a_document_of_its_title_alone_counts_a_little_less(embedded):
     document_upsert(Document(kind="offer", object_id="7", title="Kinderbetreuung", texts=[]))
     assert embeddings.embed_missing() == 1
     matrix = embeddings._matrix("offer")
-    n = list(matrix.ids).index("7")
+    n = [str(i) for i in matrix.ids.tolist()].index("7")
     assert matrix.title[n] < 0 and matrix.end[n] - matrix.start[n] == 1
     scores = matrix.vectors @ embeddings.embed_query("Kinderbetreuung")
     combined = embeddings.document_scores(matrix, scores)
@@ -215,7 +215,8 @@ def test_full_text_only_without_the_model(embedded, monkeypatch):
     ],
 )
 def test_odd_queries_return_a_list(embedded, query):
-    assert isinstance(search_ranked(kind="offer", query=query).ranked, list)
+    ranked = search_ranked(kind="offer", query=query).ranked
+    assert all(isinstance(o, str) and isinstance(s, float) for o, s in ranked)
 
 
 def test_fusion_adds_a_share_of_the_relative_full_text_score():
@@ -245,6 +246,29 @@ def test_fusion_orders_equal_scores_by_object_id():
     fused = fuse(lexical, semantic, lexical_share=0.02, floor=0.8)
     assert [o for o, _s in fused] == ["x", "a", "b", "c", "d"]
     assert fused[1][1] == fused[2][1] == fused[3][1]
+
+
+def test_german_keywords_order_every_match_by_its_own_similarity(embedded, monkeypatch):
+    # The documents with the words are the results; each is scored by the model, not only
+    # those among the nearest candidates of a search over every document (one here).
+    monkeypatch.setattr("wegweiser.search.selectors.SEMANTIC_CANDIDATES", 1)
+    lexical = lexical_ranked(kind="offer", query="Beratung").ranked
+    assert {"2", "5"} <= {o for o, _s in lexical}
+    similar = dict(
+        embeddings.similarities_of(kind="offer", query="Beratung", object_ids=lexical.ids)
+    )
+    best = max(s for _o, s in lexical)
+    expected = {o: similar[o] + 0.02 * s / best for o, s in lexical}
+    ranked = search_ranked(kind="offer", query="Beratung").ranked
+    assert dict(ranked) == pytest.approx(expected)
+    assert [o for o, _s in ranked] == sorted(expected, key=lambda o: -expected[o])
+
+
+def test_similarities_of_scores_only_the_documents_asked_for(embedded):
+    everything = dict(embeddings.semantic_ranking(kind="offer", query="Kita", limit=10))
+    found = embeddings.similarities_of(kind="offer", query="Kita", object_ids=["4", "6", "99"])
+    assert [o for o, _s in found] == sorted(["4", "6"], key=lambda o: -everything[o])
+    assert dict(found) == pytest.approx({o: everything[o] for o in ("4", "6")})
 
 
 def test_embed_command_fills_missing_vectors(db, capsys):

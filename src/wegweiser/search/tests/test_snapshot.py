@@ -237,7 +237,7 @@ def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql(monkeypatch):
     assert term("Einhornweide") not in patched.terms
     for kind in ("offer", "page"):
         mine, theirs = patched.kinds[kind], full.kinds[kind]
-        assert mine.object_ids == theirs.object_ids
+        assert mine.object_ids.tolist() == theirs.object_ids.tolist()
         assert (mine.db_ids == theirs.db_ids).all()
         assert (mine.lengths == theirs.lengths).all()
         assert (mine.order_rank == theirs.order_rank).all()
@@ -330,3 +330,50 @@ def test_ivf_scores_documents_like_the_exact_matrix_with_titles():
     assert all(abs(exact[o] - s) < 0.01 for o, s in found)
     assert np.allclose([s for _o, s in found], expected, atol=0.01)
     assert found[0][0] == max(exact, key=exact.get)
+
+
+def _ivf_index(count: int, seed: int):
+    """An IVF index of `count` documents with a title and two body passages each (exact
+    float32 vectors kept aside)."""
+    import numpy as np
+
+    from wegweiser.search import embeddings
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((count * 3, embeddings.DIMENSIONS)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    documents = np.repeat(np.arange(count, dtype=np.int32), 3)
+    index = embeddings.VectorIndex(None, [str(i) for i in range(count)], documents, vectors)
+    index.is_title = np.tile([True, False, False], count)
+    index.cluster()
+    query = rng.standard_normal(embeddings.DIMENSIONS).astype(np.float32)
+    query /= np.linalg.norm(query)
+    scores = vectors @ query
+    exact = {
+        str(d): float((max(scores[3 * d + 1], scores[3 * d + 2]) + 0.2 * scores[3 * d]) / 1.2)
+        for d in range(count)
+    }
+    return index, query, exact
+
+
+def test_ivf_candidates_are_scored_with_passages_of_unprobed_lists():
+    from wegweiser.search import embeddings
+
+    # One list probed of ~30: a document's other passages mostly lie in lists not probed.
+    index, query, exact = _ivf_index(300, seed=5)
+    found = embeddings._best_documents(index, query, 20, probe=1)
+    assert len(found) == 20
+    assert all(abs(exact[o] - s) < 0.01 for o, s in found)
+
+
+def test_ivf_scores_chosen_documents_exactly(monkeypatch):
+    from wegweiser.search import embeddings
+
+    index, query, exact = _ivf_index(300, seed=6)
+    monkeypatch.setattr(embeddings, "_matrix", lambda kind: index)
+    monkeypatch.setattr(embeddings, "embed_query", lambda text: query)
+    wanted = ["7", "250", "3", "nothing"]
+    found = embeddings.similarities_of(kind="offer", query="q", object_ids=wanted)
+    assert sorted(o for o, _s in found) == ["250", "3", "7"]
+    assert all(abs(exact[o] - s) < 0.01 for o, s in found)
+    assert [s for _o, s in found] == sorted((s for _o, s in found), reverse=True)
