@@ -10,7 +10,7 @@ def embedding_baseline(kind: str, query: str, limit: int = 100) -> list[tuple[st
     title vector, no full text) – the plain way to search passages with embeddings."""
     matrix = embeddings._matrix(kind)
     query_vector = embeddings.embed_query(query)
-    if not matrix.ids or query_vector is None:
+    if not len(matrix.ids) or query_vector is None:
         return []
     scores = matrix.vectors @ query_vector
     scores[matrix.title[matrix.title >= 0]] = -2.0
@@ -18,4 +18,4 @@ def embedding_baseline(kind: str, query: str, limit: int = 100) -> list[tuple[st
     best = np.full(len(matrix.ids), -2.0, dtype=np.float32)
     best[nonempty] = np.maximum.reduceat(scores, matrix.start[nonempty])
     order = np.argsort(-best, kind="stable")[:limit]
-    return [(matrix.ids[i], float(best[i])) for i in order if best[i] > -2.0]
+    return [(str(matrix.ids[i]), float(best[i])) for i in order if best[i] > -2.0]

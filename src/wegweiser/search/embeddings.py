@@ -956,7 +956,9 @@ def _scored(index: VectorIndex, query_vector, documents, query_terms=None):
     if query_terms is not None and index.has_terms:
         scores += LATENT_WEIGHT * _stored_latent(index.passage_ids[rows], query_terms)
     best = np.full(len(documents), -2.0, dtype=np.float32)
-    np.maximum.at(best, np.repeat(np.arange(len(documents)), counts), scores[: body.size])
+    with_body = counts > 0  # their rows are consecutive in `body`, in order
+    if with_body.any():
+        best[with_body] = np.maximum.reduceat(scores[: body.size], firsts[with_body])
     title = np.zeros(len(documents), dtype=np.float32)
     title[has_title] = scores[body.size :]
     return _with_title(best, title, has_title)

@@ -224,14 +224,16 @@ class LexicalSnapshot:
             elif parts or word_phrases:  # per document the best expansion of the word
                 # Every value is positive (idf > 0, saturation > 0), so 0 marks "no match":
                 # a plain add over all documents instead of a masked one (20× faster).
+                # A term's postings, and a phrase's documents, hold each document once: a
+                # gather and a scatter instead of ufunc.at (several times faster).
                 word_best = np.zeros(n)
                 for term_index, factor in parts:
                     docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
                     value = factor * index.saturation(term_index, k1, b, average)
-                    np.maximum.at(word_best, docs, value)
+                    word_best[docs] = np.maximum(word_best[docs], value)
                 for term_indices, weights in word_phrases:
                     docs, value = self._phrase(index, term_indices, weights, k1, b, average)
-                    np.maximum.at(word_best, docs, value)
+                    word_best[docs] = np.maximum(word_best[docs], value)
                 score += word_best
                 covered += word_best > 0
         # The documents with most words first, level by level (a count per level instead of
