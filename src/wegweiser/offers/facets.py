@@ -15,7 +15,7 @@ their links and the vocabularies set a new random token inside the writing trans
 import math
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -42,6 +42,14 @@ class Pairs:
     names: list[str]
     lookup: dict[str, int]
     indptr: np.ndarray | None = None  # pairs of offer i: indptr[i]:indptr[i + 1]
+    # The offers of value v: by_value[value_indptr[v]:value_indptr[v + 1]] (a filter marks
+    # the offers of its values instead of testing every pair).
+    by_value: np.ndarray = field(init=False, repr=False)
+    value_indptr: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_value = self.offers[np.argsort(self.values, kind="stable")]
+        self.value_indptr = _indptr(self.values, len(self.names))
 
 
 def _indptr(offers: np.ndarray, size: int) -> np.ndarray:
@@ -294,12 +302,11 @@ def connect_signals() -> None:
 
 def _any_of(arrays: OfferArrays, name: str, chosen: list[str]) -> np.ndarray:
     pairs = arrays.pairs[name]
-    wanted = np.zeros(len(pairs.names) + 1, dtype=bool)
-    for value in chosen:
-        if value in pairs.lookup:
-            wanted[pairs.lookup[value]] = True
     mask = np.zeros(arrays.size, dtype=bool)
-    mask[pairs.offers[wanted[pairs.values]]] = True
+    for value in chosen:
+        i = pairs.lookup.get(value)
+        if i is not None:
+            mask[pairs.by_value[pairs.value_indptr[i] : pairs.value_indptr[i + 1]]] = True
     return mask
 
 
