@@ -887,6 +887,20 @@ def _top_documents(ids: Any, combined: Any, limit: int, documents: Any = None) -
     return Ranked(ids[rows], combined[order])
 
 
+def _query_of(kind: str, query: str, latent_terms: bool):
+    """(the vectors of `kind`, the query's vector, its latent terms or None), or None when
+    there is nothing to compare (no numpy, no vectors, no model)."""
+    if np is None:
+        return None
+    matrix = _matrix(kind)
+    if not len(matrix):
+        return None
+    query_vector = embed_query(query)
+    if query_vector is None:
+        return None
+    return matrix, query_vector, query_terms(query) if latent_terms and matrix.has_terms else None
+
+
 def semantic_ranking(
     *, kind: str, query: str, limit: int = 100, probe: int = IVF_PROBE, latent_terms: bool = False
 ) -> Ranked:
@@ -897,15 +911,10 @@ def semantic_ranking(
     index (their terms read from the database: in memory they would take four times the
     memory of its int8 vectors).
     """
-    if np is None:
+    found = _query_of(kind, query, latent_terms)
+    if found is None:
         return Ranked()
-    matrix = _matrix(kind)
-    if not len(matrix):
-        return Ranked()
-    query_vector = embed_query(query)
-    if query_vector is None:
-        return Ranked()
-    terms = query_terms(query) if latent_terms and matrix.has_terms else None
+    matrix, query_vector, terms = found
     if isinstance(matrix, VectorIndex):
         return _best_documents(matrix, query_vector, limit, probe, terms)
     scores = matrix.similarities(query_vector, terms)
@@ -970,15 +979,10 @@ def similarities_of(
     """The documents among `object_ids` that have vectors, scored as `semantic_ranking`
     scores them (exactly, also on an IVF index), best first: for ordering documents already
     chosen by their words."""
-    if np is None:
+    found = _query_of(kind, query, latent_terms)
+    if found is None:
         return Ranked()
-    matrix = _matrix(kind)
-    if not len(matrix):
-        return Ranked()
-    query_vector = embed_query(query)
-    if query_vector is None:
-        return Ranked()
-    terms = query_terms(query) if latent_terms and matrix.has_terms else None
+    matrix, query_vector, terms = found
     ids = matrix.object_ids if isinstance(matrix, VectorIndex) else matrix.ids
     documents = positions_in(ids, id_array(object_ids), matrix.id_order)
     documents = documents[documents >= 0]

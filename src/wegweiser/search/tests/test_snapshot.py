@@ -304,34 +304,6 @@ def test_after_a_save_the_ivf_index_is_patched(settings, monkeypatch):
     assert np.allclose([s for _o, s in found], [s for _o, s in expected], atol=0.01)
 
 
-def test_ivf_scores_documents_like_the_exact_matrix_with_titles():
-    import numpy as np
-
-    from wegweiser.search import embeddings
-
-    rng = np.random.default_rng(4)
-    count = 300  # documents: a title passage and two body passages each
-    vectors = rng.standard_normal((count * 3, embeddings.DIMENSIONS)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    documents = np.repeat(np.arange(count, dtype=np.int32), 3)
-    index = embeddings.VectorIndex(None, [str(i) for i in range(count)], documents, vectors)
-    index.is_title = np.tile([True, False, False], count)
-    index.cluster()
-    query = rng.standard_normal(embeddings.DIMENSIONS).astype(np.float32)
-    query /= np.linalg.norm(query)
-    found = embeddings._best_documents(index, query, 20, probe=len(index.centroids))
-    scores = vectors @ query
-    exact = {
-        str(d): float((max(scores[3 * d + 1], scores[3 * d + 2]) + 0.2 * scores[3 * d]) / 1.2)
-        for d in range(count)
-    }
-    expected = sorted(exact.values(), reverse=True)[:20]
-    # int8 vectors: the same scores up to ~0.005, so near-ties may swap places.
-    assert all(abs(exact[o] - s) < 0.01 for o, s in found)
-    assert np.allclose([s for _o, s in found], expected, atol=0.01)
-    assert found[0][0] == max(exact, key=exact.get)
-
-
 def _ivf_index(count: int, seed: int):
     """An IVF index of `count` documents with a title and two body passages each (exact
     float32 vectors kept aside)."""
@@ -354,6 +326,20 @@ def _ivf_index(count: int, seed: int):
         for d in range(count)
     }
     return index, query, exact
+
+
+def test_ivf_scores_documents_like_the_exact_matrix_with_titles():
+    import numpy as np
+
+    from wegweiser.search import embeddings
+
+    index, query, exact = _ivf_index(300, seed=4)
+    found = embeddings._best_documents(index, query, 20, probe=len(index.centroids))
+    expected = sorted(exact.values(), reverse=True)[:20]
+    # int8 vectors: the same scores up to ~0.005, so near-ties may swap places.
+    assert all(abs(exact[o] - s) < 0.01 for o, s in found)
+    assert np.allclose([s for _o, s in found], expected, atol=0.01)
+    assert found[0][0] == max(exact, key=exact.get)
 
 
 def test_ivf_candidates_are_scored_with_passages_of_unprobed_lists():
