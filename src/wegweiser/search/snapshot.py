@@ -203,57 +203,81 @@ class LexicalSnapshot:
         if index is None or not (factors or phrases):
             return _NO_ROWS
         n = len(index.object_ids)
+        if words == 1:
+            # One word: its matches and values need no array over every document, and every
+            # match covers the one word.
+            candidates, values = self._word(index, factors, phrases, 0, n, k1, b, average)
+            top, values = self._top(index, candidates, values, limit)
+            return index.object_ids[top], values, np.ones(top.size, dtype=np.int16)
         score = np.zeros(n)
         covered = np.zeros(n, dtype=np.int16)
         for word in range(words):
-            parts = [
-                (term_index, factor)
-                for term_index, word_number, factor in factors
-                if word_number == word and index.indptr[term_index + 1] > index.indptr[term_index]
-            ]
-            word_phrases = [
-                (term_indices, weights)
-                for term_indices, word_number, weights in phrases
-                if word_number == word
-            ]
-            if len(parts) == 1 and not word_phrases:  # one expansion: each document once
-                term_index, factor = parts[0]
-                docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
-                score[docs] += factor * index.saturation(term_index, k1, b, average)
+            docs, value = self._word(index, factors, phrases, word, n, k1, b, average, dense=True)
+            if docs is None:  # a value per document, 0 where the word does not match
+                score += value
+                covered += value > 0
+            else:
+                score[docs] += value
                 covered[docs] += 1
-            elif parts or word_phrases:  # per document the best expansion of the word
-                # Every value is positive (idf > 0, saturation > 0), so 0 marks "no match":
-                # a plain add over all documents instead of a masked one (20× faster).
-                # A term's postings, and a phrase's documents, hold each document once: a
-                # gather and a scatter instead of ufunc.at (several times faster).
-                word_best = np.zeros(n)
-                for term_index, factor in parts:
-                    docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
-                    value = factor * index.saturation(term_index, k1, b, average)
-                    word_best[docs] = np.maximum(word_best[docs], value)
-                for term_indices, weights in word_phrases:
-                    docs, value = self._phrase(index, term_indices, weights, k1, b, average)
-                    word_best[docs] = np.maximum(word_best[docs], value)
-                score += word_best
-                covered += word_best > 0
         # The documents with most words first, level by level (a count per level instead of
         # a bincount over every document: the levels are few).
         levels = range(words, 0, -1) if coverage_first else [0]
         chosen: list[np.ndarray] = []
+        chosen_values: list[np.ndarray] = []
         need = limit
         for level in levels:
             candidates = np.flatnonzero(covered == level if level else covered)
             if not candidates.size:
                 continue
-            part = self._top(index, candidates, score, need)
+            part, part_values = self._top(index, candidates, score[candidates], need)
             chosen.append(part)
+            chosen_values.append(part_values)
             need -= part.size
             if need <= 0:
                 break
         if not chosen:
             return _NO_ROWS
         top = np.concatenate(chosen)
-        return index.object_ids[top], score[top], covered[top]
+        return index.object_ids[top], np.concatenate(chosen_values), covered[top]
+
+    def _word(
+        self, index: KindIndex, factors, phrases, word: int, n: int, k1, b, average, dense=False
+    ):
+        """The documents matching one word (ascending document indices) and per document the
+        value of its best expansion of the word. `dense`: where the word has several
+        expansions, (None, a value for every document, 0 where it does not match) instead."""
+        parts = [
+            (term_index, factor)
+            for term_index, word_number, factor in factors
+            if word_number == word and index.indptr[term_index + 1] > index.indptr[term_index]
+        ]
+        word_phrases = [
+            (term_indices, weights)
+            for term_indices, word_number, weights in phrases
+            if word_number == word
+        ]
+        if len(parts) == 1 and not word_phrases:  # one expansion: each document once
+            term_index, factor = parts[0]
+            docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
+            return docs, factor * index.saturation(term_index, k1, b, average)
+        if not parts and not word_phrases:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        # Every value is positive (idf > 0, saturation > 0), so 0 marks "no match": a plain
+        # array over all documents instead of a masked one (20× faster). A term's postings,
+        # and a phrase's documents, hold each document once: a gather and a scatter instead
+        # of ufunc.at (several times faster).
+        word_best = np.zeros(n)
+        for number, (term_index, factor) in enumerate(parts):
+            docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
+            value = factor * index.saturation(term_index, k1, b, average)
+            word_best[docs] = np.maximum(word_best[docs], value) if number else value
+        for term_indices, weights in word_phrases:
+            docs, value = self._phrase(index, term_indices, weights, k1, b, average)
+            word_best[docs] = np.maximum(word_best[docs], value)
+        if dense:
+            return None, word_best
+        docs = np.flatnonzero(word_best > 0)  # a bool array: nonzero is fast on it
+        return docs, word_best[docs]
 
     @staticmethod
     def _phrase(index: KindIndex, term_indices, weights, k1: float, b: float, average: float):
@@ -275,10 +299,11 @@ class LexicalSnapshot:
         return docs, value / len(term_indices)
 
     @staticmethod
-    def _top(index: KindIndex, candidates: np.ndarray, score: np.ndarray, need: int):
+    def _top(index: KindIndex, candidates: np.ndarray, values: np.ndarray, need: int):
+        """The `need` best of the candidate documents (by value, then object id) and their
+        values."""
         if need <= 0 or candidates.size == 0:
-            return candidates[:0]
-        values = score[candidates]
+            return candidates[:0], values[:0]
         if candidates.size > 8 * need:
             # Selecting among tens of thousands is the cost: a bound from every 8th value
             # leaves about 2 × need of them, and is used only if at least `need` are above
@@ -293,8 +318,8 @@ class LexicalSnapshot:
             kth = np.partition(values, values.size - need)[values.size - need]
             keep = values >= kth
             candidates, values = candidates[keep], values[keep]
-        order = np.lexsort((index.order_rank[candidates], -values))
-        return candidates[order][:need]
+        order = np.lexsort((index.order_rank[candidates], -values))[:need]
+        return candidates[order], values[order]
 
 
 # The snapshot per process; a new build starts from the previous one (delta postings).
