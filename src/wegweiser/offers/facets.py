@@ -12,6 +12,7 @@ their links and the vocabularies set a new random token inside the writing trans
 (see wegweiser.search.tokens).
 """
 
+import functools
 import math
 import time
 import uuid
@@ -26,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from wegweiser.search import tokens
+from wegweiser.search.ranked import IdPositions
 
 from .constants import ACCESSIBILITY_FEATURES, Cost, OfferStatus
 
@@ -97,13 +99,20 @@ class OfferArrays:
     def size(self) -> int:
         return int(self.pks.size)
 
+    @functools.cached_property
+    def _pk_positions(self) -> IdPositions:
+        return IdPositions(self.pks)
+
+    def positions(self, ids) -> np.ndarray:
+        """The position of each offer pk in the snapshot, -1 for pks it does not hold."""
+        ids = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
+        return self._pk_positions.of(ids)
+
     def mask_of(self, ids) -> np.ndarray:
         """Offer pks → a mask over the snapshot (unknown pks are ignored)."""
         mask = np.zeros(self.size, dtype=bool)
-        ids = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
-        if ids.size and self.size:
-            where = np.minimum(np.searchsorted(self.pks, ids), self.size - 1)
-            mask[where[self.pks[where] == ids]] = True
+        where = self.positions(ids)
+        mask[where[where >= 0]] = True
         return mask
 
     def positions_of(self, mask: np.ndarray) -> np.ndarray:
@@ -334,9 +343,8 @@ def nearest_distances(
     latitude, longitude = point
     cos_lat = math.cos(math.radians(latitude))
     result: dict[int, float | None] = {}
-    for pk in ids:
-        position = int(np.searchsorted(arrays.pks, pk))
-        if position >= arrays.size or arrays.pks[position] != pk:
+    for pk, position in zip(ids, arrays.positions(ids).tolist(), strict=True):
+        if position < 0:
             continue
         start, end = arrays.location_indptr[position], arrays.location_indptr[position + 1]
         dlat = arrays.location_lat[start:end] - latitude
@@ -350,14 +358,16 @@ def nearest_distances(
 _open_now: dict = {}
 
 
-def open_now_ids(now: datetime) -> list[int]:
-    """Offers open at `now`: one query per minute and offers token (schedules have minutes)."""
+def open_now_ids(now: datetime) -> np.ndarray:
+    """Offers open at `now` (their pks): one query per minute and offers token (schedules have
+    minutes)."""
     from .models import Schedule
 
     key = (tokens.token_read(tokens.OFFERS), timezone.localtime(now).strftime("%Y%m%d%H%M"))
     found = _open_now.get(key)
     if found is None:
-        found = list(Schedule.objects.filter(_open_now_q(now)).values_list("offer_id", flat=True))
+        rows = Schedule.objects.filter(_open_now_q(now)).values_list("offer_id", flat=True)
+        found = np.fromiter(rows, dtype=np.int64)
         _open_now.clear()
         _open_now[key] = found
     return found

@@ -37,18 +37,52 @@ def same_kind(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a.astype(str), b.astype(str)
 
 
-def positions_in(ids: np.ndarray, wanted: np.ndarray, order: np.ndarray | None = None):
-    """The position of each of `wanted` in `ids`, -1 where absent; `order`: the argsort of
-    `ids` when known."""
+def positions_in(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each of `wanted` in `ids`, -1 where absent (for ids searched once;
+    `IdPositions` for a snapshot's)."""
     if not ids.size:
         return np.full(len(wanted), -1, dtype=np.int64)
-    if ids.dtype.kind != wanted.dtype.kind:
-        ids, wanted = same_kind(ids, wanted)
-        order = None
-    if order is None:
-        order = np.argsort(ids, kind="stable")
+    ids, wanted = same_kind(ids, wanted)
+    order = np.argsort(ids, kind="stable")
     at = order[np.minimum(np.searchsorted(ids, wanted, sorter=order), ids.size - 1)]
     return np.where(ids[at] == wanted, at, -1)
+
+
+class IdPositions:
+    """Where each object id is in an id array, built once for a snapshot's ids: for integer ids
+    (the usual case) a table indexed by the id itself, so that finding a thousand ids is one
+    gather; otherwise the ids sorted, for a binary search."""
+
+    # The table holds an entry per integer up to the largest id: used while that is at most
+    # this many entries per id (ids of deleted objects leave gaps).
+    SPREAD = 4
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = ids
+        self.table = None
+        if ids.dtype.kind == "i" and ids.size and int(ids.min()) >= 0:
+            largest = int(ids.max())
+            if largest < self.SPREAD * ids.size + 1024:
+                self.table = np.full(largest + 1, -1, dtype=np.int32)
+                # Reversed: a repeated id keeps its first position, as the binary search does.
+                self.table[ids[::-1]] = np.arange(ids.size - 1, -1, -1)
+                return
+        self.order = np.argsort(ids, kind="stable")
+        self.sorted = ids[self.order]
+
+    def of(self, wanted: np.ndarray) -> np.ndarray:
+        """The position of each of `wanted` (an `id_array`), -1 where absent."""
+        if not self.ids.size:
+            return np.full(len(wanted), -1, dtype=np.int64)
+        if self.ids.dtype.kind != wanted.dtype.kind:
+            return positions_in(self.ids, wanted)
+        if self.table is not None:
+            inside = (wanted >= 0) & (wanted < self.table.size)
+            found = np.full(len(wanted), -1, dtype=np.int64)
+            found[inside] = self.table[wanted[inside]]
+            return found
+        at = np.minimum(np.searchsorted(self.sorted, wanted), self.ids.size - 1)
+        return np.where(self.sorted[at] == wanted, self.order[at], -1)
 
 
 class Ranked(Sequence):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from wegweiser.search.ranked import Ranked, id_array, positions_in, same_kind
+from wegweiser.search.ranked import IdPositions, Ranked, id_array, positions_in, same_kind
 from wegweiser.search.selectors import fuse
 
 
@@ -37,6 +37,26 @@ def test_positions_in_finds_each_id_or_answers_minus_one():
     assert positions_in(id_array(["new", "20"]), id_array(["20", "10"])).tolist() == [1, -1]
     a, b = same_kind(id_array(["1"]), id_array(["x"]))
     assert a.dtype.kind == b.dtype.kind == "U"
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["10", "30", "20", "0"],  # integers close together: the table indexed by id
+        ["10", "3000000", "20", "0"],  # far apart: the sorted ids
+        ["10", "x", "20", "0"],  # text
+    ],
+)
+def test_id_positions_agree_with_positions_in(ids):
+    ids = id_array(ids)
+    lookup = IdPositions(ids)
+    assert (lookup.table is not None) == (ids.dtype.kind == "i" and ids.max() < 1000)
+    for wanted in (["20", "99", "10", "0", "-4", "3000000"], ["x", "20"], []):
+        wanted = id_array(wanted)
+        expected = positions_in(ids, wanted).tolist()
+        assert lookup.of(wanted).tolist() == expected
+    assert lookup.of(id_array(["20", "0", "5"])).tolist() == [2, 3, -1]
+    assert IdPositions(id_array([])).of(id_array(["1"])).tolist() == [-1]
 
 
 def test_fusion_joins_integer_and_text_ids():
