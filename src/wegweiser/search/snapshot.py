@@ -101,6 +101,8 @@ class LexicalSnapshot:
     # Typo candidates per (word, edit limit): the same unknown words come back, and the
     # vocabulary of a snapshot never changes (TYPO_CACHE entries at most).
     _typos: dict = field(default_factory=dict, repr=False, compare=False)
+    # Query words' expansions (search.selectors._expand), TYPO_CACHE entries at most.
+    expansions: dict = field(default_factory=dict, repr=False, compare=False)
 
     def index(self, term: str) -> int | None:
         i = bisect.bisect_left(self.terms, term)
