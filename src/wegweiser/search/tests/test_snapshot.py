@@ -207,6 +207,25 @@ def test_a_new_synonym_is_used_by_the_next_search(corpus):
     assert lexical_ranked(kind="offer", query="Streifenpferd").ranked == []
 
 
+def test_a_words_expansion_is_kept_until_the_synonym_list_changes(corpus, monkeypatch):
+    from wegweiser.search import selectors
+    from wegweiser.search.models import SynonymGroup
+
+    document_upsert(Document(kind="offer", object_id="z", title="Zebra", texts=[]))
+    expanded = []
+    original = selectors._expand
+    monkeypatch.setattr(
+        selectors, "_expand", lambda word, *a, **k: expanded.append(word) or original(word, *a, **k)
+    )
+    first = lexical_ranked(kind="offer", query="Streifenpferd")
+    assert first.ranked == [] and expanded == ["streifenpferd"]
+    assert lexical_ranked(kind="offer", query="Streifenpferd").ranked == []
+    assert expanded == ["streifenpferd"]  # the same snapshot and list: kept
+    SynonymGroup.objects.create(members="Zebra, Streifenpferd")
+    assert [o for o, _s in lexical_ranked(kind="offer", query="Streifenpferd").ranked] == ["z"]
+    assert expanded.count("streifenpferd") == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_after_a_save_the_snapshot_is_patched_and_ranks_like_sql(monkeypatch):
     # No snapshot of an earlier test in this process: the first build here is a full one.
