@@ -742,8 +742,8 @@ def _expand_word(
     """`_expand` for a word of the query, kept with the snapshot whose vocabulary it read
     (and by the tokens of the synonym list and the names it reads too): searches repeat their
     words, and a word's synonyms, compounds and typos take a tenth of a millisecond."""
-    arguments = (word_term, word_length, question, surface, german, kind)
-    if snap is None:
+
+    def expand():
         return _expand(
             word_term,
             word_length,
@@ -753,18 +753,16 @@ def _expand_word(
             german=german,
             kind=kind,
         )
-    key = (arguments, tuple(_tokens.token_read(name) for name in _tokens.ALL))
+
+    if snap is None:
+        return expand()
+    key = (
+        (word_term, word_length, question, surface, german, kind),
+        tuple(_tokens.token_read(name) for name in _tokens.ALL),
+    )
     found = snap.expansions.get(key)
     if found is None:
-        found = _expand(
-            word_term,
-            word_length,
-            question=question,
-            snap=snap,
-            surface=surface,
-            german=german,
-            kind=kind,
-        )
+        found = expand()
         if len(snap.expansions) >= TYPO_CACHE:
             snap.expansions.clear()
         snap.expansions[key] = found
@@ -1017,7 +1015,6 @@ def lexical_ranked(
         object_ids, scores, covered = rows
         complete = bool(covered.size) and int(covered[0]) == len(expansions)
         ranked = Ranked(object_ids, scores)
-        # Without coverage_first the rows are already by score (then object id).
         # Without coverage_first, or with one word, the rows are already by score.
         any_words = ranked.sorted() if require_all and len(expansions) > 1 else ranked
         if require_all and complete:  # the documents with every word come first
