@@ -25,6 +25,8 @@ from .text import edit_distance, typo_order, typo_start_keys
 CHUNK = 200_000
 # Postings whose saturated term frequency a kind keeps (8 bytes each: 8 MB at most).
 SATURATION_CACHE = 1_000_000
+# Documents of words with several expansions whose best value a kind keeps (12 bytes each).
+WORD_CACHE = 1_000_000
 TYPO_CACHE = 10_000
 _NO_ROWS = (id_array([]), np.zeros(0), np.zeros(0, dtype=np.int16))
 
@@ -40,6 +42,9 @@ class KindIndex:
     weights: np.ndarray  # uint16 posting weights (occurrences, title ×3)
     _norm: tuple | None = field(default=None, repr=False, compare=False)
     _saturation: dict = field(default_factory=dict, repr=False, compare=False)
+    # Per word with several expansions (its terms and factors): its documents and their best
+    # values, up to WORD_CACHE documents in all.
+    _words: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -214,13 +219,13 @@ class LexicalSnapshot:
         score = np.zeros(n)
         covered = np.zeros(n, dtype=np.int16)
         for word in range(words):
-            docs, value = self._word(index, factors, phrases, word, n, k1, b, average, dense=True)
-            if docs is None:  # a value per document, 0 where the word does not match
-                score += value
-                covered += value > 0
-            else:
+            docs, value = self._word(index, factors, phrases, word, n, k1, b, average)
+            if word:
                 score[docs] += value
                 covered[docs] += 1
+            else:  # nothing to add to yet: a scatter without the gather
+                score[docs] = value
+                covered[docs] = 1
         # The documents with most words first, level by level (a count per level instead of
         # a bincount over every document: the levels are few).
         levels = range(words, 0, -1) if coverage_first else [0]
@@ -242,28 +247,39 @@ class LexicalSnapshot:
         top = np.concatenate(chosen)
         return index.object_ids[top], np.concatenate(chosen_values), covered[top]
 
-    def _word(
-        self, index: KindIndex, factors, phrases, word: int, n: int, k1, b, average, dense=False
-    ):
+    def _word(self, index: KindIndex, factors, phrases, word: int, n: int, k1, b, average):
         """The documents matching one word (ascending document indices) and per document the
-        value of its best expansion of the word. `dense`: where the word has several
-        expansions, (None, a value for every document, 0 where it does not match) instead."""
-        parts = [
+        value of its best expansion of the word."""
+        parts = tuple(
             (term_index, factor)
             for term_index, word_number, factor in factors
             if word_number == word and index.indptr[term_index + 1] > index.indptr[term_index]
-        ]
-        word_phrases = [
-            (term_indices, weights)
+        )
+        word_phrases = tuple(
+            (tuple(term_indices), tuple(weights))
             for term_indices, word_number, weights in phrases
             if word_number == word
-        ]
+        )
         if len(parts) == 1 and not word_phrases:  # one expansion: each document once
             term_index, factor = parts[0]
             docs = index.documents[index.indptr[term_index] : index.indptr[term_index + 1]]
             return docs, factor * index.saturation(term_index, k1, b, average)
         if not parts and not word_phrases:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
+        # Kept like the saturation: a search's words come back in most searches, and the best
+        # expansion per document is most of ranking such a word (its typos, synonyms and
+        # compounds together hold up to a few hundred thousand postings).
+        key = (parts, word_phrases, k1, b, average)
+        found = index._words.get(key)
+        if found is None:
+            found = self._best_expansions(index, parts, word_phrases, n, k1, b, average)
+            held = sum(docs.size for docs, _values in list(index._words.values()))
+            if held + found[0].size > WORD_CACHE:
+                index._words.clear()
+            index._words[key] = found
+        return found
+
+    def _best_expansions(self, index: KindIndex, parts, word_phrases, n: int, k1, b, average):
         # Every value is positive (idf > 0, saturation > 0), so 0 marks "no match": a plain
         # array over all documents instead of a masked one (20× faster). A term's postings,
         # and a phrase's documents, hold each document once: a gather and a scatter instead
@@ -276,10 +292,8 @@ class LexicalSnapshot:
         for term_indices, weights in word_phrases:
             docs, value = self._phrase(index, term_indices, weights, k1, b, average)
             word_best[docs] = np.maximum(word_best[docs], value)
-        if dense:
-            return None, word_best
         docs = np.flatnonzero(word_best > 0)  # a bool array: nonzero is fast on it
-        return docs, word_best[docs]
+        return docs.astype(np.int32), word_best[docs]
 
     @staticmethod
     def _phrase(index: KindIndex, term_indices, weights, k1: float, b: float, average: float):

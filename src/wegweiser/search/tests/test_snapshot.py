@@ -103,9 +103,11 @@ def test_memory_ranking_equals_sql(corpus):
     for kind in ("offer", "page", "nothing"):
         for query in QUERIES:
             for limit in (1000, 7):
-                memory = lexical_ranked(kind=kind, query=query, limit=limit, engine="memory")
                 sql = lexical_ranked(kind=kind, query=query, limit=limit, engine="sql")
-                assert _rounded(memory) == _rounded(sql), (kind, query, limit)
+                # Asked twice: the second time from what the snapshot kept of its words.
+                for _time in range(2):
+                    memory = lexical_ranked(kind=kind, query=query, limit=limit, engine="memory")
+                    assert _rounded(memory) == _rounded(sql), (kind, query, limit)
                 if kind == "offer" and limit == 1000 and query != "nichtsdergleichen":
                     assert memory.ranked
 
