@@ -64,10 +64,11 @@ def _gather(indptr: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.n
     """Indices of the pairs of the offers at `positions`, and the (local) owner of each."""
     starts = indptr[positions]
     lengths = indptr[positions + 1] - starts
-    total = int(lengths.sum())
     owners = np.repeat(np.arange(len(positions)), lengths)
-    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(starts, lengths) + offsets, owners
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if ends.size else 0
+    # Each pair's index: its offer's first pair plus its place among the offer's pairs.
+    return np.arange(total) + np.repeat(starts - (ends - lengths), lengths), owners
 
 
 @dataclass
@@ -93,6 +94,8 @@ class OfferArrays:
     inactive: list[int] | None = None
     # Offer positions in the public list's order (good practice first, then by name).
     list_order: np.ndarray | None = None
+    # The open-now ids of a minute and their mask (open_now_mask).
+    open_now: tuple | None = field(default=None, repr=False)
     built_seconds: float = 0.0
 
     @property
@@ -373,6 +376,16 @@ def open_now_ids(now: datetime) -> np.ndarray:
     return found
 
 
+def open_now_mask(arrays: OfferArrays, now: datetime) -> np.ndarray:
+    """The offers of `arrays` open at `now`, as a mask; made once per minute (read only)."""
+    ids = open_now_ids(now)
+    if arrays.open_now is None or arrays.open_now[0] is not ids:
+        mask = arrays.mask_of(ids)
+        mask.flags.writeable = False
+        arrays.open_now = (ids, mask)
+    return arrays.open_now[1]
+
+
 def _open_now_q(now: datetime):
     from django.db.models import Q
 
@@ -415,7 +428,7 @@ def filter_masks(
         bits = sum(1 << FEATURES.index(f) for f in filters.accessibility if f in FEATURES)
         masks["access"] = _locations_to_offers(arrays, (arrays.location_access & bits) == bits)
     if filters.open_now:
-        masks["open_now"] = arrays.mask_of(open_now_ids(now or timezone.now()))
+        masks["open_now"] = open_now_mask(arrays, now or timezone.now())
     if filters.online:
         masks["online"] = arrays.online.copy()
     if filters.good_practice:
@@ -491,7 +504,7 @@ def facet_counts(
     base = combined_local("open_now")
     open_mask = masks.get("open_now")
     if open_mask is None:
-        open_mask = local(arrays.mask_of(open_now_ids(now or timezone.now())))
+        open_mask = local(open_now_mask(arrays, now or timezone.now()))
     counts["open_now"] = {"1": int((base & open_mask).sum())}
     base = combined_local("online")
     counts["online"] = {"1": int((base & local(arrays.online)).sum())}

@@ -22,11 +22,17 @@ def highlight(text: str, query: str, terms: frozenset[str] = frozenset()) -> str
     # Scan only until the window after the first hit is full (long pages, many words).
     matches = []
     end = None
+    marked = _marked(wanted, terms)
     for match in _WORD.finditer(text):
         if end is not None and match.start() >= end:
             break
         word = match.group(0)
-        if _hit(word, wanted) or (terms and _forms(word)[0] in terms):
+        hit = marked.get(word)
+        if hit is None:
+            if len(marked) >= MARKED_WORDS:
+                marked.clear()
+            hit = marked[word] = _hit(word, wanted) or (bool(terms) and _forms(word)[0] in terms)
+        if hit:
             matches.append(match)
             if end is None:
                 end = max(0, match.start() - WINDOW // 3) + WINDOW
@@ -52,6 +58,17 @@ def highlight(text: str, query: str, terms: frozenset[str] = frozenset()) -> str
     return prefix + "".join(out) + suffix
 
 
+# Text words whose marking a query keeps (a result list's texts repeat their words).
+MARKED_WORDS = 5_000
+
+
+@lru_cache(maxsize=100)
+def _marked(wanted: frozenset[str], terms: frozenset[str]) -> dict[str, bool]:
+    """Per text word whether a search (its wanted words and terms) marks it; filled as the
+    texts are read."""
+    return {}
+
+
 @lru_cache(maxsize=1_000)
 def _wanted(query: str) -> frozenset[str]:
     """The query's words as index terms, stopwords aside (once per query: a result list
@@ -60,10 +77,8 @@ def _wanted(query: str) -> frozenset[str]:
     return (wanted - STOPWORDS) or wanted
 
 
-@lru_cache(maxsize=5_000)
 def _hit(word: str, wanted: frozenset[str]) -> bool:
-    """Whether a text word is one of the wanted terms, or a compound or longer form of one
-    (kept per word and query: a result list repeats both)."""
+    """Whether a text word is one of the wanted terms, or a compound or longer form of one."""
     stem, folded = _forms(word)
     return any(
         stem == w or (len(w) >= 4 and (stem.startswith(w) or stem.endswith(w))) for w in wanted
