@@ -15,7 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from wegweiser.search import geo, tokens
 from wegweiser.search.selectors import search_ranked
 from wegweiser.search.snippets import highlight
 
-from .problems import ProblemApiMixin, problem
+from .problems import ProblemApiMixin, json_response, problem
 
 TYPES = ("offer", "page")
 # A per-process cache of offer search responses, keyed by the query string and the change
@@ -138,7 +138,7 @@ class SearchApi(ProblemApiMixin, PublicViewMixin, View):
                 body = self._offers(params, query, language, limit, page_number, place, radius)
             else:
                 body = self._pages(query, language, limit, page_number)
-        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+        response = json_response(body)
         # Not when an older snapshot answered (its successor still being built, tokens.py).
         if cache_key is not None and not tokens.served_stale():
             with _responses_lock:
@@ -411,4 +411,4 @@ class SuggestApi(ProblemApiMixin, PublicViewMixin, View):
             suggestions = search_help.offer_name_suggestions(text=text, language=language)
         else:
             suggestions = page_selectors.page_title_suggestions(text=text, language=language)
-        return JsonResponse({"suggestions": suggestions}, json_dumps_params={"ensure_ascii": False})
+        return json_response({"suggestions": suggestions})

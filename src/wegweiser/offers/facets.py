@@ -96,6 +96,8 @@ class OfferArrays:
     list_order: np.ndarray | None = None
     # The open-now ids of a minute and their mask (open_now_mask).
     open_now: tuple | None = field(default=None, repr=False)
+    # Offers within a radius of a point, per (latitude, longitude, km) (_within).
+    radius_masks: dict = field(default_factory=dict, repr=False)
     built_seconds: float = 0.0
 
     @property
@@ -328,14 +330,27 @@ def _locations_to_offers(arrays: OfferArrays, location_mask: np.ndarray) -> np.n
     return mask
 
 
+# Radius masks a snapshot keeps: searches around a town or a postcode repeat their point.
+RADIUS_MASKS = 32
+
+
 def _within(arrays: OfferArrays, point: tuple[float, float], radius_km: float) -> np.ndarray:
-    latitude, longitude = point
-    cos_lat = math.cos(math.radians(latitude))
-    with np.errstate(invalid="ignore"):
-        dlat = arrays.location_lat - latitude
-        dlon = (arrays.location_lon - longitude) * cos_lat
-        near = dlat * dlat + dlon * dlon <= (radius_km / KM_PER_DEGREE) ** 2
-    return _locations_to_offers(arrays, near)
+    """The offers with a location within `radius_km` of `point` (read only)."""
+    key = (float(point[0]), float(point[1]), float(radius_km))
+    found = arrays.radius_masks.get(key)
+    if found is None:
+        latitude, longitude = point
+        cos_lat = math.cos(math.radians(latitude))
+        with np.errstate(invalid="ignore"):
+            dlat = arrays.location_lat - latitude
+            dlon = (arrays.location_lon - longitude) * cos_lat
+            near = dlat * dlat + dlon * dlon <= (radius_km / KM_PER_DEGREE) ** 2
+        found = _locations_to_offers(arrays, near)
+        found.flags.writeable = False
+        if len(arrays.radius_masks) >= RADIUS_MASKS:
+            arrays.radius_masks.clear()
+        arrays.radius_masks[key] = found
+    return found
 
 
 def nearest_distances(
