@@ -19,8 +19,10 @@ same naive search that also answers the request's facet counts (a GROUP BY or a 
 facet, each with the other filters, as the API counts them), and the resident memory of the
 process. The query vector is computed by the model once per query and process
 and then comes from a cache: the main figures are for queries asked before (the vector
-cached, not the response); "new query" repeats the same queries with the vector computed
-again each time (8-25 ms of model time, about 1 ms per token). "after_save": an offer saved,
+cached, not the response, and what the search keeps of their words: expansions, typo candidates,
+each word's best expansion per document); "new query" repeats the same queries with the vector
+computed again each time (8-25 ms of model time, about 1 ms per token) and nothing kept of their
+words (`forget_words`). "after_save": an offer saved,
 the next search and the time until every snapshot is current again. With `wrk` (Debian package;
 installed by `--install-wrk`, not by `make test`): requests/s of `/api/v1/search` under
 gunicorn with 2 workers, and the workers' RSS.
@@ -478,6 +480,21 @@ def snapshots() -> dict:
     return figures
 
 
+def forget_words() -> None:
+    """What the search keeps of the words it was asked (ADR 0011): each word's expansions,
+    typo candidates, its terms' saturation, its best expansion per document, and which text
+    words a snippet marks. Forgotten for the "new query" figures: words never asked before."""
+    from wegweiser.search import snapshot, snippets
+
+    snap = snapshot.current()
+    snap.expansions.clear()
+    snap._typos.clear()
+    for index in snap.kinds.values():
+        index._saturation.clear()
+        index._words.clear()
+    snippets._marked.cache_clear()
+
+
 def measure(repeat: int) -> dict:
     from django.test import Client
 
@@ -507,7 +524,8 @@ def measure(repeat: int) -> dict:
             response.json()["count"],
         )
     # The same queries as if asked for the first time: the model embeds the query again
-    # (8-25 ms, about 1 ms per token; above it comes from the per-process query vector cache).
+    # (8-25 ms, about 1 ms per token; above it comes from the per-process query vector cache),
+    # and nothing kept of their words is used (forget_words).
     from wegweiser.search import embeddings
 
     new: list[float] = []
@@ -515,6 +533,7 @@ def measure(repeat: int) -> dict:
         for _ in range(repeat):
             embeddings.embed_query.cache_clear()
             embeddings.query_language.cache_clear()
+            forget_words()
             t0 = time.perf_counter()
             client.get("/api/v1/search", params)
             new.append(time.perf_counter() - t0)
