@@ -293,7 +293,10 @@ class LexicalSnapshot:
             docs, value = self._phrase(index, term_indices, weights, k1, b, average)
             word_best[docs] = np.maximum(word_best[docs], value)
         docs = np.flatnonzero(word_best > 0)  # a bool array: nonzero is fast on it
-        return docs.astype(np.int32), word_best[docs]
+        found = docs.astype(np.int32), word_best[docs]
+        for array in found:  # shared by the searches that ask for the word
+            array.flags.writeable = False
+        return found
 
     @staticmethod
     def _phrase(index: KindIndex, term_indices, weights, k1: float, b: float, average: float):
