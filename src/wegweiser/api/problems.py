@@ -7,7 +7,7 @@ and the site's pages elsewhere.
 """
 
 import orjson
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -22,25 +22,21 @@ def _text(value):
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def json_response(body, *, status: int = 200) -> HttpResponse:
+def json_response(
+    body, *, status: int = 200, content_type: str = "application/json"
+) -> HttpResponse:
     """A JSON body in UTF-8, encoded by orjson: for a search's results and facets about a tenth
     of the time json.dumps takes (0.07 ms of a 3.4 ms request at 100,000 offers). Strings,
-    numbers, booleans, None, lists, dicts and UUIDs; anything else is a programming error."""
-    return HttpResponse(
-        orjson.dumps(body, default=_text), status=status, content_type="application/json"
-    )
+    numbers, booleans, None, lists, dicts, UUIDs and lazy translations; anything else is a
+    programming error."""
+    return HttpResponse(orjson.dumps(body, default=_text), status=status, content_type=content_type)
 
 
-def problem(*, status: int, title: str, detail: str = "") -> JsonResponse:
+def problem(*, status: int, title: str, detail: str = "") -> HttpResponse:
     body = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
-    return JsonResponse(
-        body,
-        status=status,
-        content_type="application/problem+json",
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return json_response(body, status=status, content_type="application/problem+json")
 
 
 class ProblemApiMixin:

@@ -279,7 +279,8 @@ class LexicalSnapshot:
             index._words[key] = found
         return found
 
-    def _best_expansions(self, index: KindIndex, parts, word_phrases, n: int, k1, b, average):
+    @classmethod
+    def _best_expansions(cls, index: KindIndex, parts, word_phrases, n: int, k1, b, average):
         # Every value is positive (idf > 0, saturation > 0), so 0 marks "no match": a plain
         # array over all documents instead of a masked one (20× faster). A term's postings,
         # and a phrase's documents, hold each document once: a gather and a scatter instead
@@ -290,7 +291,7 @@ class LexicalSnapshot:
             value = factor * index.saturation(term_index, k1, b, average)
             word_best[docs] = np.maximum(word_best[docs], value) if number else value
         for term_indices, weights in word_phrases:
-            docs, value = self._phrase(index, term_indices, weights, k1, b, average)
+            docs, value = cls._phrase(index, term_indices, weights, k1, b, average)
             word_best[docs] = np.maximum(word_best[docs], value)
         docs = np.flatnonzero(word_best > 0)  # a bool array: nonzero is fast on it
         found = docs.astype(np.int32), word_best[docs]
